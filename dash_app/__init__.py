@@ -1,0 +1,1 @@
+"""Dashboard for relationship managers; it reaches the model and the data only through the scoring service."""

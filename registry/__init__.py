@@ -1,0 +1,1 @@
+"""MLflow Model Registry: the model bundle, its registration and the `champion` alias."""

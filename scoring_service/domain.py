@@ -1,0 +1,186 @@
+"""Plain domain objects shared by the scoring service, its Python client and the dashboard.
+
+They carry no gRPC or pandas types, so the dashboard and the tests can use them without a server.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+FeatureValue = float | str | None
+
+AGE_BANDS: tuple[str, ...] = ("18-29", "30-39", "40-49", "50-59", "60+")
+INCOME_BANDS: tuple[str, ...] = ("<100k", "100k-150k", "150k-200k", "200k-300k", "300k+")
+
+
+class Decision(enum.Enum):
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class PeerGroup(enum.Enum):
+    ALL = "all"
+    FILTERED = "filtered"
+    SIMILAR = "similar"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One feature's SHAP contribution, in log-odds of default."""
+
+    feature: str
+    description: str
+    value: FeatureValue
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """base_value + sum(contributions) + rest == logit(probability)."""
+
+    base_value: float
+    contributions: tuple[Contribution, ...]
+    rest: float
+    rest_count: int
+
+
+@dataclass(frozen=True)
+class ScoreRequest:
+    """A client id, a map of values (a new application), or both (a what-if on a known client).
+
+    `values` keys are application fields (e.g. AMT_INCOME_TOTAL) or model features.
+    """
+
+    client_id: int | None = None
+    values: Mapping[str, FeatureValue] = field(default_factory=dict)
+    explain: bool = False
+    top_k: int = 10
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    request_id: str
+    client_id: int | None
+    probability: float
+    decision: Decision
+    threshold: float
+    model_version: str
+    explanation: Explanation | None = None
+
+
+@dataclass(frozen=True)
+class ClientField:
+    name: str
+    description: str
+    value: FeatureValue
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    client_id: int
+    fields: tuple[ClientField, ...]
+
+
+@dataclass(frozen=True)
+class ClientFilters:
+    """Fields a relationship manager filters on. None means any."""
+
+    gender: str | None = None  # "F" or "M"
+    age_band: str | None = None  # one of AGE_BANDS
+    income_band: str | None = None  # one of INCOME_BANDS
+    contract_type: str | None = None  # NAME_CONTRACT_TYPE level
+    family_status: str | None = None  # NAME_FAMILY_STATUS level
+    decision: Decision | None = None
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    client_id: int
+    gender: str
+    age_years: int
+    income: float
+    credit_amount: float
+    contract_type: str
+    family_status: str
+    probability: float
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class ClientPage:
+    clients: tuple[ClientSummary, ...]
+    total: int
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class PeerRequest:
+    client_id: int
+    feature: str
+    group: PeerGroup = PeerGroup.ALL
+    filters: ClientFilters | None = None
+    k: int = 200  # size of the SIMILAR group
+    second_feature: str | None = None  # for the two-feature view
+    bins: int = 30
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Numeric: bin_edges has len(counts)+1 entries. Categorical: categories has len(counts) entries."""
+
+    counts: tuple[int, ...]
+    bin_edges: tuple[float, ...] = ()
+    categories: tuple[str, ...] = ()
+    quantiles: Mapping[str, float] = field(default_factory=dict)  # "p05", "p25", "p50", "p75", "p95"
+
+
+@dataclass(frozen=True)
+class ScatterPoint:
+    x: FeatureValue
+    y: FeatureValue
+    probability: float
+
+
+@dataclass(frozen=True)
+class PeerComparison:
+    feature: str
+    description: str
+    group: PeerGroup
+    group_size: int
+    client_value: FeatureValue
+    client_percentile: float | None  # 0..100, None for a categorical feature or a missing value
+    distribution: Distribution
+    group_mean_probability: float
+    group_refusal_rate: float
+    # observed default rate of the matching clients whose outcome is known (training history)
+    group_observed_default_rate: float | None
+    history_size: int
+    second_feature: str | None = None
+    second_description: str = ""
+    client_second_value: FeatureValue = None
+    points: tuple[ScatterPoint, ...] = ()  # a bounded sample of the group for the two-feature view
+
+
+@dataclass(frozen=True)
+class FeatureImportance:
+    feature: str
+    description: str
+    importance: float  # mean |SHAP| on the reference sample
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    version: str
+    threshold: float
+    cost_fn: float
+    cost_fp: float
+    metrics: Mapping[str, float]
+    global_importance: tuple[FeatureImportance, ...]
+    feature_descriptions: Mapping[str, str]
+    categorical_features: tuple[str, ...]
+    trained_at: str
+    data_fingerprint: str

@@ -1,0 +1,77 @@
+"""Shared fixtures. A test that needs PostgreSQL, Chromium or the real sample skips on a laptop that lacks
+them, and fails under CI=true, where all of them must be present."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+REAL_SAMPLE_DIR = Path(os.environ.get("HOMECREDIT_SAMPLE_DIR", PROJECT_ROOT.parent / "shared/data/homecredit-sample"))
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip with the reason on a laptop; fail under CI=true, where everything must be there."""
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (required under CI=true)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def real_sample_dir() -> Path:
+    require(
+        (REAL_SAMPLE_DIR / "application_train.csv.gz").is_file(),
+        f"the real Home Credit sample is not at {REAL_SAMPLE_DIR} (set HOMECREDIT_SAMPLE_DIR)",
+    )
+    return REAL_SAMPLE_DIR
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+        ok, why = True, ""
+    except Exception as exc:  # any driver or connection error means "not available here"
+        ok, why = False, str(exc).splitlines()[0]
+    require(ok, f"PostgreSQL is not reachable at {POSTGRES_URL} ({why}); set TEST_POSTGRES_URL")
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    require(
+        path is not None and shutil.which("chromedriver") is not None,
+        "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)",
+    )
+    assert path is not None
+    return path
+
+
+@pytest.fixture()
+def postgres_db_url(postgres_url: str):
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards (tests never share tables)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -1,0 +1,1 @@
+"""Training pipeline: Home Credit data, features, model selection, business-cost threshold."""

@@ -1,0 +1,39 @@
+"""`python -m training COMMAND`: one command per stage. A stage module is imported only when its command runs.
+
+Each stage module exposes `add_arguments(parser)` and `run(args) -> int` (the exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# command -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "generate": ("training.synthetic.cli", "write a generated dataset in the official Home Credit schema"),
+    "calibrate": ("training.synthetic.calibrate", "rebuild the generator's statistics file from real data"),
+    "validate": ("training.data.cli", "load and validate a folder of Home Credit tables"),
+    "features": ("training.features.cli", "build the per-client feature tables (train and portfolio)"),
+    "select": ("training.selection.cli", "compare models with cross-validation and choose the threshold"),
+    "run": ("training.pipeline", "the whole pipeline: data, features, selection, report, registration"),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m training", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            importlib.import_module(module_name).add_arguments(sub_parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if a in COMMANDS), None)
+    args = build_parser(command).parse_args(argv)
+    module = importlib.import_module(COMMANDS[args.command][0])
+    return int(module.run(args))
