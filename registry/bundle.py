@@ -39,7 +39,8 @@ class BundleMetadata:
     cost_fp: float
     features: list[str]
     categorical_features: list[str]
-    feature_descriptions: dict[str, str]
+    feature_descriptions: dict[str, str]  # feature or application field -> plain French description
+    feature_descriptions_en: dict[str, str]  # the same in English
     global_importance: dict[str, float]  # feature -> mean |SHAP|, in decreasing order
     metrics: dict[str, float]
     data_fingerprint: str

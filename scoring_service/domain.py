@@ -6,13 +6,24 @@ They carry no gRPC or pandas types, so the dashboard and the tests can use them 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 FeatureValue = float | str | None
 
 AGE_BANDS: tuple[str, ...] = ("18-29", "30-39", "40-49", "50-59", "60+")
 INCOME_BANDS: tuple[str, ...] = ("<100k", "100k-150k", "150k-200k", "200k-300k", "300k+")
+CONTRACT_TYPES: tuple[str, ...] = ("Cash loans", "Revolving loans")
+FAMILY_STATUSES: tuple[str, ...] = (
+    "Married",
+    "Single / not married",
+    "Civil marriage",
+    "Separated",
+    "Widow",
+    "Unknown",
+)
+LANGUAGES: tuple[str, ...] = ("fr", "en")  # descriptions are returned in the language asked for
 
 
 class Decision(enum.Enum):
@@ -57,6 +68,7 @@ class ScoreRequest:
     values: Mapping[str, FeatureValue] = field(default_factory=dict)
     explain: bool = False
     top_k: int = 10
+    language: str = "fr"
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,7 @@ class PeerRequest:
     k: int = 200  # size of the SIMILAR group
     second_feature: str | None = None  # for the two-feature view
     bins: int = 30
+    language: str = "fr"
 
 
 @dataclass(frozen=True)
@@ -184,3 +197,20 @@ class ModelInfo:
     categorical_features: tuple[str, ...]
     trained_at: str
     data_fingerprint: str
+
+
+class ScoringApi(Protocol):
+    """What the scoring service offers. The in-process engine and the gRPC client both satisfy it, so the
+    dashboard and the tests can swap one for the other."""
+
+    def score(self, request: ScoreRequest) -> ScoreResult: ...
+
+    def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[ScoreResult]: ...
+
+    def get_client(self, client_id: int, language: str = "fr") -> ClientInfo: ...
+
+    def search_clients(self, filters: ClientFilters, page: int = 0, page_size: int = 20) -> ClientPage: ...
+
+    def compare_peers(self, request: PeerRequest) -> PeerComparison: ...
+
+    def model_info(self, language: str = "fr") -> ModelInfo: ...
