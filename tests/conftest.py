@@ -75,3 +75,11 @@ def postgres_db_url(postgres_url: str):
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def tiny_bundle_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small trained model bundle shared by the service, dashboard and drift tests."""
+    from tests.bundle_factory import make_tiny_bundle
+
+    return make_tiny_bundle(tmp_path_factory.mktemp("bundle"))
