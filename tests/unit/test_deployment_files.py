@@ -1,0 +1,67 @@
+"""The compose file against the Compose Specification's JSON schema, and the rules the deployment files keep."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import PROJECT_ROOT, require
+
+# Shipped by Debian's docker-compose package (installed by .ci/run); no Docker engine is needed to read it.
+COMPOSE_SCHEMA = Path("/usr/lib/python3/dist-packages/compose/config/compose_spec.json")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_file_matches_the_compose_specification(compose: dict) -> None:
+    import jsonschema
+
+    require(COMPOSE_SCHEMA.is_file(), f"the Compose Specification schema is not at {COMPOSE_SCHEMA} (apt-get install docker-compose)")
+    schema = json.loads(COMPOSE_SCHEMA.read_text())
+    validator = jsonschema.Draft201909Validator(schema)
+    errors = sorted(validator.iter_errors(compose), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_every_long_running_service_has_a_health_check_or_is_one_shot(compose: dict) -> None:
+    for name, service in compose["services"].items():
+        if name in {"trainer", "drift-monitor"}:
+            continue
+        assert "healthcheck" in service, f"service {name} has no health check"
+
+
+def test_start_up_order(compose: dict) -> None:
+    services = compose["services"]
+    assert services["trainer"]["depends_on"]["mlflow"]["condition"] == "service_healthy"
+    assert services["scoring"]["depends_on"]["trainer"]["condition"] == "service_completed_successfully"
+    assert services["dashboard"]["depends_on"]["scoring"]["condition"] == "service_healthy"
+
+
+def test_no_secret_is_written_in_the_compose_file() -> None:
+    text = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    for line in text.splitlines():
+        if re.search(r"(PASSWORD|TOKEN|SECRET)[A-Z_]*:\s*\S", line):
+            assert "${" in line, f"a secret is written in clear: {line.strip()}"
+
+
+def test_env_example_names_every_variable_the_compose_file_requires() -> None:
+    text = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    required = set(re.findall(r"\$\{([A-Z_]+):\?", text))
+    example = (PROJECT_ROOT / ".env.example").read_text()
+    defined = set(re.findall(r"^([A-Z_]+)=", example, flags=re.M))
+    assert required <= defined, f"missing from .env.example: {sorted(required - defined)}"
+
+
+def test_image_is_multi_stage_and_runs_as_a_non_root_user() -> None:
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    assert len(re.findall(r"^FROM ", dockerfile, flags=re.M)) >= 2
+    users = re.findall(r"^USER (\S+)", dockerfile, flags=re.M)
+    assert users and users[-1] not in {"root", "0"}
+    assert "scoring_service.codegen" in dockerfile, "the gRPC code must be generated inside the image"
