@@ -1,0 +1,134 @@
+"""The Evidently data-drift report: its definition is built once (columns, types, method), then run per
+comparison.
+
+Evidently refuses a column that is empty on one side, so such columns are set aside and named in the result
+rather than failing the whole run; their missing-value rate is the finding.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from evidently import DataDefinition, Dataset, Report
+from evidently.presets import DataDriftPreset
+
+EMPTY_IN_REFERENCE = "empty in the reference"
+EMPTY_IN_CURRENT = "empty in the current data"
+
+
+@dataclass
+class DriftRun:
+    """One comparison: the Evidently snapshot (HTML, JSON) and the columns that could not be compared."""
+
+    snapshot: Any  # evidently.core.report.Snapshot
+    columns: tuple[str, ...]
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON types (test statuses as strings), for reading results by metric type and column."""
+        return json.loads(self.snapshot.json())
+
+    def save(self, folder: Path, stem: str) -> tuple[Path, Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        html, js = folder / f"{stem}.html", folder / f"{stem}.json"
+        self.snapshot.save_html(str(html))
+        js.write_text(self.snapshot.json())
+        return html, js
+
+
+class DriftReportDefinition:
+    """Which columns, of which type, compared by which method. Built once; `run` compares two frames."""
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        categorical: Sequence[str] = (),
+        method: str | None = None,
+        threshold: float | None = None,
+    ) -> None:
+        if not columns:
+            raise ValueError("The drift report needs at least one column to compare.")
+        self.columns = tuple(dict.fromkeys(columns))
+        self.categorical = frozenset(c for c in categorical if c in self.columns)
+        self.method = method
+        self.threshold = threshold
+        self._reports: dict[tuple[str, ...], Report] = {self.columns: self._build(self.columns)}
+
+    def _build(self, columns: tuple[str, ...]) -> Report:
+        preset = DataDriftPreset(columns=list(columns), method=self.method, threshold=self.threshold)
+        return Report(
+            [preset], include_tests=True
+        )  # the per-column test status says "drifted" for any method
+
+    def _report_for(self, columns: tuple[str, ...]) -> Report:
+        if columns not in self._reports:
+            self._reports[columns] = self._build(columns)
+        return self._reports[columns]
+
+    def _definition(self, columns: Sequence[str]) -> DataDefinition:
+        return DataDefinition(
+            numerical_columns=[c for c in columns if c not in self.categorical],
+            categorical_columns=[c for c in columns if c in self.categorical],
+        )
+
+    def _prepare(self, frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+        out = pd.DataFrame(index=frame.index)
+        for column in columns:
+            values = frame[column]
+            if column in self.categorical:
+                out[column] = (
+                    values.astype(object)
+                    .where(values.notna(), None)
+                    .map(lambda v: v if v is None else str(v))
+                )
+            else:
+                out[column] = (
+                    pd.to_numeric(values, errors="raise").astype(float).replace([np.inf, -np.inf], np.nan)
+                )
+        return out
+
+    def run(self, reference: pd.DataFrame, current: pd.DataFrame) -> DriftRun:
+        missing = [c for c in self.columns if c not in reference.columns or c not in current.columns]
+        if missing:
+            side = "reference" if any(c not in reference.columns for c in missing) else "current data"
+            raise ValueError(
+                f"{len(missing)} column(s) of the report are absent from the {side}: "
+                f"{', '.join(missing[:10])}. "
+                "Compare tables built by the same feature code, or restrict the report to common columns."
+            )
+        if reference.empty or current.empty:
+            raise ValueError(
+                f"Nothing to compare: {len(reference)} reference rows and {len(current)} current rows."
+            )
+        skipped: dict[str, str] = {}
+        for column in self.columns:
+            if reference[column].isna().all():
+                skipped[column] = EMPTY_IN_REFERENCE
+            elif current[column].isna().all():
+                skipped[column] = EMPTY_IN_CURRENT
+        usable = tuple(c for c in self.columns if c not in skipped)
+        if not usable:
+            raise ValueError("Every column of the report is empty on one side: there is nothing to compare.")
+        definition = self._definition(usable)
+        ref = Dataset.from_pandas(self._prepare(reference, usable), data_definition=definition)
+        cur = Dataset.from_pandas(self._prepare(current, usable), data_definition=definition)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            # constant columns make numpy warn inside Evidently's histograms; the result is still defined
+            warnings.simplefilter("ignore", RuntimeWarning)
+            snapshot = self._report_for(usable).run(current_data=cur, reference_data=ref)
+        return DriftRun(snapshot=snapshot, columns=usable, skipped=skipped)
+
+
+def infer_categorical(frame: pd.DataFrame, declared: Sequence[str] = ()) -> list[str]:
+    """Declared categorical features plus every non-numeric column of the frame."""
+    found = [
+        c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c]) or frame[c].dtype == bool
+    ]
+    return list(dict.fromkeys([*[c for c in declared if c in frame.columns], *found]))
