@@ -1,0 +1,1 @@
+"""Home Credit data: the official schema, a validating loader, and the cached demo dataset."""

@@ -1,0 +1,171 @@
+"""Reading one Home Credit file (CSV, CSV.gz or Parquet) into a DataFrame with the schema's dtypes.
+
+Reading goes through pyarrow with the target types given up front (narrow integers, float32,
+dictionary-encoded text), so a 13-million-row table never exists as float64/object columns. Every problem
+becomes a `DataError` naming the file, the column and the fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from training.data.errors import DataError
+from training.data.schema import ARROW_TYPES, DICTIONARY_COLUMNS, Kind
+
+SUFFIXES: tuple[str, ...] = (".parquet", ".csv.gz", ".csv")
+_CSV_COLUMN = re.compile(r"In CSV column #(\d+)")
+_REGENERATE = "download it again or regenerate the folder with `python -m training generate --out DIR`"
+
+
+def find_file(folder: Path, stem: str) -> Path:
+    """The one file holding table `stem` in `folder`, whatever its supported format."""
+    found = [folder / f"{stem}{suffix}" for suffix in SUFFIXES if (folder / f"{stem}{suffix}").is_file()]
+    if not found:
+        raise DataError(
+            f"The table {stem} is missing from {folder}: expected {stem}.csv, {stem}.csv.gz or "
+            f"{stem}.parquet. "
+            f"Add the file under its official name, or {_REGENERATE}."
+        )
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise DataError(
+            f"The table {stem} is present more than once in {folder} ({names}); keep a single file per table."
+        )
+    return found[0]
+
+
+def _csv_header(path: Path) -> list[str]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8", newline="") as handle:
+            line = handle.readline()
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path} cannot be read as CSV ({exc}): the file is damaged; {_REGENERATE}.") from exc
+    if not line.strip():
+        raise DataError(f"{path} is empty or has no header line; {_REGENERATE}.")
+    return next(csv.reader([line.rstrip("\r\n")]))
+
+
+def _check_columns(path: Path, present: list[str], columns: dict[str, Kind]) -> None:
+    missing = [c for c in columns if c not in present]
+    if missing:
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        raise DataError(
+            f"{path} lacks the column(s) {shown} of the official schema. "
+            "Use the original Kaggle file, or regenerate the folder; extra columns are allowed, "
+            "missing ones are not."
+        )
+
+
+def _read_csv(path: Path, columns: dict[str, Kind]) -> pa.Table:
+    header = _csv_header(path)
+    _check_columns(path, header, columns)
+    convert = pacsv.ConvertOptions(
+        column_types={name: ARROW_TYPES[kind] for name, kind in columns.items()},
+        include_columns=list(columns),
+        strings_can_be_null=True,
+    )
+    try:
+        return pacsv.read_csv(path, convert_options=convert)
+    except pa.ArrowInvalid as exc:
+        match = _CSV_COLUMN.search(str(exc))
+        if match and int(match.group(1)) < len(header):
+            column = header[int(match.group(1))]
+            kind = columns.get(column, "?")
+            raise DataError(
+                f"{path}, column {column}: a value does not fit the expected type "
+                f"{ARROW_TYPES.get(kind, kind)} "
+                f"({exc}). Fix or remove that value; the column must hold {_describe(kind)}."
+            ) from exc
+        raise DataError(f"{path} cannot be parsed as CSV ({exc}); {_REGENERATE}.") from exc
+    except OSError as exc:  # bad gzip stream, truncated file
+        raise DataError(f"{path} cannot be read ({exc}): the file is damaged; {_REGENERATE}.") from exc
+
+
+def _read_parquet(path: Path, columns: dict[str, Kind]) -> pa.Table:
+    try:
+        parquet = pq.ParquetFile(path)
+        _check_columns(path, parquet.schema_arrow.names, columns)
+        table = parquet.read(columns=list(columns))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataError(
+            f"{path} cannot be read as Parquet ({exc}): the file is damaged; {_REGENERATE}."
+        ) from exc
+    casted = []
+    for name, kind in columns.items():
+        column = table.column(name)
+        try:
+            casted.append(_cast(column, kind))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise DataError(
+                f"{path}, column {name}: type {column.type} cannot become {ARROW_TYPES[kind]} ({exc}). "
+                f"The column must hold {_describe(kind)}; fix the values or rewrite the file."
+            ) from exc
+    return pa.table(casted, names=list(columns))
+
+
+def _cast(column: pa.ChunkedArray, kind: Kind) -> pa.ChunkedArray:
+    target = ARROW_TYPES[kind]
+    if column.type == target:
+        return column
+    if kind != "cat":
+        return column.cast(target)
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    if not pa.types.is_string(column.type):
+        column = column.cast(pa.string())
+    return pc.dictionary_encode(column).cast(target)
+
+
+def _describe(kind: Kind | str) -> str:
+    return {
+        "key": "integer identifiers",
+        "i8": "small integers without missing values",
+        "i16": "integers without missing values",
+        "i32": "integers without missing values",
+        "f32": "numbers (empty for missing)",
+        "cat": "text",
+    }.get(kind, "values of the official type")
+
+
+def read_table(path: Path, columns: dict[str, Kind]) -> pd.DataFrame:
+    """The file's official columns, in schema order and dtypes (extra columns are ignored)."""
+    table = _read_parquet(path, columns) if path.suffix == ".parquet" else _read_csv(path, columns)
+    for name, kind in columns.items():
+        nulls = table.column(name).null_count
+        if kind in ("key", "i8", "i16", "i32") and nulls:
+            raise DataError(
+                f"{path}, column {name}: {nulls} missing value(s), but this column is never missing in the "
+                "official data. Fill them or drop those rows."
+            )
+    return table.to_pandas(split_blocks=True, self_destruct=True)
+
+
+def read_dictionary(path: Path) -> pd.DataFrame:
+    """The data dictionary: the official file is cp1252, a re-saved one may be UTF-8 (strictly detected)."""
+    raw = path.read_bytes()
+    if path.name.endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise DataError(
+                f"{path} cannot be decompressed ({exc}): the file is damaged; {_REGENERATE}."
+            ) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="strict")
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    frame = frame.drop(columns=[c for c in frame.columns if c.startswith("Unnamed")])
+    _check_columns(path, list(frame.columns), {c: "cat" for c in DICTIONARY_COLUMNS[:3]})
+    return frame.reset_index(drop=True)
