@@ -1,0 +1,163 @@
+"""The typed Python client of the scoring service, used by the dashboard and the tests.
+
+It satisfies `scoring_service.domain.ScoringApi`, so code written against the in-process engine runs
+unchanged over gRPC. Every call has a deadline; a call that finds the service UNAVAILABLE (starting,
+reloading, restarting) is retried with exponential backoff; other status codes come back as the matching
+`scoring_service.errors` class.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from types import TracebackType
+from typing import Any, TypeVar
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from scoring_service import domain as d
+from scoring_service import translate as t
+from scoring_service import translate_peers as tp
+from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
+from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
+from scoring_service.errors import ScoringError
+from scoring_service.status import FIELD_KEY, error_from
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ScoringService"].full_name
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+BACKOFF_SECONDS = 0.1
+
+R = TypeVar("R")
+
+
+def _error(exc: grpc.RpcError) -> ScoringError:
+    code = exc.code() if hasattr(exc, "code") else grpc.StatusCode.UNKNOWN
+    details = exc.details() if hasattr(exc, "details") else str(exc)
+    trailing = exc.trailing_metadata() if hasattr(exc, "trailing_metadata") else None
+    field = next((v for k, v in trailing or () if k == FIELD_KEY), None)
+    return error_from(code, details, field=field)
+
+
+class ScoringClient:
+    """`ScoringClient(address, token=None, root_certificates=None, timeout=2.0, retries=2)`.
+
+    root_certificates (PEM bytes) turns TLS on; token is sent as `authorization: Bearer <token>`. timeout is
+    the deadline of each call (ScoreBatch: of the whole stream, scaled by batch_timeout_per_client); retries
+    is how many more times a call is tried after UNAVAILABLE.
+    """
+
+    def __init__(
+        self,
+        address: str,
+        token: str | None = None,
+        root_certificates: bytes | None = None,
+        timeout: float = 2.0,
+        retries: int = 2,
+        batch_timeout_per_client: float = 0.001,
+    ) -> None:
+        options = [
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+        ]
+        if root_certificates is not None:
+            credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
+            self._channel = grpc.secure_channel(address, credentials, options=options)
+        else:
+            self._channel = grpc.insecure_channel(address, options=options)
+        self._stub = pb_grpc.ScoringServiceStub(self._channel)
+        self._health = health_pb2_grpc.HealthStub(self._channel)
+        self._metadata: tuple[tuple[str, str], ...] = (("authorization", f"Bearer {token}"),) if token else ()
+        self.address = address
+        self.timeout = timeout
+        self.retries = retries
+        self.batch_timeout_per_client = batch_timeout_per_client
+
+    # --- ScoringApi -----------------------------------------------------------------------------------------
+
+    def score(self, request: d.ScoreRequest) -> d.ScoreResult:
+        response = self._call(self._stub.Score, t.score_request_to_pb(request))
+        return t.score_result_from_pb(response)
+
+    def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[d.ScoreResult]:
+        """Streams results in the order of the ids; the deadline grows with the number of ids."""
+        message = pb.ScoreBatchRequest(client_ids=list(client_ids), explain=explain)
+        timeout = self.timeout + len(message.client_ids) * self.batch_timeout_per_client * (
+            10 if explain else 1
+        )
+        chunks = self._call(self._stub.ScoreBatch, message, timeout=timeout, stream=True)
+        try:
+            for chunk in chunks:
+                for result in chunk.results:
+                    yield t.score_result_from_pb(result)
+        except grpc.RpcError as exc:
+            raise _error(exc) from None
+
+    def get_client(self, client_id: int, language: str = "fr") -> d.ClientInfo:
+        response = self._call(
+            self._stub.GetClient, pb.GetClientRequest(client_id=client_id, language=language)
+        )
+        return t.client_info_from_pb(response)
+
+    def search_clients(self, filters: d.ClientFilters, page: int = 0, page_size: int = 20) -> d.ClientPage:
+        response = self._call(self._stub.SearchClients, t.search_request_to_pb(filters, page, page_size))
+        return t.client_page_from_pb(response)
+
+    def compare_peers(self, request: d.PeerRequest) -> d.PeerComparison:
+        return tp.comparison_from_pb(self._call(self._stub.ComparePeers, tp.peer_request_to_pb(request)))
+
+    def model_info(self, language: str = "fr") -> d.ModelInfo:
+        response = self._call(self._stub.GetModelInfo, pb.GetModelInfoRequest(language=language))
+        return tp.model_info_from_pb(response)
+
+    # --- the rest -------------------------------------------------------------------------------------------
+
+    def health(self) -> bool:
+        """True when the service answers SERVING (a model is loaded); False when it is down or not ready."""
+        try:
+            response = self._health.Check(
+                health_pb2.HealthCheckRequest(service=SERVICE_NAME),
+                timeout=self.timeout,
+                metadata=self._metadata,
+            )
+        except grpc.RpcError:
+            return False
+        return bool(response.status == health_pb2.HealthCheckResponse.SERVING)
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def __enter__(self) -> ScoringClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _call(
+        self, method: Callable[..., Any], message: Any, timeout: float | None = None, stream: bool = False
+    ) -> Any:
+        """One call with its deadline, retried on UNAVAILABLE. A stream is retried until its first message."""
+        for attempt in range(self.retries + 1):
+            try:
+                response = method(message, timeout=timeout or self.timeout, metadata=self._metadata)
+                return _Prefetched(response) if stream else response
+            except grpc.RpcError as exc:
+                if exc.code() != grpc.StatusCode.UNAVAILABLE or attempt == self.retries:
+                    raise _error(exc) from None
+                time.sleep(BACKOFF_SECONDS * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Prefetched:
+    """A stream whose first message is read at once, so that UNAVAILABLE surfaces inside the retry."""
+
+    def __init__(self, stream: Iterator[Any]) -> None:
+        self._stream = stream
+        self._first = next(stream, None)
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._first is not None:
+            yield self._first
+        yield from self._stream

@@ -1,0 +1,152 @@
+"""Server interceptors, one per concern: token authentication, one JSON log line per call, metrics per call.
+
+Each wraps the method's behaviour (unary or streaming) without knowing what the method does; the status code
+of a call is read from its context once the behaviour has finished.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import grpc
+
+from scoring_service.metrics import ServiceMetrics
+
+Behavior = Callable[[Any, grpc.ServicerContext], Any]
+Done = Callable[[str, str, float, grpc.ServicerContext], None]  # method, code, seconds, context
+
+HEALTH_PREFIX = "/grpc.health.v1.Health/"
+
+logger = logging.getLogger("scoring_service.rpc")
+
+
+def _behavior(handler: grpc.RpcMethodHandler) -> Behavior:
+    if handler.response_streaming:
+        return handler.stream_stream if handler.request_streaming else handler.unary_stream
+    return handler.stream_unary if handler.request_streaming else handler.unary_unary
+
+
+def _rebuild(handler: grpc.RpcMethodHandler, behavior: Behavior) -> grpc.RpcMethodHandler:
+    factory = {
+        (False, False): grpc.unary_unary_rpc_method_handler,
+        (False, True): grpc.unary_stream_rpc_method_handler,
+        (True, False): grpc.stream_unary_rpc_method_handler,
+        (True, True): grpc.stream_stream_rpc_method_handler,
+    }[(bool(handler.request_streaming), bool(handler.response_streaming))]
+    return factory(
+        behavior,
+        request_deserializer=handler.request_deserializer,
+        response_serializer=handler.response_serializer,
+    )
+
+
+def _final_code(context: grpc.ServicerContext, failed: bool) -> str:
+    code = context.code()  # set by abort() or set_code(); None means the call ended on its own
+    if code is not None:
+        return str(code.name)
+    if not failed:
+        return "OK"
+    remaining = context.time_remaining()
+    if remaining is not None and remaining <= 0:
+        return "DEADLINE_EXCEEDED"
+    return "UNKNOWN" if context.is_active() else "CANCELLED"
+
+
+def _observed(handler: grpc.RpcMethodHandler, method: str, done: Done) -> grpc.RpcMethodHandler:
+    behavior = _behavior(handler)
+    if handler.response_streaming:
+
+        def stream(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+            start, failed = time.perf_counter(), True
+            try:
+                yield from behavior(request, context)
+                failed = False
+            finally:
+                done(method, _final_code(context, failed), time.perf_counter() - start, context)
+
+        return _rebuild(handler, stream)
+
+    def unary(request: Any, context: grpc.ServicerContext) -> Any:
+        start, failed = time.perf_counter(), True
+        try:
+            response = behavior(request, context)
+            failed = False
+            return response
+        finally:
+            done(method, _final_code(context, failed), time.perf_counter() - start, context)
+
+    return _rebuild(handler, unary)
+
+
+class MetricsInterceptor(grpc.ServerInterceptor):
+    """Counts every call and its latency, by method and status code."""
+
+    def __init__(self, metrics: ServiceMetrics) -> None:
+        self._metrics = metrics
+
+    def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
+        handler = continuation(details)
+        if handler is None:
+            return None
+        return _observed(handler, details.method, self._done)
+
+    def _done(self, method: str, code: str, seconds: float, context: grpc.ServicerContext) -> None:
+        self._metrics.observe(method, code, seconds)
+
+
+class LoggingInterceptor(grpc.ServerInterceptor):
+    """One structured log line per call: method, status code, duration, peer."""
+
+    def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
+        handler = continuation(details)
+        if handler is None or not logger.isEnabledFor(logging.INFO):
+            return handler
+        return _observed(handler, details.method, self._done)
+
+    @staticmethod
+    def _done(method: str, code: str, seconds: float, context: grpc.ServicerContext) -> None:
+        level = logging.INFO if code == "OK" else logging.WARNING
+        if code in {"UNKNOWN", "INTERNAL"}:
+            level = logging.ERROR
+        logger.log(
+            level,
+            "rpc",
+            extra={"method": method, "code": code, "ms": round(seconds * 1000, 3), "peer": context.peer()},
+        )
+
+
+class AuthInterceptor(grpc.ServerInterceptor):
+    """Lets a call through only with the metadata `authorization: Bearer <token>`.
+
+    The health service stays open, so that orchestrators' probes need no secret.
+    """
+
+    def __init__(self, token: str) -> None:
+        self._expected = f"Bearer {token}".encode()
+
+    def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
+        handler = continuation(details)
+        if handler is None or details.method.startswith(HEALTH_PREFIX):
+            return handler
+        sent = next((v for k, v in details.invocation_metadata or () if k == "authorization"), None)
+        if sent is None:
+            return self._deny(handler, "This call needs the metadata `authorization: Bearer <token>`.")
+        value = sent.encode() if isinstance(sent, str) else sent
+        if not hmac.compare_digest(value, self._expected):
+            return self._deny(handler, "The bearer token in `authorization` is not the service's token.")
+        return handler
+
+    @staticmethod
+    def _deny(handler: grpc.RpcMethodHandler, message: str) -> grpc.RpcMethodHandler:
+        def deny(request: Any, context: grpc.ServicerContext) -> Any:
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
+
+        def deny_stream(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
+            yield  # pragma: no cover - abort raises
+
+        return _rebuild(handler, deny_stream if handler.response_streaming else deny)

@@ -1,0 +1,64 @@
+"""The gRPC servicer: protobuf in, domain request to the data plane, domain result back to protobuf.
+
+No scoring logic lives here; errors raised by the data plane become status codes through `status.grpc_errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import grpc
+
+from scoring_service import translate as t
+from scoring_service import translate_peers as tp
+from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
+from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
+from scoring_service.domain import ScoringApi
+from scoring_service.status import grpc_errors
+
+# Results per streamed message of ScoreBatch: large enough that gRPC's per-message cost vanishes, small enough
+# that a chunk with explanations stays far below the 4 MB message limit.
+BATCH_CHUNK = 512
+
+
+class ScoringServicer(pb_grpc.ScoringServiceServicer):
+    def __init__(self, api: ScoringApi) -> None:
+        self._api = api
+
+    @grpc_errors
+    def Score(self, request: pb.ScoreRequest, context: grpc.ServicerContext) -> pb.ScoreResponse:
+        return t.score_result_to_pb(self._api.score(t.score_request_from_pb(request)))
+
+    @grpc_errors
+    def ScoreBatch(
+        self, request: pb.ScoreBatchRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.ScoreBatchResponse]:
+        chunk = pb.ScoreBatchResponse()
+        results = self._api.score_batch(list(request.client_ids), explain=request.explain)
+        for result in results:
+            chunk.results.append(t.score_result_to_pb(result))
+            if len(chunk.results) >= BATCH_CHUNK:
+                if not context.is_active():  # deadline passed or caller gone: stop computing
+                    return
+                yield chunk
+                chunk = pb.ScoreBatchResponse()
+        if chunk.results:
+            yield chunk
+
+    @grpc_errors
+    def GetClient(self, request: pb.GetClientRequest, context: grpc.ServicerContext) -> pb.ClientInfo:
+        info = self._api.get_client(request.client_id, language=request.language or t.DEFAULT_LANGUAGE)
+        return t.client_info_to_pb(info)
+
+    @grpc_errors
+    def SearchClients(self, request: pb.SearchClientsRequest, context: grpc.ServicerContext) -> pb.ClientPage:
+        filters, page, page_size = t.search_request_from_pb(request)
+        return t.client_page_to_pb(self._api.search_clients(filters, page=page, page_size=page_size))
+
+    @grpc_errors
+    def ComparePeers(self, request: pb.PeerRequest, context: grpc.ServicerContext) -> pb.PeerComparison:
+        return tp.comparison_to_pb(self._api.compare_peers(tp.peer_request_from_pb(request)))
+
+    @grpc_errors
+    def GetModelInfo(self, request: pb.GetModelInfoRequest, context: grpc.ServicerContext) -> pb.ModelInfo:
+        return tp.model_info_to_pb(self._api.model_info(language=request.language or t.DEFAULT_LANGUAGE))

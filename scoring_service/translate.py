@@ -1,0 +1,244 @@
+"""Mechanical translation between the protobuf messages and the domain objects, both ways.
+
+The servicer reads requests and writes results with it; the Python client writes requests and reads results.
+Only what a protobuf message cannot say by itself is checked here (a number that is not finite, a decision or
+group left unspecified); what the values mean is the data plane's business.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from scoring_service import domain as d
+from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
+from scoring_service.errors import InvalidArgument
+
+DEFAULT_LANGUAGE = "fr"
+DEFAULT_TOP_K = d.ScoreRequest.top_k
+DEFAULT_PAGE_SIZE = 20
+
+DECISION_TO_PB = {d.Decision.GRANTED: pb.DECISION_GRANTED, d.Decision.REFUSED: pb.DECISION_REFUSED}
+DECISION_FROM_PB = {v: k for k, v in DECISION_TO_PB.items()}
+GROUP_TO_PB = {
+    d.PeerGroup.ALL: pb.PEER_GROUP_ALL,
+    d.PeerGroup.FILTERED: pb.PEER_GROUP_FILTERED,
+    d.PeerGroup.SIMILAR: pb.PEER_GROUP_SIMILAR,
+}
+GROUP_FROM_PB = {v: k for k, v in GROUP_TO_PB.items()} | {pb.PEER_GROUP_UNSPECIFIED: d.PeerGroup.ALL}
+
+
+# --- values -----------------------------------------------------------------------------------------------
+
+
+def value_to_pb(value: d.FeatureValue, out: pb.FeatureValue) -> None:
+    if value is None:
+        out.missing = True
+    elif isinstance(value, str):
+        out.text = value
+    else:
+        out.number = float(value)
+
+
+def value_from_pb(message: pb.FeatureValue, field: str = "value") -> d.FeatureValue:
+    kind = message.WhichOneof("kind")
+    if kind == "number":
+        if not math.isfinite(message.number):
+            raise InvalidArgument(
+                f"The value of {field} is {message.number}: send a finite number, or mark it as missing.",
+                field=field,
+            )
+        return message.number
+    if kind == "text":
+        return message.text
+    return None
+
+
+def values_from_pb(values: Mapping[str, pb.FeatureValue]) -> dict[str, d.FeatureValue]:
+    return {name: value_from_pb(v, field=name) for name, v in values.items()}
+
+
+def result_value(message: pb.FeatureValue) -> d.FeatureValue:
+    """A value in a result, read as sent (the server is trusted; NaN never reaches a request check)."""
+    kind = message.WhichOneof("kind")
+    if kind == "number":
+        return message.number
+    return message.text if kind == "text" else None
+
+
+# --- Score --------------------------------------------------------------------------------------------------
+
+
+def score_request_to_pb(request: d.ScoreRequest) -> pb.ScoreRequest:
+    message = pb.ScoreRequest(explain=request.explain, top_k=request.top_k, language=request.language)
+    if request.client_id is not None:
+        message.client_id = request.client_id
+    for name, value in request.values.items():
+        value_to_pb(value, message.values[name])
+    return message
+
+
+def score_request_from_pb(message: pb.ScoreRequest) -> d.ScoreRequest:
+    return d.ScoreRequest(
+        client_id=message.client_id if message.HasField("client_id") else None,
+        values=values_from_pb(message.values),
+        explain=message.explain,
+        top_k=message.top_k if message.HasField("top_k") else DEFAULT_TOP_K,
+        language=message.language or DEFAULT_LANGUAGE,
+    )
+
+
+def score_result_to_pb(result: d.ScoreResult) -> pb.ScoreResponse:
+    message = pb.ScoreResponse(
+        request_id=result.request_id,
+        probability=result.probability,
+        decision=DECISION_TO_PB[result.decision],
+        threshold=result.threshold,
+        model_version=result.model_version,
+    )
+    if result.client_id is not None:
+        message.client_id = result.client_id
+    if result.explanation is not None:
+        explanation = result.explanation
+        out = message.explanation
+        out.base_value = explanation.base_value
+        out.rest = explanation.rest
+        out.rest_count = explanation.rest_count
+        for c in explanation.contributions:
+            item = out.contributions.add(
+                feature=c.feature, description=c.description, contribution=c.contribution
+            )
+            value_to_pb(c.value, item.value)
+    return message
+
+
+def score_result_from_pb(message: pb.ScoreResponse) -> d.ScoreResult:
+    explanation = None
+    if message.HasField("explanation"):
+        e = message.explanation
+        explanation = d.Explanation(
+            base_value=e.base_value,
+            contributions=tuple(
+                d.Contribution(
+                    feature=c.feature,
+                    description=c.description,
+                    value=result_value(c.value),
+                    contribution=c.contribution,
+                )
+                for c in e.contributions
+            ),
+            rest=e.rest,
+            rest_count=e.rest_count,
+        )
+    return d.ScoreResult(
+        request_id=message.request_id,
+        client_id=message.client_id if message.HasField("client_id") else None,
+        probability=message.probability,
+        decision=DECISION_FROM_PB[message.decision],
+        threshold=message.threshold,
+        model_version=message.model_version,
+        explanation=explanation,
+    )
+
+
+# --- clients ------------------------------------------------------------------------------------------------
+
+
+def client_info_to_pb(info: d.ClientInfo) -> pb.ClientInfo:
+    message = pb.ClientInfo(client_id=info.client_id)
+    for f in info.fields:
+        value_to_pb(f.value, message.fields.add(name=f.name, description=f.description).value)
+    return message
+
+
+def client_info_from_pb(message: pb.ClientInfo) -> d.ClientInfo:
+    return d.ClientInfo(
+        client_id=message.client_id,
+        fields=tuple(
+            d.ClientField(name=f.name, description=f.description, value=result_value(f.value))
+            for f in message.fields
+        ),
+    )
+
+
+def filters_to_pb(filters: d.ClientFilters, out: pb.ClientFilters) -> None:
+    for name in ("gender", "age_band", "income_band", "contract_type", "family_status"):
+        value = getattr(filters, name)
+        if value is not None:
+            setattr(out, name, value)
+    if filters.decision is not None:
+        out.decision = DECISION_TO_PB[filters.decision]
+
+
+def filters_from_pb(message: pb.ClientFilters) -> d.ClientFilters:
+    def text(name: str) -> str | None:
+        return getattr(message, name) if message.HasField(name) else None
+
+    return d.ClientFilters(
+        gender=text("gender"),
+        age_band=text("age_band"),
+        income_band=text("income_band"),
+        contract_type=text("contract_type"),
+        family_status=text("family_status"),
+        decision=decision_or_none(message.decision, "filters.decision"),
+    )
+
+
+def decision_or_none(value: int, field: str) -> d.Decision | None:
+    if value == pb.DECISION_UNSPECIFIED:
+        return None
+    if value not in DECISION_FROM_PB:
+        raise InvalidArgument(
+            f"{field} is {value}, which is no decision: use GRANTED or REFUSED.", field=field
+        )
+    return DECISION_FROM_PB[value]  # type: ignore[index]
+
+
+def search_request_to_pb(filters: d.ClientFilters, page: int, page_size: int) -> pb.SearchClientsRequest:
+    message = pb.SearchClientsRequest(page=page, page_size=page_size)
+    filters_to_pb(filters, message.filters)
+    return message
+
+
+def search_request_from_pb(message: pb.SearchClientsRequest) -> tuple[d.ClientFilters, int, int]:
+    page_size = message.page_size if message.HasField("page_size") else DEFAULT_PAGE_SIZE
+    return filters_from_pb(message.filters), message.page, page_size
+
+
+def client_page_to_pb(page: d.ClientPage) -> pb.ClientPage:
+    message = pb.ClientPage(total=page.total, page=page.page, page_size=page.page_size)
+    for c in page.clients:
+        message.clients.add(
+            client_id=c.client_id,
+            gender=c.gender,
+            age_years=c.age_years,
+            income=c.income,
+            credit_amount=c.credit_amount,
+            contract_type=c.contract_type,
+            family_status=c.family_status,
+            probability=c.probability,
+            decision=DECISION_TO_PB[c.decision],
+        )
+    return message
+
+
+def client_page_from_pb(message: pb.ClientPage) -> d.ClientPage:
+    return d.ClientPage(
+        clients=tuple(
+            d.ClientSummary(
+                client_id=c.client_id,
+                gender=c.gender,
+                age_years=c.age_years,
+                income=c.income,
+                credit_amount=c.credit_amount,
+                contract_type=c.contract_type,
+                family_status=c.family_status,
+                probability=c.probability,
+                decision=DECISION_FROM_PB[c.decision],
+            )
+            for c in message.clients
+        ),
+        total=message.total,
+        page=message.page,
+        page_size=message.page_size,
+    )
