@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def load_settings(argv: Sequence[str] | None) -> ScoringSettings:
     args = build_parser().parse_args(argv)
-    overrides: dict[str, Any] = {k: v for k, v in vars(args).items() if v is not None}
+    overrides: dict[str, Any] = {k: (v or None) for k, v in vars(args).items() if v is not None}  # "" = unset
     return ScoringSettings(**overrides)
 
 

@@ -121,6 +121,7 @@ class RunningService:
     health: health.HealthServicer
     metrics: ServiceMetrics
     metrics_port: int | None
+    stopped: bool = False
 
     @property
     def address(self) -> str:
@@ -129,6 +130,9 @@ class RunningService:
 
     def stop(self, grace: float | None = None) -> None:
         """Stops accepting calls, lets those in flight finish, then flushes the events they produced."""
+        if self.stopped:
+            return
+        self.stopped = True
         grace = self.settings.shutdown_grace_seconds if grace is None else grace
         self.health.enter_graceful_shutdown()
         self.server.stop(grace).wait()
@@ -161,11 +165,15 @@ def start_service(settings: ScoringSettings, dataplane: ServedDataPlane | None =
     server.start()
     try:
         dataplane.start()
-        metrics_port = (
-            metrics.serve_http(settings.metrics_host, settings.metrics_port)
-            if settings.metrics_port is not None
-            else None
-        )
+        metrics_port = None
+        if settings.metrics_port is not None:
+            try:
+                metrics_port = metrics.serve_http(settings.metrics_host, settings.metrics_port)
+            except OSError as exc:
+                raise ServerError(
+                    f"Cannot open the metrics page on {settings.metrics_host}:{settings.metrics_port} "
+                    f"({exc}): set SCORING_METRICS_PORT to a free port, 0 for any, or empty to disable it."
+                ) from exc
     except BaseException:
         server.stop(0).wait()
         dataplane.stop(timeout=5.0)

@@ -17,7 +17,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 class ScoringSettings(BaseSettings):
     """Everything the service can be told; `python -m scoring_service --help` lists the same fields."""
 
-    model_config = SettingsConfigDict(env_prefix="SCORING_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SCORING_", extra="ignore", env_parse_none_str="")
 
     address: str = Field(
         default="127.0.0.1:50051",

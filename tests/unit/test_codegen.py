@@ -13,7 +13,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_committed_code_matches_the_proto() -> None:
-    assert codegen.stale_files() == [], "scoring_service/api/ is stale: run `make proto` and commit the result"
+    assert codegen.stale_files() == [], (
+        "scoring_service/api/ is stale: run `make proto` and commit the result"
+    )
 
 
 def test_a_hand_edit_or_a_missing_file_is_caught(tmp_path: Path) -> None:
@@ -22,14 +24,19 @@ def test_a_hand_edit_or_a_missing_file_is_caught(tmp_path: Path) -> None:
     module = copy / "credit/scoring/v1/scoring_pb2.py"
     module.write_text(module.read_text() + "\n# edited by hand\n")
     (copy / "credit/scoring/v1/scoring_pb2.pyi").unlink()
-    assert codegen.stale_files(copy) == ["credit/scoring/v1/scoring_pb2.py", "credit/scoring/v1/scoring_pb2.pyi"]
+    assert codegen.stale_files(copy) == [
+        "credit/scoring/v1/scoring_pb2.py",
+        "credit/scoring/v1/scoring_pb2.pyi",
+    ]
 
 
 def test_a_changed_proto_makes_the_code_stale(tmp_path: Path) -> None:
     protos = tmp_path / "proto"
     shutil.copytree(codegen.PROTO_ROOT, protos)
     source = protos / "credit/scoring/v1/scoring.proto"
-    source.write_text(source.read_text().replace("string trained_at = 10;", "string trained_at = 10;\n  int32 n = 12;"))
+    source.write_text(
+        source.read_text().replace("string trained_at = 10;", "string trained_at = 10;\n  int32 n = 12;")
+    )
     assert "credit/scoring/v1/scoring_pb2.py" in codegen.stale_files(proto_root=protos)
 
 
@@ -44,7 +51,9 @@ def test_generated_imports_are_absolute_in_the_package_and_stubs_ship(tmp_path: 
 
 
 def test_the_generated_service_imports_outside_the_project_folder(tmp_path: Path) -> None:
-    code = "from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc; print(scoring_pb2_grpc.__name__)"
+    code = (
+        "from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc; print(scoring_pb2_grpc.__name__)"
+    )
     done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,

@@ -84,7 +84,9 @@ def test_unary_errors_abort_with_their_code_and_message(error: Exception, code: 
 def test_invalid_argument_sends_its_field_in_trailing_metadata() -> None:
     context = FakeContext()
     with pytest.raises(_Aborted):
-        Servicer(errors.InvalidArgument("AMT_CREDIT must be a number.", field="AMT_CREDIT")).Unary("x", context)
+        Servicer(errors.InvalidArgument("AMT_CREDIT must be a number.", field="AMT_CREDIT")).Unary(
+            "x", context
+        )
     assert context.code is grpc.StatusCode.INVALID_ARGUMENT
     assert context.trailing == ((FIELD_KEY, "AMT_CREDIT"),)
 
