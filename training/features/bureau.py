@@ -1,0 +1,200 @@
+"""Credits at other institutions (bureau), with their monthly history (bureau_balance) folded in per credit.
+
+bureau_balance is summarised per SK_ID_BUREAU first (months overdue, share of overdue months, worst delay
+class), then those per-credit values are aggregated per client like any other bureau column.
+"""
+
+from __future__ import annotations
+
+from training.features.spec import Family, Measure, Scope
+
+_OVERDUE = "STATUS IN ('1', '2', '3', '4', '5')"
+
+SOURCE = f"""
+WITH balance AS (
+  SELECT SK_ID_BUREAU,
+    COUNT(*) AS BB_MONTHS,
+    SUM(CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END) AS BB_OVERDUE_MONTHS,
+    AVG(CASE WHEN {_OVERDUE} THEN 1.0 ELSE 0.0 END) AS BB_OVERDUE_SHARE,
+    MAX(COALESCE(TRY_CAST(STATUS AS INTEGER), 0)) AS BB_WORST_STATUS,
+    SUM(CASE WHEN {_OVERDUE} AND MONTHS_BALANCE >= -12 THEN 1 ELSE 0 END) AS BB_OVERDUE_MONTHS_12M
+  FROM bureau_balance
+  WHERE SK_ID_BUREAU IN (
+    SELECT SK_ID_BUREAU FROM bureau WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM {{clients}})
+  )
+  GROUP BY SK_ID_BUREAU
+)
+SELECT b.SK_ID_CURR, b.CREDIT_ACTIVE, b.DAYS_CREDIT, b.CREDIT_DAY_OVERDUE, b.DAYS_CREDIT_ENDDATE,
+  b.DAYS_ENDDATE_FACT, b.AMT_CREDIT_MAX_OVERDUE, b.CNT_CREDIT_PROLONG, b.AMT_CREDIT_SUM,
+  b.AMT_CREDIT_SUM_DEBT,
+  b.AMT_CREDIT_SUM_LIMIT, b.AMT_CREDIT_SUM_OVERDUE, b.DAYS_CREDIT_UPDATE, b.AMT_ANNUITY,
+  b.AMT_CREDIT_SUM_DEBT / NULLIF(b.AMT_CREDIT_SUM, 0) AS DEBT_CREDIT_RATIO,
+  b.DAYS_CREDIT_ENDDATE - b.DAYS_CREDIT AS CREDIT_DURATION,
+  b.DAYS_ENDDATE_FACT - b.DAYS_CREDIT_ENDDATE AS ENDDATE_GAP,
+  CASE WHEN b.CREDIT_DAY_OVERDUE > 0 THEN 1 ELSE 0 END AS OVERDUE,
+  CASE WHEN b.CREDIT_TYPE = 'Credit card' THEN 1 ELSE 0 END AS CREDIT_CARD,
+  CASE WHEN b.CREDIT_TYPE IN ('Car loan', 'Mortgage') THEN 1 ELSE 0 END AS SECURED,
+  CASE WHEN b.CREDIT_TYPE = 'Microloan' THEN 1 ELSE 0 END AS MICROLOAN,
+  bb.BB_MONTHS, bb.BB_OVERDUE_MONTHS, bb.BB_OVERDUE_SHARE, bb.BB_WORST_STATUS,
+  bb.BB_OVERDUE_MONTHS_12M
+FROM bureau AS b LEFT JOIN balance AS bb ON b.SK_ID_BUREAU = bb.SK_ID_BUREAU
+WHERE b.SK_ID_CURR IN (SELECT SK_ID_CURR FROM {{clients}})
+"""
+
+_M = Measure
+ALL = Scope(
+    name="",
+    where=None,
+    rows_fr="crédits déclarés au bureau de crédit",
+    rows_en="credits reported to the credit bureau",
+    measures=(
+        _M(
+            "DAYS_CREDIT",
+            ("mean", "min", "max"),
+            "jours depuis la demande du crédit",
+            "days since the credit was granted",
+        ),
+        _M("CREDIT_DAY_OVERDUE", ("mean", "max"), "jours de retard en cours", "days overdue now"),
+        _M(
+            "AMT_CREDIT_MAX_OVERDUE", ("mean", "max"), "plus gros impayé connu", "largest amount ever overdue"
+        ),
+        _M("CNT_CREDIT_PROLONG", ("sum",), "prolongations du crédit", "times the credit was prolonged"),
+        _M("AMT_CREDIT_SUM", ("mean", "max", "sum"), "montant du crédit", "credit amount"),
+        _M("AMT_CREDIT_SUM_DEBT", ("mean", "max", "sum"), "dette restante", "remaining debt"),
+        _M("AMT_CREDIT_SUM_OVERDUE", ("max", "sum"), "montant en retard", "amount overdue"),
+        _M("AMT_CREDIT_SUM_LIMIT", ("mean", "sum"), "plafond de la carte de crédit", "credit card limit"),
+        _M("AMT_ANNUITY", ("mean", "max"), "échéance", "annuity"),
+        _M(
+            "DAYS_CREDIT_UPDATE",
+            ("mean",),
+            "jours depuis la dernière mise à jour",
+            "days since the last update",
+        ),
+        _M(
+            "DAYS_CREDIT_ENDDATE",
+            ("mean", "max"),
+            "jours restant jusqu'à la fin prévue",
+            "days left until planned end",
+        ),
+        _M(
+            "DEBT_CREDIT_RATIO",
+            ("mean", "max"),
+            "dette restante / montant du crédit",
+            "remaining debt / credit amount",
+        ),
+        _M("CREDIT_DURATION", ("mean",), "durée prévue du crédit (jours)", "planned credit duration (days)"),
+        _M(
+            "ENDDATE_GAP", ("mean",), "fin réelle moins fin prévue (jours)", "actual minus planned end (days)"
+        ),
+        _M("OVERDUE", ("count", "share"), "crédits actuellement en retard", "credits overdue now"),
+        _M("CREDIT_CARD", ("share",), "cartes de crédit", "credit cards"),
+        _M("SECURED", ("share",), "crédits auto ou immobiliers", "car loans or mortgages"),
+        _M("MICROLOAN", ("count",), "microcrédits", "microloans"),
+        _M("BB_MONTHS", ("mean", "sum"), "mois d'historique mensuel", "months of monthly history"),
+        _M(
+            "BB_OVERDUE_MONTHS",
+            ("max", "sum"),
+            "mois en retard dans l'historique",
+            "months overdue in the history",
+        ),
+        _M("BB_OVERDUE_SHARE", ("mean", "max"), "part des mois en retard", "share of months overdue"),
+        _M("BB_WORST_STATUS", ("max",), "pire classe de retard (0 à 5)", "worst overdue class (0 to 5)"),
+        _M("BB_OVERDUE_MONTHS_12M", ("sum",), "mois en retard sur 12 mois", "months overdue in the last 12"),
+    ),
+)
+ACTIVE = Scope(
+    name="ACTIVE",
+    where="CREDIT_ACTIVE = 'Active'",
+    rows_fr="crédits en cours déclarés au bureau de crédit",
+    rows_en="active credits reported to the credit bureau",
+    measures=(
+        _M(
+            "DAYS_CREDIT",
+            ("mean", "max"),
+            "jours depuis la demande du crédit",
+            "days since the credit was granted",
+        ),
+        _M("CREDIT_DAY_OVERDUE", ("max",), "jours de retard en cours", "days overdue now"),
+        _M("AMT_CREDIT_SUM", ("mean", "sum"), "montant du crédit", "credit amount"),
+        _M("AMT_CREDIT_SUM_DEBT", ("mean", "sum"), "dette restante", "remaining debt"),
+        _M("AMT_CREDIT_SUM_OVERDUE", ("sum",), "montant en retard", "amount overdue"),
+        _M("AMT_CREDIT_SUM_LIMIT", ("sum",), "plafond de la carte de crédit", "credit card limit"),
+        _M("AMT_ANNUITY", ("sum",), "échéance", "annuity"),
+        _M(
+            "DAYS_CREDIT_ENDDATE",
+            ("mean", "max"),
+            "jours restant jusqu'à la fin prévue",
+            "days left until planned end",
+        ),
+        _M(
+            "DEBT_CREDIT_RATIO",
+            ("mean", "max"),
+            "dette restante / montant du crédit",
+            "remaining debt / credit amount",
+        ),
+        _M("BB_OVERDUE_SHARE", ("mean",), "part des mois en retard", "share of months overdue"),
+    ),
+)
+CLOSED = Scope(
+    name="CLOSED",
+    where="CREDIT_ACTIVE = 'Closed'",
+    rows_fr="crédits clos déclarés au bureau de crédit",
+    rows_en="closed credits reported to the credit bureau",
+    measures=(
+        _M(
+            "DAYS_CREDIT",
+            ("mean", "max"),
+            "jours depuis la demande du crédit",
+            "days since the credit was granted",
+        ),
+        _M(
+            "DAYS_ENDDATE_FACT",
+            ("mean", "max"),
+            "jours depuis la clôture",
+            "days since the credit was closed",
+        ),
+        _M("AMT_CREDIT_SUM", ("mean", "sum"), "montant du crédit", "credit amount"),
+        _M("AMT_CREDIT_MAX_OVERDUE", ("max",), "plus gros impayé connu", "largest amount ever overdue"),
+        _M(
+            "ENDDATE_GAP", ("mean",), "fin réelle moins fin prévue (jours)", "actual minus planned end (days)"
+        ),
+        _M("BB_OVERDUE_SHARE", ("mean",), "part des mois en retard", "share of months overdue"),
+    ),
+)
+RECENT = Scope(
+    name="12M",
+    where="DAYS_CREDIT >= -365",
+    rows_fr="crédits ouverts ces 12 derniers mois (bureau de crédit)",
+    rows_en="credits opened in the last 12 months (credit bureau)",
+    measures=(
+        _M("AMT_CREDIT_SUM", ("sum",), "montant du crédit", "credit amount"),
+        _M("AMT_CREDIT_SUM_DEBT", ("sum",), "dette restante", "remaining debt"),
+    ),
+)
+
+FAMILY = Family(
+    prefix="BUREAU",
+    tables={
+        "bureau": (
+            "SK_ID_CURR",
+            "SK_ID_BUREAU",
+            "CREDIT_ACTIVE",
+            "DAYS_CREDIT",
+            "CREDIT_DAY_OVERDUE",
+            "DAYS_CREDIT_ENDDATE",
+            "DAYS_ENDDATE_FACT",
+            "AMT_CREDIT_MAX_OVERDUE",
+            "CNT_CREDIT_PROLONG",
+            "AMT_CREDIT_SUM",
+            "AMT_CREDIT_SUM_DEBT",
+            "AMT_CREDIT_SUM_LIMIT",
+            "AMT_CREDIT_SUM_OVERDUE",
+            "CREDIT_TYPE",
+            "DAYS_CREDIT_UPDATE",
+            "AMT_ANNUITY",
+        ),
+        "bureau_balance": ("SK_ID_BUREAU", "MONTHS_BALANCE", "STATUS"),
+    },
+    source=SOURCE,
+    scopes=(ALL, ACTIVE, CLOSED, RECENT),
+)

@@ -1,0 +1,54 @@
+"""`python -m training features`: build the per-client feature tables and write them as Parquet."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data" / "features"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", type=Path, required=True, help="folder of Home Credit tables (CSV, CSV.gz or Parquet)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"folder for train.parquet, test.parquet, features.json ({DEFAULT_OUT})",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=2, help="DuckDB threads for the aggregates (default 2)"
+    )
+    parser.add_argument("--memory-limit", default="4GB", help="DuckDB memory limit, e.g. 4GB (default 4GB)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+
+
+def run(args: argparse.Namespace) -> int:
+    from training.data.loader import DataError, load_tables
+    from training.features.build import build_feature_tables
+
+    started = time.perf_counter()
+    try:
+        tables = load_tables(args.data, progress=not args.no_progress)
+    except DataError as exc:
+        print(f"error: {exc}")
+        return 2
+    try:
+        features = build_feature_tables(
+            tables, progress=not args.no_progress, threads=args.threads, memory_limit=args.memory_limit
+        )
+    except ValueError as exc:
+        print(f"error: {exc}")
+        return 2
+    folder = features.save(args.out)
+    print(
+        f"{len(features.features)} features ({len(features.categorical)} categorical) for "
+        f"{len(features.train):,} training and {len(features.test):,} test clients, "
+        f"written to {folder} in {time.perf_counter() - started:.1f} s."
+    )
+    if features.dropped:
+        print(f"Dropped without information on the training clients: {', '.join(features.dropped)}")
+    return 0

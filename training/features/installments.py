@@ -1,0 +1,86 @@
+"""Repayment history of previous loans (installments_payments): lateness and shortfall of each payment.
+
+Late days = DAYS_ENTRY_PAYMENT - DAYS_INSTALMENT when positive; a payment row without an entry date (not
+paid) has missing lateness, so it does not count as on time.
+"""
+
+from __future__ import annotations
+
+from training.features.spec import Family, Measure, Scope
+
+_DELAY = "DAYS_ENTRY_PAYMENT - DAYS_INSTALMENT"
+
+SOURCE = f"""
+SELECT SK_ID_CURR, SK_ID_PREV, DAYS_INSTALMENT, DAYS_ENTRY_PAYMENT, AMT_INSTALMENT, AMT_PAYMENT,
+  CASE WHEN DAYS_ENTRY_PAYMENT IS NULL THEN NULL ELSE GREATEST({_DELAY}, 0) END AS LATE_DAYS,
+  CASE WHEN DAYS_ENTRY_PAYMENT IS NULL THEN NULL ELSE GREATEST(-({_DELAY}), 0) END AS EARLY_DAYS,
+  CASE WHEN DAYS_ENTRY_PAYMENT IS NULL THEN NULL WHEN {_DELAY} > 0 THEN 1 ELSE 0 END AS LATE,
+  CASE WHEN DAYS_ENTRY_PAYMENT IS NULL THEN NULL WHEN {_DELAY} > 30 THEN 1 ELSE 0 END AS LATE_30,
+  AMT_PAYMENT / NULLIF(AMT_INSTALMENT, 0) AS PAYMENT_RATIO,
+  AMT_INSTALMENT - AMT_PAYMENT AS PAYMENT_DIFF,
+  CASE WHEN AMT_PAYMENT IS NULL THEN NULL WHEN AMT_PAYMENT < AMT_INSTALMENT THEN 1 ELSE 0 END AS UNDERPAID
+FROM installments_payments
+WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM {{clients}})
+"""
+
+_M = Measure
+_LATE = ("LATE", ("count", "share"), "paiements en retard", "late payments")
+_LATE_DAYS_TEXT = ("jours de retard du paiement", "days the payment was late")
+ALL = Scope(
+    name="",
+    where=None,
+    rows_fr="paiements d'échéances de crédits précédents",
+    rows_en="instalment payments of previous loans",
+    measures=(
+        _M("SK_ID_PREV", ("nunique",), "crédits précédents remboursés", "previous loans repaid"),
+        _M(*_LATE),
+        _M(
+            "LATE_30",
+            ("count", "share"),
+            "paiements en retard de plus de 30 jours",
+            "payments over 30 days late",
+        ),
+        _M("LATE_DAYS", ("mean", "max", "sum"), *_LATE_DAYS_TEXT),
+        _M("EARLY_DAYS", ("mean", "max"), "jours d'avance du paiement", "days the payment was early"),
+        _M("PAYMENT_RATIO", ("mean", "min"), "montant payé / montant dû", "amount paid / amount due"),
+        _M("PAYMENT_DIFF", ("mean", "max", "sum"), "montant dû moins payé", "amount due minus paid"),
+        _M(
+            "UNDERPAID",
+            ("count", "share"),
+            "paiements inférieurs au montant dû",
+            "payments below the amount due",
+        ),
+        _M("AMT_INSTALMENT", ("mean", "max", "sum"), "montant dû", "amount due"),
+        _M("AMT_PAYMENT", ("mean", "min", "sum"), "montant payé", "amount paid"),
+        _M("DAYS_ENTRY_PAYMENT", ("mean", "max"), "jours depuis le paiement", "days since the payment"),
+    ),
+)
+RECENT = Scope(
+    name="12M",
+    where="DAYS_INSTALMENT >= -365",
+    rows_fr="paiements d'échéances des 12 derniers mois",
+    rows_en="instalment payments due in the last 12 months",
+    measures=(
+        _M(*_LATE),
+        _M("LATE_DAYS", ("mean", "max"), *_LATE_DAYS_TEXT),
+        _M("PAYMENT_RATIO", ("mean",), "montant payé / montant dû", "amount paid / amount due"),
+        _M("PAYMENT_DIFF", ("mean", "sum"), "montant dû moins payé", "amount due minus paid"),
+        _M("UNDERPAID", ("share",), "paiements inférieurs au montant dû", "payments below the amount due"),
+    ),
+)
+
+FAMILY = Family(
+    prefix="INSTAL",
+    tables={
+        "installments_payments": (
+            "SK_ID_CURR",
+            "SK_ID_PREV",
+            "DAYS_INSTALMENT",
+            "DAYS_ENTRY_PAYMENT",
+            "AMT_INSTALMENT",
+            "AMT_PAYMENT",
+        )
+    },
+    source=SOURCE,
+    scopes=(ALL, RECENT),
+)

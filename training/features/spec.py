@@ -1,0 +1,109 @@
+"""Declarative aggregate definitions: a family of rows, scopes (subsets of those rows) and measures.
+
+A definition is data, not code: the same definitions are turned into one SQL query per table (DuckDB here;
+any SQL engine with FILTER clauses, Spark included, runs the same text), and into the plain-language
+descriptions shown to a relationship manager. Adding a feature means adding a measure, never writing a new
+query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# stat -> (SQL aggregate over the measure, name suffix, French, English)
+STATS: dict[str, tuple[str, str, str, str]] = {
+    "mean": ("AVG({x})", "MEAN", "Moyenne", "Mean"),
+    "min": ("MIN({x})", "MIN", "Minimum", "Minimum"),
+    "max": ("MAX({x})", "MAX", "Maximum", "Maximum"),
+    "sum": ("SUM({x})", "SUM", "Total", "Total"),
+    "std": ("STDDEV_SAMP({x})", "STD", "Dispersion (écart-type)", "Spread (standard deviation)"),
+    # over a 0/1 indicator
+    "count": ("SUM({x})", "COUNT", "Nombre", "Number"),
+    "share": ("AVG({x})", "SHARE", "Part", "Share"),
+    "nunique": ("COUNT(DISTINCT {x})", "NUNIQUE", "Nombre distinct", "Number of distinct"),
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A per-row value (a column or an SQL expression of the family's source) and the stats taken over it."""
+
+    name: str
+    stats: tuple[str, ...]
+    fr: str
+    en: str
+    sql: str | None = None  # defaults to the column called `name`
+
+    @property
+    def expression(self) -> str:
+        return self.sql or self.name
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A subset of the family's rows (all rows when `where` is None), with its own measures.
+
+    `rows_fr` / `rows_en` name the rows in the plural ("crédits en cours déclarés au bureau de crédit"):
+    they end every description of the scope's features and make its row count's description.
+    """
+
+    name: str
+    where: str | None
+    rows_fr: str
+    rows_en: str
+    measures: tuple[Measure, ...]
+    count: bool = True  # emit <prefix>[_<scope>]_COUNT, 0 for a client without rows
+
+
+@dataclass(frozen=True)
+class Family:
+    """Rows of one secondary table (possibly joined or pre-aggregated) summarised per client.
+
+    `source` is an SQL query over the registered tables returning SK_ID_CURR and every column the measures
+    use; `{clients}` in it is replaced by the registered relation of the client ids asked for.
+    """
+
+    prefix: str
+    tables: dict[str, tuple[str, ...]]  # table attribute -> columns read
+    source: str
+    scopes: tuple[Scope, ...]
+
+    def feature_name(self, scope: Scope, measure: Measure | None, stat: str | None) -> str:
+        parts = [self.prefix, scope.name] if scope.name else [self.prefix]
+        if measure is None:
+            return "_".join([*parts, "COUNT"])
+        assert stat is not None
+        return "_".join([*parts, measure.name, STATS[stat][1]])
+
+    def columns(self) -> list[tuple[str, str, str, str, bool]]:
+        """(feature name, SQL aggregate, French, English, is a row count) for every feature of the family."""
+        out = []
+        for scope in self.scopes:
+            condition = f" FILTER (WHERE {scope.where})" if scope.where else ""
+            if scope.count:
+                out.append(
+                    (
+                        self.feature_name(scope, None, None),
+                        f"COUNT(*){condition}",
+                        f"Nombre de {scope.rows_fr}",
+                        f"Number of {scope.rows_en}",
+                        True,
+                    )
+                )
+            for measure in scope.measures:
+                for stat in measure.stats:
+                    sql, _suffix, stat_fr, stat_en = STATS[stat]
+                    out.append(
+                        (
+                            self.feature_name(scope, measure, stat),
+                            sql.format(x=measure.expression) + condition,
+                            f"{stat_fr} : {measure.fr} ({scope.rows_fr})",
+                            f"{stat_en}: {measure.en} ({scope.rows_en})",
+                            False,
+                        )
+                    )
+        return out
+
+    def query(self) -> str:
+        selects = ",\n  ".join(f'CAST({sql} AS FLOAT) AS "{name}"' for name, sql, *_ in self.columns())
+        return f"SELECT SK_ID_CURR,\n  {selects}\nFROM ({self.source}) AS rows\nGROUP BY SK_ID_CURR"
