@@ -26,8 +26,11 @@ logger = logging.getLogger("scoring_service.rpc")
 
 def _behavior(handler: grpc.RpcMethodHandler) -> Behavior:
     if handler.response_streaming:
-        return handler.stream_stream if handler.request_streaming else handler.unary_stream
-    return handler.stream_unary if handler.request_streaming else handler.unary_unary
+        found = handler.stream_stream if handler.request_streaming else handler.unary_stream
+    else:
+        found = handler.stream_unary if handler.request_streaming else handler.unary_unary
+    assert found is not None, "a method handler always has the behaviour its streaming flags announce"
+    return found  # type: ignore[return-value]
 
 
 def _rebuild(handler: grpc.RpcMethodHandler, behavior: Behavior) -> grpc.RpcMethodHandler:
@@ -45,7 +48,7 @@ def _rebuild(handler: grpc.RpcMethodHandler, behavior: Behavior) -> grpc.RpcMeth
 
 
 def _final_code(context: grpc.ServicerContext, failed: bool) -> str:
-    code = context.code()  # set by abort() or set_code(); None means the call ended on its own
+    code = context.code()  # type: ignore[attr-defined]  # set by abort()/set_code(); None: ended on its own
     if code is not None:
         return str(code.name)
     if not failed:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, start_http_server
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 # Sub-millisecond scoring up to slow batches.
@@ -68,10 +68,15 @@ class _DataPlaneCollector(Collector):
         self._ready = ready
 
     def collect(self) -> Iterator[Any]:
-        yield GaugeMetricFamily(
-            "scoring_model_ready", "1 when a model is loaded and serving.", value=self._ready()
-        )
-        for name, value in sorted(self._stats().items()):
+        yield GaugeMetricFamily("scoring_model_ready", "1 when a model is loaded.", value=self._ready())
+        stats = self._stats()
+        version = stats.get("model_version")
+        if version is not None:
+            info = GaugeMetricFamily("scoring_model", "The model version serving now.", labels=["version"])
+            info.add_metric([str(version)], 1.0)
+            yield info
+        for name, value in sorted(stats.items()):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 continue
-            yield CounterMetricFamily(f"scoring_dataplane_{name}", f"Data plane counter {name}.", value=value)
+            # gauges, not counters: the figures mix totals (events written) and levels (queue size)
+            yield GaugeMetricFamily(f"scoring_dataplane_{name}", f"Data plane figure {name}.", value=value)

@@ -88,6 +88,7 @@ def create_server(
 
 
 def _bind(server: grpc.Server, settings: ScoringSettings) -> int:
+    cause: RuntimeError | None = None
     try:
         if settings.tls_cert is not None and settings.tls_key is not None:
             credentials = grpc.ssl_server_credentials(
@@ -100,8 +101,6 @@ def _bind(server: grpc.Server, settings: ScoringSettings) -> int:
             port = server.add_insecure_port(settings.address)
     except RuntimeError as exc:
         port, cause = 0, exc
-    else:
-        cause = None
     if port == 0:
         raise ServerError(
             f"Cannot listen on {settings.address} ({cause or 'bind failed'}): the port is taken or the "
