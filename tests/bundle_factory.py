@@ -12,15 +12,17 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from catboost import CatBoostClassifier, Pool
+from catboost import CatBoostClassifier
 
-from registry.bundle import BundleMetadata, ModelBundle
+from registry.assemble import build_bundle, global_importance, history_table, portfolio_table, reference_table
+from training.features.application import DERIVED_TEXTS, application_features
+from training.features.field_texts import application_field_texts
 
 ID_COLUMN = "SK_ID_CURR"
 TARGET = "TARGET"
-MISSING_CATEGORY = "nan"
 CATEGORICAL = ["CODE_GENDER", "NAME_CONTRACT_TYPE", "NAME_FAMILY_STATUS", "NAME_EDUCATION_TYPE"]
-NUMERIC_RAW = [
+APPLICATION = [
+    *CATEGORICAL,
     "DAYS_BIRTH",
     "DAYS_EMPLOYED",
     "AMT_INCOME_TOTAL",
@@ -31,46 +33,23 @@ NUMERIC_RAW = [
     "EXT_SOURCE_1",
     "EXT_SOURCE_2",
     "EXT_SOURCE_3",
+    "AGE_YEARS",
+    "DAYS_EMPLOYED_ANOMALY",
+    "CREDIT_INCOME_RATIO",
+    "ANNUITY_INCOME_RATIO",
+    "EXT_SOURCE_MEAN",
 ]
-AGGREGATES = ["BUREAU_DAYS_CREDIT_MEAN", "INST_LATE_DAYS_MEAN"]
-FEATURES = [*CATEGORICAL, *NUMERIC_RAW, *AGGREGATES]
-
-DESCRIPTIONS_FR = {
-    "CODE_GENDER": "Sexe du client",
-    "NAME_CONTRACT_TYPE": "Type de contrat (crédit renouvelable ou prêt)",
-    "NAME_FAMILY_STATUS": "Situation familiale",
-    "NAME_EDUCATION_TYPE": "Niveau d'études",
-    "DAYS_BIRTH": "Âge du client en jours au moment de la demande (négatif)",
-    "DAYS_EMPLOYED": "Ancienneté dans l'emploi en jours (négatif)",
-    "AMT_INCOME_TOTAL": "Revenu annuel du client",
-    "AMT_CREDIT": "Montant du crédit demandé",
-    "AMT_ANNUITY": "Annuité du prêt",
-    "AMT_GOODS_PRICE": "Prix du bien financé",
-    "CNT_CHILDREN": "Nombre d'enfants",
-    "EXT_SOURCE_1": "Score externe normalisé n°1",
-    "EXT_SOURCE_2": "Score externe normalisé n°2",
-    "EXT_SOURCE_3": "Score externe normalisé n°3",
-    "BUREAU_DAYS_CREDIT_MEAN": "Ancienneté moyenne des crédits déclarés au bureau (jours)",
-    "INST_LATE_DAYS_MEAN": "Retard moyen des échéances passées (jours)",
+AGGREGATES = {  # secondary-table aggregates: (French, English)
+    "BUREAU_DAYS_CREDIT_MEAN": (
+        "Ancienneté moyenne des crédits déclarés au bureau (jours)",
+        "Mean age of the credits reported to the bureau (days)",
+    ),
+    "INST_LATE_DAYS_MEAN": (
+        "Retard moyen des échéances passées (jours)",
+        "Mean lateness of past instalments (days)",
+    ),
 }
-DESCRIPTIONS_EN = {
-    "CODE_GENDER": "Gender of the client",
-    "NAME_CONTRACT_TYPE": "Contract type (revolving or cash loan)",
-    "NAME_FAMILY_STATUS": "Family status",
-    "NAME_EDUCATION_TYPE": "Level of education",
-    "DAYS_BIRTH": "Client's age in days at application (negative)",
-    "DAYS_EMPLOYED": "Days employed before the application (negative)",
-    "AMT_INCOME_TOTAL": "Annual income of the client",
-    "AMT_CREDIT": "Credit amount of the loan",
-    "AMT_ANNUITY": "Loan annuity",
-    "AMT_GOODS_PRICE": "Price of the goods the loan is for",
-    "CNT_CHILDREN": "Number of children",
-    "EXT_SOURCE_1": "Normalised score from external source 1",
-    "EXT_SOURCE_2": "Normalised score from external source 2",
-    "EXT_SOURCE_3": "Normalised score from external source 3",
-    "BUREAU_DAYS_CREDIT_MEAN": "Mean age of the credits reported to the bureau (days)",
-    "INST_LATE_DAYS_MEAN": "Mean lateness of past instalments (days)",
-}
+FEATURES = [*APPLICATION, *AGGREGATES]
 
 
 def _clients(rng: np.random.Generator, ids: np.ndarray) -> pd.DataFrame:
@@ -89,7 +68,7 @@ def _clients(rng: np.random.Generator, ids: np.ndarray) -> pd.DataFrame:
                 p=[0.6, 0.15, 0.1, 0.1, 0.05],
             ),
             "NAME_EDUCATION_TYPE": rng.choice(
-                ["Secondary / secondary special", "Higher education", "Incomplete higher", np.nan],
+                np.array(["Secondary / secondary special", "Higher education", "Incomplete higher", None]),
                 n,
                 p=[0.65, 0.25, 0.05, 0.05],
             ),
@@ -103,12 +82,31 @@ def _clients(rng: np.random.Generator, ids: np.ndarray) -> pd.DataFrame:
             "EXT_SOURCE_1": np.where(rng.random(n) < 0.5, np.nan, rng.uniform(0, 1, n)),
             "EXT_SOURCE_2": rng.uniform(0, 1, n),
             "EXT_SOURCE_3": np.where(rng.random(n) < 0.2, np.nan, rng.uniform(0, 1, n)),
+        },
+        index=pd.Index(ids, name=ID_COLUMN),
+    )
+    return frame
+
+
+def _aggregates(rng: np.random.Generator, ids: np.ndarray) -> pd.DataFrame:
+    n = len(ids)
+    return pd.DataFrame(
+        {
             "BUREAU_DAYS_CREDIT_MEAN": np.where(rng.random(n) < 0.15, np.nan, -rng.uniform(100, 2_500, n)),
             "INST_LATE_DAYS_MEAN": np.where(rng.random(n) < 0.05, np.nan, rng.exponential(2.0, n)),
         },
         index=pd.Index(ids, name=ID_COLUMN),
     )
-    return frame
+
+
+def _features(raw: pd.DataFrame, aggregates: pd.DataFrame) -> pd.DataFrame:
+    """The serving code path: training's application features, then the client's aggregates."""
+    return application_features(raw)[APPLICATION].join(aggregates)
+
+
+def _descriptions() -> tuple[dict[str, str], dict[str, str]]:
+    texts = {**application_field_texts(), **DERIVED_TEXTS, **AGGREGATES}
+    return {k: fr for k, (fr, _) in texts.items()}, {k: en for k, (_, en) in texts.items()}
 
 
 def _default_risk(rng: np.random.Generator, frame: pd.DataFrame) -> np.ndarray:
@@ -119,56 +117,41 @@ def _default_risk(rng: np.random.Generator, frame: pd.DataFrame) -> np.ndarray:
     return (rng.random(len(frame)) < 1 / (1 + np.exp(-logit))).astype(int)
 
 
-def model_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The model's feature columns, categorical levels as strings (CatBoost refuses NaN in a categorical)."""
-    features = frame[FEATURES].copy()
-    for column in CATEGORICAL:
-        features[column] = features[column].astype(object).where(features[column].notna(), MISSING_CATEGORY)
-    return features
-
-
 def make_tiny_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Path:
-    """Train a small CatBoost model and save a complete bundle in `folder` (a few seconds on one core)."""
+    """Train a small CatBoost model and save a complete bundle in `folder` (about a second on one core).
+
+    `clients` training clients (the history) and half as many test clients (the portfolio), 6-digit ids.
+    """
     rng = np.random.default_rng(seed)
     train_ids = np.arange(100_002, 100_002 + 2 * clients, 2)
     test_ids = np.arange(100_001, 100_001 + clients, 2)
-    history = _clients(rng, train_ids)
-    history[TARGET] = _default_risk(rng, history)
-    portfolio = _clients(rng, test_ids)
+    raw_train, raw_test = _clients(rng, train_ids), _clients(rng, test_ids)
+    agg_train, agg_test = _aggregates(rng, train_ids), _aggregates(rng, test_ids)
+    target = pd.Series(_default_risk(rng, raw_train.join(agg_train)), index=raw_train.index, name=TARGET)
+    x_train, x_test = _features(raw_train, agg_train), _features(raw_test, agg_test)
 
-    x_train = model_frame(history)
     model = CatBoostClassifier(
         iterations=50, depth=4, learning_rate=0.2, random_seed=seed, verbose=False, thread_count=1
     )
-    model.fit(x_train, history[TARGET], cat_features=CATEGORICAL)
-
-    shap = model.get_feature_importance(Pool(x_train, cat_features=CATEGORICAL), type="ShapValues")
-    importance = np.abs(shap[:, :-1]).mean(axis=0)
-    order = np.argsort(-importance)
-    reference = x_train.copy()
-    reference[TARGET] = history[TARGET]
-    reference["PROBABILITY"] = model.predict_proba(x_train)[:, 1]
-
-    for column in CATEGORICAL:  # serving sees the same strings the model was trained on
-        portfolio[column] = model_frame(portfolio)[column]
-        history[column] = x_train[column]
-    metadata = BundleMetadata(
+    model.fit(x_train, target, cat_features=CATEGORICAL)
+    probability = pd.Series(model.predict_proba(x_train)[:, 1], index=x_train.index)
+    french, english = _descriptions()
+    bundle = build_bundle(
         name="credit-scoring",
         version="1",
+        model=model,
         threshold=0.35,
         cost_fn=10.0,
         cost_fp=1.0,
-        features=list(FEATURES),
-        categorical_features=list(CATEGORICAL),
-        feature_descriptions=dict(DESCRIPTIONS_FR),
-        feature_descriptions_en=dict(DESCRIPTIONS_EN),
-        global_importance={FEATURES[i]: float(importance[i]) for i in order},
+        categorical=CATEGORICAL,
+        descriptions=french,
+        descriptions_en=english,
+        importance=global_importance(model, x_train, CATEGORICAL),
         metrics={"auc_cv": 0.75, "cost_per_client": 0.5},
-        data_fingerprint=f"tiny-seed-{seed}-clients-{clients}",
-        trained_at="2026-01-01T00:00:00+00:00",
-        extra={"missing_category": MISSING_CATEGORY},
-    )
-    bundle = ModelBundle(
-        metadata=metadata, model=model, reference=reference, portfolio=portfolio, history=history
+        fingerprint=f"tiny-seed-{seed}-clients-{clients}",
+        reference=reference_table(x_train, target, probability, len(x_train), seed),
+        portfolio=portfolio_table(raw_test.reset_index(), x_test),
+        history=history_table(raw_train.reset_index(), x_train, target, len(x_train), seed),
+        extra={},
     )
     return bundle.save(Path(folder))

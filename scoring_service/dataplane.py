@@ -1,0 +1,268 @@
+"""The data plane: the scoring API in plain Python (no gRPC), over the engine of the version serving now.
+
+Each request takes the current engine once and uses only it, so a hot reload (one reference swapped by the
+model source) never mixes two versions inside a request. Errors are the classes of scoring_service.errors.
+Every Score is handed to the event writer (a queue put; the database write happens in its thread). ScoreBatch
+re-scores known portfolio clients in bulk and is not written to the event store.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+
+from scoring_service.domain import (
+    ClientFilters,
+    ClientInfo,
+    ClientPage,
+    ModelInfo,
+    PeerComparison,
+    PeerRequest,
+    ScoreRequest,
+    ScoreResult,
+)
+from scoring_service.engine import Engine, build_engine
+from scoring_service.errors import InvalidArgument, ResourceExhausted, Unavailable
+from scoring_service.event_store import EventWriter, PredictionEvent
+from scoring_service.explainer import SHAP_CHUNK_ROWS, validate_language, validate_top_k
+from scoring_service.model_source import ModelSource
+from scoring_service.scorer import FeatureBuilder, decide, validate_client_id
+
+log = logging.getLogger(__name__)
+
+
+class DataPlane:
+    """Satisfies scoring_service.domain.ScoringApi; raises scoring_service.errors classes only."""
+
+    def __init__(
+        self,
+        source: ModelSource[Engine] | None,
+        events: EventWriter | None,
+        *,
+        max_batch_size: int,
+    ) -> None:
+        self._engine: Engine | None = None
+        self._source = source
+        self._events = events
+        self.max_batch_size = max_batch_size
+        self._listeners: list[Callable[[bool], None]] = []
+        self._lock = threading.Lock()
+        self._swaps = 0
+
+    # ---- life cycle ------------------------------------------------------------------------------
+    @property
+    def ready(self) -> bool:
+        return self._engine is not None
+
+    def add_ready_listener(self, callback: Callable[[bool], None]) -> None:
+        """`callback(ready)` now, then on each change (True when a model loads, False at stop)."""
+        with self._lock:
+            self._listeners.append(callback)
+        callback(self.ready)
+
+    def set_engine(self, engine: Engine | None) -> None:
+        """Swap the serving engine (one reference: requests in flight keep the one they took)."""
+        was_ready = self.ready
+        self._engine = engine
+        if engine is not None:
+            self._swaps += 1
+        if was_ready != self.ready:
+            for callback in list(self._listeners):
+                callback(self.ready)
+
+    def start(self) -> None:
+        """Load the model (a failure is logged, the plane stays not ready), follow it, start the writer."""
+        if self._events is not None:
+            self._events.start()
+        if self._source is not None:
+            self._source.check()
+            self._source.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop following the model, then write every queued event (a graceful stop loses none)."""
+        if self._source is not None:
+            self._source.stop(timeout)
+        if self._events is not None:
+            self._events.stop(timeout)
+        self.set_engine(None)
+
+    def stats(self) -> dict[str, object]:
+        engine = self._engine
+        stats: dict[str, object] = {
+            "ready": engine is not None,
+            "model_version": engine.version if engine else None,
+            "model_loaded_at": engine.loaded_at if engine else None,
+            "model_build_seconds": engine.build_seconds if engine else None,
+            "model_swaps": self._swaps,
+            "portfolio_clients": len(engine.scorer.client_ids) if engine else 0,
+        }
+        if self._source is not None:
+            stats.update(self._source.stats())
+        if self._events is not None:
+            stats.update(self._events.stats())
+        return stats
+
+    def engine(self) -> Engine:
+        engine = self._engine
+        if engine is None:
+            raise Unavailable(
+                "No model is loaded yet: the service is waiting for a registered model (see its log for the "
+                "model URI and the fix). Retry in a moment."
+            )
+        return engine
+
+    # ---- scoring ---------------------------------------------------------------------------------
+    def score(self, request: ScoreRequest) -> ScoreResult:
+        started = time.perf_counter()
+        engine = self.engine()
+        scorer = engine.scorer
+        client_id = None if request.client_id is None else validate_client_id(request.client_id)
+        if request.explain:
+            validate_top_k(request.top_k)
+        language = validate_language(request.language)
+        values = scorer.validate_values(request.values) if request.values else {}
+        if client_id is None and not values:
+            raise InvalidArgument(
+                "Give a client id, feature values for a new application, or both for a what-if.",
+                field="client_id",
+            )
+        index = None if client_id is None else scorer.row_index(client_id)
+        if values:
+            row = scorer.what_if_row(index, values)
+            probability = scorer.predict_row(row)
+        else:
+            assert index is not None
+            row = scorer.matrix[index]
+            probability = scorer.known_probability(index)
+        decision = decide(probability, scorer.threshold)
+        explanation = None
+        if request.explain:
+            explanation = engine.explainer.explain(row.reshape(1, -1), request.top_k, language)[0]
+        request_id = uuid.uuid4().hex
+        if self._events is not None:
+            self._events.submit(
+                PredictionEvent(
+                    event_time=time.time(),
+                    request_id=request_id,
+                    client_id=client_id,
+                    model_version=engine.version,
+                    feature_names=scorer.features,
+                    feature_values=row.tolist(),
+                    probability=probability,
+                    decision=decision.value,
+                    threshold=scorer.threshold,
+                    latency_ms=(time.perf_counter() - started) * 1000.0,
+                    explained=request.explain,
+                )
+            )
+        return ScoreResult(
+            request_id=request_id,
+            client_id=client_id,
+            probability=probability,
+            decision=decision,
+            threshold=scorer.threshold,
+            model_version=engine.version,
+            explanation=explanation,
+        )
+
+    def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[ScoreResult]:
+        """Validate every id first (an error comes before any result), then stream the results in order."""
+        engine = self.engine()
+        if len(client_ids) > self.max_batch_size:
+            raise ResourceExhausted(
+                f"A batch holds at most {self.max_batch_size} clients, got {len(client_ids)}; split it."
+            )
+        scorer = engine.scorer
+        indices = np.fromiter(
+            (scorer.row_index(validate_client_id(c)) for c in client_ids),
+            dtype=np.int64,
+            count=len(client_ids),
+        )
+        return self._stream(engine, indices, explain)
+
+    def _stream(self, engine: Engine, indices: np.ndarray, explain: bool) -> Iterator[ScoreResult]:
+        scorer = engine.scorer
+        batch_id = uuid.uuid4().hex[:16]
+        probabilities = scorer.probabilities[indices].tolist()
+        client_ids = scorer.client_ids[indices].tolist()
+        threshold, version = scorer.threshold, engine.version
+        for start in range(0, len(indices), SHAP_CHUNK_ROWS):
+            chunk = slice(start, start + SHAP_CHUNK_ROWS)
+            explanations = (
+                engine.explainer.explain(scorer.matrix[indices[chunk]], 10, "fr") if explain else None
+            )
+            for offset, (client_id, probability) in enumerate(
+                zip(client_ids[chunk], probabilities[chunk], strict=True)
+            ):
+                yield ScoreResult(
+                    request_id=f"{batch_id}-{start + offset}",
+                    client_id=client_id,
+                    probability=probability,
+                    decision=decide(probability, threshold),
+                    threshold=threshold,
+                    model_version=version,
+                    explanation=explanations[offset] if explanations is not None else None,
+                )
+
+    # ---- clients, peers, model -------------------------------------------------------------------
+    def get_client(self, client_id: int, language: str = "fr") -> ClientInfo:
+        engine = self.engine()
+        index = engine.scorer.row_index(validate_client_id(client_id))
+        return engine.portfolio.client_info(index, validate_language(language))
+
+    def search_clients(self, filters: ClientFilters, page: int = 0, page_size: int = 20) -> ClientPage:
+        return self.engine().portfolio.search(filters, page, page_size)
+
+    def compare_peers(self, request: PeerRequest) -> PeerComparison:
+        engine = self.engine()
+        index = engine.scorer.row_index(validate_client_id(request.client_id))
+        validate_language(request.language)
+        return engine.peers.compare(request, index)
+
+    def model_info(self, language: str = "fr") -> ModelInfo:
+        return self.engine().infos[validate_language(language)]
+
+
+def default_feature_builder() -> FeatureBuilder:
+    from training.features.application import application_features
+
+    return application_features
+
+
+def build_dataplane(
+    model_uri: str,
+    tracking_uri: str | None,
+    event_store_url: str | None,
+    *,
+    poll_seconds: float,
+    event_batch_size: int,
+    event_flush_seconds: float,
+    max_batch_size: int,
+) -> DataPlane:
+    """The data plane for a model URI (registry alias, version or bundle folder). Nothing loads until start().
+
+    event_store_url None turns the event store off (scoring_service.event_store.default_event_store_url()
+    gives the default SQLite file).
+    """
+    builder = default_feature_builder()
+    events = (
+        EventWriter(event_store_url, batch_size=event_batch_size, flush_seconds=event_flush_seconds)
+        if event_store_url
+        else None
+    )
+    if events is None:
+        log.warning("The event store is off: scored requests are not recorded for monitoring.")
+    plane = DataPlane(None, events, max_batch_size=max_batch_size)
+    plane._source = ModelSource(
+        model_uri,
+        tracking_uri,
+        build=lambda bundle, version: build_engine(bundle, version, builder),
+        on_load=plane.set_engine,
+        poll_seconds=poll_seconds,
+    )
+    return plane

@@ -1,0 +1,201 @@
+"""Probability and decision for one client, a what-if on a known client, or a new application.
+
+The portfolio is turned once, at load, into a numpy object matrix in the model's feature order and scored in
+one vectorised call: scoring a known client is then a lookup, and a what-if or new application scores a
+single numpy row (CatBoost takes ~50 us from a numpy row against ~180 us from a one-row DataFrame).
+
+Unknown category levels are accepted: CatBoost treats a level it never saw in training like a rare one.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import numbers
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+from catboost import CatBoostClassifier
+
+from registry.bundle import ModelBundle
+from scoring_service.domain import Decision, FeatureValue
+from scoring_service.errors import InvalidArgument, NotFound
+
+log = logging.getLogger(__name__)
+
+# raw application rows -> application-derived feature columns, same index (training.features.application)
+FeatureBuilder = Callable[[pd.DataFrame], pd.DataFrame]
+
+MIN_CLIENT_ID = 100_000
+MAX_CLIENT_ID = 999_999
+DEFAULT_MISSING_CATEGORY = "MISSING"  # training.features.application.MISSING_CATEGORY
+
+
+def validate_client_id(client_id: object) -> int:
+    """A client id is a positive six-digit integer (SK_ID_CURR)."""
+    if isinstance(client_id, bool) or not isinstance(client_id, numbers.Integral):
+        raise InvalidArgument(f"client_id must be a six-digit integer, got {client_id!r}.", field="client_id")
+    value = int(client_id)
+    if not MIN_CLIENT_ID <= value <= MAX_CLIENT_ID:
+        raise InvalidArgument(
+            f"client_id {value} is not a positive six-digit number ({MIN_CLIENT_ID} to {MAX_CLIENT_ID}).",
+            field="client_id",
+        )
+    return value
+
+
+def decide(probability: float, threshold: float) -> Decision:
+    """Refuse when the default probability reaches the business threshold."""
+    return Decision.REFUSED if probability >= threshold else Decision.GRANTED
+
+
+class Scorer:
+    """Scores known clients, what-ifs and new applications with one model version. Immutable once built."""
+
+    def __init__(self, bundle: ModelBundle, feature_builder: FeatureBuilder | None = None) -> None:
+        meta = bundle.metadata
+        self.model: CatBoostClassifier = bundle.model
+        self.threshold = float(meta.threshold)
+        self.features: tuple[str, ...] = tuple(meta.features)
+        self.categorical: frozenset[str] = frozenset(meta.categorical_features)
+        self.cat_indices: tuple[int, ...] = tuple(
+            i for i, f in enumerate(self.features) if f in self.categorical
+        )
+        self.missing_category = str(meta.extra.get("missing_category", DEFAULT_MISSING_CATEGORY))
+        self.position: dict[str, int] = {f: i for i, f in enumerate(self.features)}
+        self.feature_builder = feature_builder
+        portfolio = bundle.portfolio
+        self.raw_columns: tuple[str, ...] = tuple(portfolio.columns)
+        self._raw = portfolio
+        self.client_ids = portfolio.index.to_numpy(dtype=np.int64)
+        self.row_of: dict[int, int] = {int(c): i for i, c in enumerate(self.client_ids)}
+        self.feature_frame = self.model_features(portfolio)
+        self.matrix = self.to_matrix(self.feature_frame)
+        self.probabilities = self.predict_matrix(self.matrix) if len(self.matrix) else np.zeros(0)
+        self._probability_list: list[float] = self.probabilities.tolist()
+        self.kinds = self._field_kinds(portfolio)
+        self.blank_row = self.to_matrix(self.model_features(self._blank_raw()))[0]
+
+    # ---- matrices --------------------------------------------------------------------------------
+    def model_features(self, raw: pd.DataFrame) -> pd.DataFrame:
+        """The model's features of raw portfolio rows: application features recomputed by the training
+        code (a raw sentinel such as DAYS_EMPLOYED = 365243 becomes what the model saw), aggregates as
+        stored."""
+        derived = (
+            self.feature_builder(raw) if self.feature_builder is not None else pd.DataFrame(index=raw.index)
+        )
+        missing = [f for f in self.features if f not in derived.columns and f not in raw.columns]
+        if missing:
+            raise ValueError(
+                f"The portfolio lacks the model features {missing[:5]}; rebuild the bundle with the pipeline."
+            )
+        return pd.DataFrame(
+            {f: derived[f] if f in derived.columns else raw[f] for f in self.features}, index=raw.index
+        )
+
+    def to_matrix(self, frame: pd.DataFrame) -> np.ndarray:
+        """Model features as an object matrix: floats for numeric columns, strings for categorical ones."""
+        matrix = np.empty((len(frame), len(self.features)), dtype=object)
+        for i, feature in enumerate(self.features):
+            column = frame[feature]
+            if feature in self.categorical:
+                values = column.astype(object).where(column.notna(), self.missing_category).astype(str)
+                matrix[:, i] = values.to_numpy(dtype=object)
+            else:
+                matrix[:, i] = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+        return matrix
+
+    def predict_matrix(self, matrix: np.ndarray) -> np.ndarray:
+        return np.asarray(self.model.predict_proba(matrix)[:, 1], dtype=float)
+
+    def predict_row(self, row: np.ndarray) -> float:
+        return float(self.model.predict_proba(row.reshape(1, -1))[0, 1])
+
+    def _field_kinds(self, portfolio: pd.DataFrame) -> dict[str, bool]:
+        """Field name -> True when it takes a category level (a string), False when it takes a number."""
+        kinds = {c: not pd.api.types.is_numeric_dtype(portfolio[c].dtype) for c in portfolio.columns}
+        kinds.update({f: f in self.categorical for f in self.features})
+        return kinds
+
+    # ---- lookups ---------------------------------------------------------------------------------
+    def row_index(self, client_id: int) -> int:
+        index = self.row_of.get(client_id)
+        if index is None:
+            raise NotFound(
+                f"Client {client_id} is not in the portfolio of model version scored here; "
+                "check the id or search the portfolio first."
+            )
+        return index
+
+    def known_probability(self, index: int) -> float:
+        return self._probability_list[index]
+
+    # ---- validation and what-if ------------------------------------------------------------------
+    def validate_values(self, values: Mapping[str, FeatureValue]) -> dict[str, FeatureValue]:
+        """Check every field name, type and value; the error names the field."""
+        clean: dict[str, FeatureValue] = {}
+        for name, value in values.items():
+            if not isinstance(name, str) or name not in self.kinds:
+                raise InvalidArgument(
+                    f"Unknown field {name!r}: give an application field or a model feature "
+                    "(GetModelInfo lists the features).",
+                    field=str(name),
+                )
+            if value is None:
+                clean[name] = None
+            elif self.kinds[name]:
+                if not isinstance(value, str):
+                    raise InvalidArgument(
+                        f"{name} is categorical and takes a text level (a category name), got {value!r}.",
+                        field=name,
+                    )
+                clean[name] = value
+            else:
+                if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                    raise InvalidArgument(f"{name} is numeric and takes a number, got {value!r}.", field=name)
+                if not math.isfinite(float(value)):
+                    raise InvalidArgument(
+                        f"{name} must be a finite number, got {value!r}; leave it out to mean missing.",
+                        field=name,
+                    )
+                clean[name] = float(value)
+        return clean
+
+    def what_if_row(self, index: int | None, values: Mapping[str, FeatureValue]) -> np.ndarray:
+        """The feature row of a known client (or a blank application) with `values` overriding its fields.
+
+        Raw application fields are changed in the client's raw row and the application-derived features are
+        recomputed by the training code; the client's secondary-table aggregates are kept. A value given for a
+        feature the training code does not derive (an aggregate, for instance) is set as given.
+        """
+        row = (self.matrix[index] if index is not None else self.blank_row).copy()
+        derived_columns: set[str] = set()
+        raw_keys = [k for k in values if k in self._raw.columns]
+        if raw_keys and self.feature_builder is not None:
+            raw = self._raw.iloc[[index]].copy() if index is not None else self._blank_raw()
+            for key in raw_keys:  # column by column: a whole-frame astype is ten times slower on one row
+                raw[key] = raw[key].astype(object if self.kinds[key] else float)
+                raw.iloc[0, raw.columns.get_loc(key)] = np.nan if values[key] is None else values[key]  # type: ignore[index]
+            derived = self.feature_builder(raw)
+            cells = derived.to_numpy(dtype=object)[0]
+            for column, value in zip(derived.columns, cells, strict=True):
+                position = self.position.get(column)
+                if position is not None:
+                    row[position] = self._cell(column, value)
+                    derived_columns.add(column)
+        for key, value in values.items():
+            if key in self.position and key not in derived_columns:
+                row[self.position[key]] = self._cell(key, value)
+        return row
+
+    def _blank_raw(self) -> pd.DataFrame:
+        blank = self._raw.iloc[:0].reindex([0])
+        blank.index.name = self._raw.index.name
+        return blank
+
+    def _cell(self, feature: str, value: object) -> object:
+        missing = value is None or (not isinstance(value, str) and bool(pd.isna(value)))  # type: ignore[call-overload]
+        if feature in self.categorical:
+            return self.missing_category if missing else str(value)
+        return float("nan") if missing else float(value)  # type: ignore[arg-type]
