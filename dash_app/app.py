@@ -1,0 +1,133 @@
+"""The page: `create_app(settings, api)` builds the Dash app around a ScoringApi (the gRPC client in production,
+a fake in unit tests). The layout is built per request in the user's language; the language switch is a link
+that sets it in the session and reloads the page on the same client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flask
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
+
+from dash_app import auth, ids
+from dash_app.i18n import t
+from dash_app.panels import client_info, comparison, explanation, importance, score, search, status, whatif
+from dash_app.settings import DashSettings
+from scoring_service.domain import ScoringApi
+
+ASSETS = str(Path(__file__).resolve().parent / "assets")
+
+
+class LocalisedDash(Dash):
+    """Dash whose HTML page carries the `lang` attribute and title of the user's language."""
+
+    default_language = "fr"
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        lang = auth.current_language(self.default_language) if flask.has_request_context() else "fr"
+        kwargs["title"] = t(lang, "title.home")
+        page = super().interpolate_index(**kwargs)
+        return page.replace("<html>", f'<html lang="{lang}">', 1)
+
+
+def page_layout(default_language: str) -> html.Div:
+    lang = auth.current_language(default_language) if flask.has_request_context() else default_language
+    other = "en" if lang == "fr" else "fr"
+    header = html.Header(
+        [
+            html.Div(
+                [
+                    html.H1(t(lang, "app.name"), className="app-title"),
+                    html.P(t(lang, "app.tagline"), className="app-tagline"),
+                ]
+            ),
+            html.Nav(
+                [
+                    html.A(
+                        t(other, "lang.switch"),
+                        id=ids.LANG_LINK,
+                        href=f"/lang/{other}?next=/",
+                        lang=other,
+                        hrefLang=other,
+                        className="me-3",
+                    ),
+                    html.A(t(lang, "logout"), href="/logout"),
+                ],
+                className="header-nav",
+            ),
+        ],
+        className="app-header",
+    )
+    main = html.Main(
+        [
+            status.layout(lang),
+            search.layout(lang),
+            html.Div(
+                [
+                    html.Div(score.layout(lang), className="col-lg-5"),
+                    html.Div(explanation.layout(lang), className="col-lg-7"),
+                ],
+                className="row g-3",
+            ),
+            whatif.layout(lang),
+            comparison.layout(lang),
+            html.Div(
+                [
+                    html.Div(importance.layout(lang), className="col-lg-6"),
+                    html.Div(client_info.layout(lang), className="col-lg-6"),
+                ],
+                className="row g-3",
+            ),
+        ],
+        id=ids.MAIN,
+        tabIndex="-1",
+        className="container-fluid",
+    )
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.LANG_STORE, data=lang),
+            dcc.Store(id=ids.CLIENT_STORE),
+            dcc.Store(id=ids.MODEL_STORE),
+            dcc.Store(id=ids.SEARCH_PAGE, data=0),
+            dcc.Store(id=ids.PAGE_TEXTS, data={"home": t(lang, "title.home"), "other": other}),
+            html.Div(id=ids.TITLE_SINK, hidden=True),
+            html.A(t(lang, "skip"), href=f"#{ids.MAIN}", className="visually-hidden-focusable skip-link"),
+            header,
+            main,
+        ]
+    )
+
+
+def create_app(settings: DashSettings, api: ScoringApi, accounts: dict[str, str] | None = None) -> Dash:
+    """The dashboard around `api`. Accounts come from the settings (users file, DASH_ACCOUNTS) unless given."""
+    server = flask.Flask(__name__)
+    auth.install_login(server, settings, accounts if accounts is not None else auth.load_accounts(settings))
+    LocalisedDash.default_language = settings.default_language
+    app = LocalisedDash(
+        __name__,
+        server=server,
+        assets_folder=ASSETS,
+        title=t(settings.default_language, "title.home"),
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        on_error=status.unexpected_error,
+    )
+    app.layout = lambda: page_layout(settings.default_language)
+    search.register(app, api, settings)
+    score.register(app)
+    explanation.register(app)
+    importance.register(app, api)
+    comparison.register(app, api, settings)
+    client_info.register(app)
+    whatif.register(app, api)
+    app.clientside_callback(
+        ClientsideFunction(namespace="pad", function_name="titleAndLanguageLink"),
+        Output(ids.TITLE_SINK, "children"),
+        Output(ids.LANG_LINK, "href"),
+        Input(ids.CLIENT_STORE, "data"),
+        State(ids.PAGE_TEXTS, "data"),
+    )
+    return app

@@ -1,0 +1,54 @@
+"""Global importance across the portfolio; a bar carries its feature code so that a click can select it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from dash_app import theme
+from dash_app.figures.common import base_layout, shorten
+from dash_app.i18n import fmt_number, t
+from scoring_service.domain import FeatureImportance
+
+TOP = 15
+SELECTED_MARK = "▶ "
+
+
+def importance_figure(
+    items: Sequence[FeatureImportance], lang: str, selected: str | None = None
+) -> go.Figure:
+    top = list(items)[:TOP]
+    labels = [
+        (SELECTED_MARK if i.feature == selected else "") + shorten(i.description or i.feature, 44)
+        for i in top
+    ]
+    colours = [theme.OKABE_ITO["orange"] if i.feature == selected else theme.LOWERS_RISK for i in top]
+    patterns = ["/" if i.feature == selected else "" for i in top]
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            x=[i.importance for i in top],
+            y=labels,
+            customdata=[i.feature for i in top],
+            hovertext=[f"{i.description or i.feature} ({i.feature})" for i in top],
+            hoverinfo="text+x",
+            marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": theme.TEXT}},
+            text=[fmt_number(i.importance, lang, 3) for i in top],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    base_layout(fig, height=80 + 28 * len(top))
+    fig.update_xaxes(title_text=t(lang, "imp.axis"), gridcolor="#E3E6EA")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(clickmode="event")
+    return fig
+
+
+def importance_text(items: Sequence[FeatureImportance], lang: str) -> str:
+    listed = "; ".join(
+        f"{n}. {i.description or i.feature} ({fmt_number(i.importance, lang, 3)})"
+        for n, i in enumerate(list(items)[:TOP], start=1)
+    )
+    return t(lang, "imp.alt", items=listed)

@@ -1,0 +1,188 @@
+"""The comparison with a group: the distribution with the client marked, the two-feature scatter coloured by
+score, and the sentences (percentile, group statistics) that say the same in words."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import plotly.graph_objects as go
+
+from dash_app import theme
+from dash_app.figures.common import base_layout
+from dash_app.i18n import fmt_number, fmt_pct, fmt_value, t
+from scoring_service.domain import PeerComparison, PeerGroup
+
+
+def group_name(group: PeerGroup, lang: str) -> str:
+    return t(lang, f"cmp.group.{group.value}")
+
+
+def distribution_figure(cmp: PeerComparison, lang: str) -> go.Figure:
+    dist = cmp.distribution
+    client_label = t(lang, "cmp.client")
+    if dist.categories:
+        mine = [c == cmp.client_value for c in dist.categories]
+        fig = go.Figure(
+            go.Bar(
+                x=list(dist.categories),
+                y=list(dist.counts),
+                marker={
+                    "color": [theme.OKABE_ITO["orange"] if m else theme.GROUP_BARS for m in mine],
+                    "pattern": {"shape": ["x" if m else "" for m in mine], "fgcolor": theme.TEXT},
+                    "line": {"color": [theme.TEXT if m else theme.GROUP_BARS for m in mine], "width": 2},
+                },
+                text=[f"▼ {client_label}" if m else "" for m in mine],
+                textposition="outside",
+                cliponaxis=False,
+            )
+        )
+    else:
+        edges = dist.bin_edges
+        centres = [(a + b) / 2 for a, b in pairwise(edges)]
+        widths = [b - a for a, b in pairwise(edges)]
+        fig = go.Figure(
+            go.Bar(
+                x=centres,
+                y=list(dist.counts),
+                width=widths,
+                marker={"color": theme.GROUP_BARS, "line": {"color": theme.BACKGROUND, "width": 1}},
+                hovertemplate="%{x}<br>%{y}<extra></extra>",
+            )
+        )
+        if isinstance(cmp.client_value, int | float):
+            fig.add_vline(
+                x=float(cmp.client_value), line={"color": theme.CLIENT_MARK, "width": 3, "dash": "dash"}
+            )
+            fig.add_annotation(
+                x=float(cmp.client_value),
+                y=1.06,
+                yref="paper",
+                showarrow=False,
+                text=f"▼ {client_label} : {fmt_value(cmp.client_value, lang)}"
+                if lang == "fr"
+                else f"▼ {client_label}: {fmt_value(cmp.client_value, lang)}",
+                font={"size": 13, "color": theme.TEXT},
+                bgcolor="rgba(255,255,255,0.9)",
+            )
+    base_layout(fig, height=300)
+    fig.update_layout(margin={"t": 40}, bargap=0.05)
+    fig.update_xaxes(title_text=cmp.description or cmp.feature, automargin=True)
+    fig.update_yaxes(title_text=t(lang, "cmp.count"), gridcolor="#E3E6EA")
+    return fig
+
+
+def distribution_text(cmp: PeerComparison, lang: str) -> str:
+    name, group, n = cmp.description or cmp.feature, group_name(cmp.group, lang), cmp.group_size
+    value = fmt_value(cmp.client_value, lang)
+    dist = cmp.distribution
+    if dist.categories:
+        items = ", ".join(f"{c} {k}" for c, k in zip(dist.categories, dist.counts, strict=True))
+        return t(lang, "cmp.cat_alt", name=name, group=group, n=n, items=items, value=value)
+    q = {k: fmt_value(v, lang) for k, v in dist.quantiles.items()}
+    return t(
+        lang,
+        "cmp.dist_alt",
+        name=name,
+        group=group,
+        n=n,
+        value=value,
+        p50=q.get("p50", "?"),
+        p05=q.get("p05", "?"),
+        p95=q.get("p95", "?"),
+    )
+
+
+def percentile_sentence(cmp: PeerComparison, lang: str) -> str:
+    name = cmp.description or cmp.feature
+    if cmp.client_value is None:
+        return t(lang, "cmp.missing", name=name)
+    if cmp.client_percentile is None:
+        return t(lang, "cmp.categorical", name=name, value=fmt_value(cmp.client_value, lang))
+    return t(
+        lang,
+        "cmp.percentile",
+        name=name,
+        value=fmt_value(cmp.client_value, lang),
+        pct=fmt_number(cmp.client_percentile, lang, 0),
+        group=group_name(cmp.group, lang),
+    )
+
+
+def stats_sentence(cmp: PeerComparison, lang: str) -> str:
+    if cmp.group_observed_default_rate is None or cmp.history_size == 0:
+        observed = t(lang, "cmp.observed_none")
+    else:
+        observed = t(
+            lang,
+            "cmp.observed",
+            rate=fmt_pct(cmp.group_observed_default_rate, lang),
+            h=fmt_number(cmp.history_size, lang),
+        )
+    return t(
+        lang,
+        "cmp.stats",
+        group=group_name(cmp.group, lang),
+        n=fmt_number(cmp.group_size, lang),
+        mean=fmt_pct(cmp.group_mean_probability, lang),
+        refused=fmt_pct(cmp.group_refusal_rate, lang),
+        observed=observed,
+    )
+
+
+def scatter_figure(cmp: PeerComparison, lang: str) -> go.Figure:
+    if cmp.second_feature is None:
+        raise ValueError("This comparison has no second feature; ask for one to draw the scatter plot.")
+    pts = cmp.points
+    fig = go.Figure(
+        go.Scatter(
+            x=[p.x for p in pts],
+            y=[p.y for p in pts],
+            mode="markers",
+            marker={
+                "size": 7,
+                "color": [p.probability for p in pts],
+                "colorscale": theme.SCORE_COLORSCALE,
+                "cmin": 0,
+                "cmax": 1,
+                "opacity": 0.8,
+                "colorbar": {"title": {"text": t(lang, "cmp.colorbar")}, "tickformat": ".0%"},
+            },
+            hovertemplate="%{x} ; %{y}<br>%{marker.color:.1%}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[cmp.client_value],
+            y=[cmp.client_second_value],
+            mode="markers+text",
+            marker={
+                "symbol": "star",
+                "size": 22,
+                "color": theme.OKABE_ITO["orange"],
+                "line": {"color": theme.CLIENT_MARK, "width": 2},
+            },
+            text=[t(lang, "cmp.client")],
+            textposition="top center",
+            textfont={"size": 14, "color": theme.TEXT},
+            hoverinfo="skip",
+        )
+    )
+    base_layout(fig, height=360)
+    fig.update_layout(margin={"t": 45})
+    fig.update_xaxes(title_text=cmp.description or cmp.feature, gridcolor="#E3E6EA", automargin=True)
+    fig.update_yaxes(
+        title_text=cmp.second_description or cmp.second_feature, gridcolor="#E3E6EA", automargin=True
+    )
+    return fig
+
+
+def scatter_text(cmp: PeerComparison, lang: str) -> str:
+    return t(
+        lang,
+        "cmp.scatter_alt",
+        n=len(cmp.points),
+        x=cmp.description or cmp.feature,
+        y=cmp.second_description or cmp.second_feature,
+        xv=fmt_value(cmp.client_value, lang),
+        yv=fmt_value(cmp.client_second_value, lang),
+    )

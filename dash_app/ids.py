@@ -1,0 +1,78 @@
+"""Component ids, one constant each, so layouts, callbacks and browser tests name the same thing."""
+
+from __future__ import annotations
+
+# page-wide
+URL = "url"
+LANG_STORE = "lang-store"
+CLIENT_STORE = "client-store"
+MODEL_STORE = "model-store"
+TITLE_SINK = "title-sink"
+PAGE_TEXTS = "page-texts"
+LANG_LINK = "lang-link"
+MAIN = "main-content"
+
+# status / errors
+STATUS = "status-message"
+STATUS_BOX = "status-box"
+RETRY = "retry-button"
+
+# search
+CLIENT_ID_INPUT = "client-id-input"
+CLIENT_ID_SUBMIT = "client-id-submit"
+CLIENT_ID_FEEDBACK = "client-id-feedback"
+FILTER_GENDER = "filter-gender"
+FILTER_AGE = "filter-age"
+FILTER_INCOME = "filter-income"
+FILTER_CONTRACT = "filter-contract"
+FILTER_FAMILY = "filter-family"
+FILTER_DECISION = "filter-decision"
+SEARCH_RESULTS = "search-results"
+SEARCH_PAGE = "search-page"
+SEARCH_PREV = "search-prev"
+SEARCH_NEXT = "search-next"
+PICK_CLIENT_TYPE = "pick-client"  # pattern-matching id: {"type": PICK_CLIENT_TYPE, "client": <id>}
+
+# score
+SCORE_BODY = "score-body"
+DECISION = "decision"
+GAUGE_GRAPH = "gauge-graph"
+GAUGE_ALT = "gauge-alt"
+DISTANCE_TEXT = "distance-text"
+
+# explanation
+WHY_BODY = "why-body"
+WATERFALL_GRAPH = "waterfall-graph"
+WATERFALL_ALT = "waterfall-alt"
+WHY_SENTENCE = "why-sentence"
+
+# global importance
+IMPORTANCE_GRAPH = "importance-graph"
+IMPORTANCE_ALT = "importance-alt"
+
+# comparison
+CMP_FEATURE = "cmp-feature"
+CMP_SECOND = "cmp-second"
+CMP_GROUP = "cmp-group"
+CMP_BODY = "cmp-body"
+DIST_GRAPH = "dist-graph"
+DIST_ALT = "dist-alt"
+SCATTER_GRAPH = "scatter-graph"
+SCATTER_ALT = "scatter-alt"
+CMP_STATS = "cmp-stats"
+CMP_PERCENTILE = "cmp-percentile"
+
+# client information
+INFO_SEARCH = "info-search"
+INFO_BODY = "info-body"
+INFO_COUNT = "info-count"
+
+# what-if
+WHATIF_BODY = "whatif-body"
+WI_INCOME = "wi-income"
+WI_CREDIT = "wi-credit"
+WI_ANNUITY = "wi-annuity"
+WI_GOODS = "wi-goods"
+WI_EMPLOYED = "wi-employed"
+WI_RUN = "wi-run"
+WI_RESULT = "wi-result"

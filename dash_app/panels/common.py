@@ -1,0 +1,59 @@
+"""Pieces every panel uses: a chart with its text alternative, the decision in words and icon, the empty state."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dash_app.i18n import t
+from scoring_service.domain import Decision
+
+STATIC = {"displayModeBar": False, "staticPlot": True, "responsive": True}
+INTERACTIVE = {"displayModeBar": False, "responsive": True}
+
+
+def chart(graph_id: str, alt_id: str, figure: go.Figure, alt: str, interactive: bool = False) -> html.Figure:
+    """The chart is one image for assistive technology, labelled by its text alternative, which is also shown
+    under it as a caption for everyone."""
+    return html.Figure(
+        [
+            html.Div(
+                dcc.Graph(id=graph_id, figure=figure, config=INTERACTIVE if interactive else STATIC),
+                role="img",
+                **{"aria-labelledby": alt_id},
+            ),
+            html.Figcaption(alt, id=alt_id, className="chart-alt"),
+        ],
+        className="chart",
+    )
+
+
+def decision_badge(decision: Decision, lang: str, short: bool = False) -> html.Span:
+    """Icon AND words: never colour alone."""
+    granted = decision is Decision.GRANTED
+    key = f"decision.{decision.value}" if short else ("score.granted" if granted else "score.refused")
+    words = t(lang, key)
+    return html.Span(
+        [
+            html.Span("✔" if granted else "✖", className="decision-icon", **{"aria-hidden": "true"}),
+            " ",
+            words,
+        ],
+        className="decision granted" if granted else "decision refused",
+    )
+
+
+def empty(text: str) -> html.P:
+    return html.P(text, className="empty-state")
+
+
+def panel(
+    heading_id: str, heading: str, body_id: str, body: object, extra: list | None = None, live: bool = False
+) -> html.Section:
+    """A titled section; `live` announces its updates (only for short content such as the decision)."""
+    attrs = {"aria-live": "polite"} if live else {}
+    return html.Section(
+        [html.H2(heading, id=heading_id), *(extra or []), html.Div(body, id=body_id, **attrs)],
+        className="panel",
+        **{"aria-labelledby": heading_id},
+    )

@@ -1,0 +1,158 @@
+"""Comparison: the client against all clients, the group of the search filters, or the most similar clients —
+the distribution with the client marked and their percentile, the two-feature scatter coloured by score, and
+the group's default rate and mean score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, html, no_update
+
+from dash_app import ids
+from dash_app.figures.common import shorten
+from dash_app.figures.peers import (
+    distribution_figure,
+    distribution_text,
+    percentile_sentence,
+    scatter_figure,
+    scatter_text,
+    stats_sentence,
+)
+from dash_app.i18n import t
+from dash_app.panels import status
+from dash_app.panels.common import chart, empty, panel
+from dash_app.panels.search import FILTER_IDS, filters_from_values
+from dash_app.settings import DashSettings
+from scoring_service.domain import PeerComparison, PeerGroup, PeerRequest, ScoringApi
+from scoring_service.errors import ScoringError
+
+
+def feature_options(model: dict[str, Any] | None, lang: str) -> tuple[list[dict[str, str]], Any, Any]:
+    """(options, first feature, second feature) in order of global importance."""
+    if not model:
+        return [], no_update, no_update
+    options = [{"label": shorten(desc or feat, 60), "value": feat} for feat, desc, _ in model["importance"]]
+    first = options[0]["value"] if options else None
+    second = options[1]["value"] if len(options) > 1 else None
+    return options, first, second
+
+
+def render(cmp: PeerComparison, lang: str, client_id: int) -> html.Div:
+    parts: list[Any] = [
+        html.P(percentile_sentence(cmp, lang), id=ids.CMP_PERCENTILE, className="lead-sentence"),
+        html.P(stats_sentence(cmp, lang), id=ids.CMP_STATS),
+        chart(
+            ids.DIST_GRAPH, ids.DIST_ALT, distribution_figure(cmp, lang), distribution_text(cmp, lang), True
+        ),
+    ]
+    if cmp.second_feature and cmp.points:
+        parts.append(
+            chart(
+                ids.SCATTER_GRAPH, ids.SCATTER_ALT, scatter_figure(cmp, lang), scatter_text(cmp, lang), True
+            )
+        )
+    else:
+        parts.append(empty(t(lang, "cmp.scatter_none")))
+    return html.Div(parts, **{"data-client": str(client_id)})
+
+
+def compare(
+    api: ScoringApi,
+    settings: DashSettings,
+    data: dict[str, Any] | None,
+    feature: str | None,
+    second: str | None,
+    group: str | None,
+    filter_values: list[str | None],
+    lang: str,
+) -> tuple[Any, str, bool] | tuple[Any, Any, Any]:
+    """(panel body, status message, status hidden)."""
+    if not data:
+        return empty(t(lang, "cmp.empty")), no_update, no_update
+    if not feature:
+        return no_update, no_update, no_update
+    peer_group = PeerGroup(group or PeerGroup.ALL.value)
+    request = PeerRequest(
+        client_id=data["client_id"],
+        feature=feature,
+        group=peer_group,
+        filters=filters_from_values(filter_values) if peer_group is PeerGroup.FILTERED else None,
+        k=settings.similar_k,
+        second_feature=second or None,
+        language=lang,
+    )
+    try:
+        cmp = api.compare_peers(request)
+    except ScoringError as exc:
+        return no_update, *status.show(exc, lang)
+    return render(cmp, lang, data["client_id"]), no_update, no_update
+
+
+def layout(lang: str) -> html.Section:
+    controls = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(t(lang, "cmp.feature"), html_for=ids.CMP_FEATURE),
+                    dbc.Select(id=ids.CMP_FEATURE, options=[]),
+                ],
+                md=4,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(t(lang, "cmp.second"), html_for=ids.CMP_SECOND),
+                    dbc.Select(id=ids.CMP_SECOND, options=[]),
+                ],
+                md=4,
+            ),
+            dbc.Col(
+                html.Fieldset(
+                    [
+                        html.Legend(t(lang, "cmp.group"), className="form-label fs-6"),
+                        dbc.RadioItems(
+                            id=ids.CMP_GROUP,
+                            options=[
+                                {"label": t(lang, f"cmp.group.{g.value}"), "value": g.value}
+                                for g in PeerGroup
+                            ],
+                            value=PeerGroup.ALL.value,
+                        ),
+                    ]
+                ),
+                md=4,
+            ),
+        ],
+        className="g-2 mb-2",
+    )
+    return panel(
+        "cmp-heading", t(lang, "cmp.heading"), ids.CMP_BODY, empty(t(lang, "cmp.empty")), extra=[controls]
+    )
+
+
+def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
+    @app.callback(
+        Output(ids.CMP_FEATURE, "options"),
+        Output(ids.CMP_FEATURE, "value"),
+        Output(ids.CMP_SECOND, "value"),
+        Output(ids.CMP_SECOND, "options"),
+        Input(ids.MODEL_STORE, "data"),
+        State(ids.LANG_STORE, "data"),
+    )
+    def _options(model, lang):  # type: ignore[no-untyped-def]
+        options, first, second = feature_options(model, lang)
+        return options, first, second, options
+
+    @app.callback(
+        Output(ids.CMP_BODY, "children"),
+        *status.status_outputs(),
+        Input(ids.CLIENT_STORE, "data"),
+        Input(ids.CMP_FEATURE, "value"),
+        Input(ids.CMP_SECOND, "value"),
+        Input(ids.CMP_GROUP, "value"),
+        *(State(i, "value") for i in FILTER_IDS),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _compare(data, feature, second, group, *rest):  # type: ignore[no-untyped-def]
+        return compare(api, settings, data, feature, second, group, list(rest[:6]), rest[6])

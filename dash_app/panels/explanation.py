@@ -1,0 +1,46 @@
+"""Why: the SHAP waterfall of the main contributions, named in plain words with the client's values, and the
+sentence that names the factors raising and lowering the risk most."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output, State, html
+
+from dash_app import ids
+from dash_app.figures.waterfall import waterfall_figure, waterfall_text, why_sentence
+from dash_app.i18n import t
+from dash_app.panels.common import chart, empty, panel
+from dash_app.store import result_from_dict
+
+
+def render(data: dict[str, Any] | None, lang: str) -> Any:
+    if not data:
+        return empty(t(lang, "why.empty"))
+    result = result_from_dict(data["score"])
+    if result.explanation is None:
+        return empty(t(lang, "why.empty"))
+    return html.Div(
+        [
+            html.P(why_sentence(result.explanation, lang), id=ids.WHY_SENTENCE, className="lead-sentence"),
+            chart(
+                ids.WATERFALL_GRAPH,
+                ids.WATERFALL_ALT,
+                waterfall_figure(result, lang),
+                waterfall_text(result.explanation, lang),
+            ),
+        ],
+        **{"data-client": str(data["client_id"])},
+    )
+
+
+def layout(lang: str) -> html.Section:
+    return panel("why-heading", t(lang, "why.heading"), ids.WHY_BODY, render(None, lang))
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.WHY_BODY, "children"), Input(ids.CLIENT_STORE, "data"), State(ids.LANG_STORE, "data")
+    )
+    def _render(data, lang):  # type: ignore[no-untyped-def]
+        return render(data, lang)

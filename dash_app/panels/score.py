@@ -1,0 +1,40 @@
+"""Score: the gauge with the threshold marked, the decision in words and icon, the distance to the threshold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output, State, html
+
+from dash_app import ids
+from dash_app.figures.gauge import distance_sentence, gauge_figure, gauge_text
+from dash_app.i18n import t
+from dash_app.panels.common import chart, decision_badge, empty, panel
+from dash_app.store import result_from_dict
+
+
+def render(data: dict[str, Any] | None, lang: str) -> Any:
+    if not data:
+        return empty(t(lang, "score.empty"))
+    result = result_from_dict(data["score"])
+    return html.Div(
+        [
+            html.P(decision_badge(result.decision, lang), id=ids.DECISION, className="decision-line"),
+            html.P(distance_sentence(result, lang), id=ids.DISTANCE_TEXT, className="lead-sentence"),
+            chart(ids.GAUGE_GRAPH, ids.GAUGE_ALT, gauge_figure(result, lang), gauge_text(result, lang)),
+            html.P(t(lang, "score.model", v=result.model_version), className="text-muted small"),
+        ],
+        **{"data-client": str(data["client_id"])},
+    )
+
+
+def layout(lang: str) -> html.Section:
+    return panel("score-heading", t(lang, "score.heading"), ids.SCORE_BODY, render(None, lang), live=True)
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.SCORE_BODY, "children"), Input(ids.CLIENT_STORE, "data"), State(ids.LANG_STORE, "data")
+    )
+    def _render(data, lang):  # type: ignore[no-untyped-def]
+        return render(data, lang)

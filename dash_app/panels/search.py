@@ -1,0 +1,318 @@
+"""Find a client: by a 6-digit id (malformed or unknown ids get a sentence saying what is wrong) or by filters
+that narrow a list to pick from. The client is fetched once here and kept in a store that every panel reads."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qs
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+
+from dash_app import ids
+from dash_app.i18n import fmt_number, fmt_pct, label, t
+from dash_app.panels import status
+from dash_app.panels.common import decision_badge
+from dash_app.settings import DashSettings
+from dash_app.store import client_to_store
+from scoring_service.domain import (
+    AGE_BANDS,
+    CONTRACT_TYPES,
+    FAMILY_STATUSES,
+    INCOME_BANDS,
+    ClientFilters,
+    ClientPage,
+    Decision,
+    ScoreRequest,
+    ScoringApi,
+)
+from scoring_service.errors import NotFound, ScoringError
+
+CLIENT_ID = re.compile(r"^\d{6}$")
+ANY = "any"  # the value of "any" in every filter
+FILTER_IDS = (
+    ids.FILTER_GENDER,
+    ids.FILTER_AGE,
+    ids.FILTER_INCOME,
+    ids.FILTER_CONTRACT,
+    ids.FILTER_FAMILY,
+    ids.FILTER_DECISION,
+)
+
+
+def parse_client_id(raw: str | None, lang: str) -> tuple[int | None, str]:
+    """The id as an int, or None and the sentence that says what is wrong with it."""
+    text = (raw or "").strip().replace(" ", "")
+    if not text:
+        return None, t(lang, "error.id_empty")
+    if not CLIENT_ID.match(text):
+        return None, t(lang, "error.id_format", value=(raw or "").strip()[:20])
+    return int(text), ""
+
+
+def filters_from_values(values: list[str | None] | tuple[str | None, ...]) -> ClientFilters:
+    """The six select values (ANY, '' or None for any), in FILTER_IDS order."""
+    gender, age, income, contract, family, decision = (None if v in (None, "", ANY) else v for v in values)
+    return ClientFilters(
+        gender=gender,
+        age_band=age,
+        income_band=income,
+        contract_type=contract,
+        family_status=family,
+        decision=Decision(decision) if decision else None,
+    )
+
+
+def fetch_client(api: ScoringApi, client_id: int, lang: str, settings: DashSettings) -> dict[str, Any]:
+    """The one fetch per id: the score with its explanation, and the client's information."""
+    result = api.score(ScoreRequest(client_id=client_id, explain=True, top_k=settings.top_k, language=lang))
+    info = api.get_client(client_id, language=lang)
+    words = t(lang, "score.granted" if result.decision is Decision.GRANTED else "score.refused")
+    return client_to_store(result, info, t(lang, "title.client", id=client_id, decision=words))
+
+
+def load_client(
+    api: ScoringApi, settings: DashSettings, raw_id: str | None, lang: str
+) -> tuple[Any, str, bool, str, bool]:
+    """(store, feedback, invalid, status message, status hidden) for an id typed or picked."""
+    client_id, problem = parse_client_id(raw_id, lang)
+    if client_id is None:
+        return None, problem, True, *status.clear()
+    try:
+        data = fetch_client(api, client_id, lang, settings)
+    except NotFound:
+        return None, t(lang, "error.id_unknown", id=client_id), True, *status.clear()
+    except ScoringError as exc:
+        return no_update, "", False, *status.show(exc, lang)
+    return data, "", False, *status.clear()
+
+
+def _select(id_: str, text: str, options: list[tuple[str, str]], lang: str) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(text, html_for=id_),
+            dbc.Select(
+                id=id_,
+                options=[{"label": t(lang, "search.any"), "value": ANY}]
+                + [{"label": lab, "value": val} for val, lab in options],
+                value=ANY,
+            ),
+        ],
+        md=4,
+        lg=2,
+    )
+
+
+def layout(lang: str) -> html.Section:
+    return html.Section(
+        [
+            html.H2(t(lang, "search.heading"), id="search-heading"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label(t(lang, "search.id_label"), html_for=ids.CLIENT_ID_INPUT),
+                            dbc.InputGroup(
+                                [
+                                    dbc.Input(
+                                        id=ids.CLIENT_ID_INPUT,
+                                        type="text",
+                                        inputMode="numeric",
+                                        maxLength=12,
+                                        autoComplete="off",
+                                        debounce=True,
+                                        n_submit=0,
+                                    ),
+                                    dbc.Button(t(lang, "search.submit"), id=ids.CLIENT_ID_SUBMIT, n_clicks=0),
+                                ]
+                            ),
+                            html.Div(t(lang, "search.id_help"), id="client-id-help", className="form-text"),
+                            html.Div(
+                                id=ids.CLIENT_ID_FEEDBACK, className="field-error", **{"aria-live": "polite"}
+                            ),
+                        ],
+                        md=6,
+                        lg=4,
+                    )
+                ]
+            ),
+            html.H3(t(lang, "search.filters"), className="mt-3"),
+            dbc.Row(
+                [
+                    _select(
+                        ids.FILTER_GENDER,
+                        t(lang, "search.gender"),
+                        [(g, label(lang, "gender", g)) for g in ("F", "M")],
+                        lang,
+                    ),
+                    _select(ids.FILTER_AGE, t(lang, "search.age"), [(a, a) for a in AGE_BANDS], lang),
+                    _select(
+                        ids.FILTER_INCOME, t(lang, "search.income"), [(b, b) for b in INCOME_BANDS], lang
+                    ),
+                    _select(
+                        ids.FILTER_CONTRACT,
+                        t(lang, "search.contract"),
+                        [(c, label(lang, "contract", c)) for c in CONTRACT_TYPES],
+                        lang,
+                    ),
+                    _select(
+                        ids.FILTER_FAMILY,
+                        t(lang, "search.family"),
+                        [(f, label(lang, "family", f)) for f in FAMILY_STATUSES],
+                        lang,
+                    ),
+                    _select(
+                        ids.FILTER_DECISION,
+                        t(lang, "search.decision"),
+                        [(d.value, label(lang, "decision", d.value)) for d in Decision],
+                        lang,
+                    ),
+                ],
+                className="g-2",
+            ),
+            html.Div(id=ids.SEARCH_RESULTS, className="mt-2", **{"aria-live": "polite"}),
+            html.Div(
+                [
+                    dbc.Button(
+                        t(lang, "search.prev"),
+                        id=ids.SEARCH_PREV,
+                        size="sm",
+                        color="secondary",
+                        n_clicks=0,
+                        disabled=True,
+                    ),
+                    dbc.Button(
+                        t(lang, "search.next"),
+                        id=ids.SEARCH_NEXT,
+                        size="sm",
+                        color="secondary",
+                        n_clicks=0,
+                        disabled=True,
+                        className="ms-2",
+                    ),
+                ],
+                className="mt-1",
+            ),
+        ],
+        className="panel",
+        **{"aria-labelledby": "search-heading"},
+    )
+
+
+def results_table(page: ClientPage, lang: str) -> html.Div:
+    if page.total == 0:
+        return html.Div(html.P(t(lang, "search.none")))
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(t(lang, f"search.col.{k}"), scope="col")
+                for k in ("id", "gender", "age", "income", "contract", "score", "decision", "action")
+            ]
+        )
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(str(c.client_id)),
+                html.Td(label(lang, "gender", c.gender)),
+                html.Td(t(lang, "years", n=c.age_years)),
+                html.Td(fmt_number(c.income, lang)),
+                html.Td(label(lang, "contract", c.contract_type)),
+                html.Td(fmt_pct(c.probability, lang)),
+                html.Td(decision_badge(c.decision, lang, short=True)),
+                html.Td(
+                    html.Button(
+                        t(lang, "search.submit"),
+                        id={"type": ids.PICK_CLIENT_TYPE, "client": c.client_id},
+                        className="btn btn-sm btn-outline-primary",
+                        n_clicks=0,
+                        type="button",
+                        **{"aria-label": t(lang, "search.pick", id=c.client_id)},
+                    )
+                ),
+            ]
+        )
+        for c in page.clients
+    ]
+    count = t(
+        lang, "search.count", total=fmt_number(page.total, lang), shown=len(page.clients), page=page.page + 1
+    )
+    return html.Div(
+        [
+            html.P(count),
+            html.Div(
+                dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="results"),
+                className="table-responsive",
+            ),
+        ]
+    )
+
+
+def search_list(
+    api: ScoringApi, values: list[str | None], page: int, lang: str, page_size: int
+) -> tuple[Any, int, Any, Any, str, bool]:
+    """(results, page, previous disabled, next disabled, status message, status hidden)."""
+    try:
+        found = api.search_clients(filters_from_values(values), page=page, page_size=page_size)
+    except ScoringError as exc:
+        return no_update, page, no_update, no_update, *status.show(exc, lang)
+    pages = max(1, -(-found.total // found.page_size))
+    return results_table(found, lang), page, page == 0, page + 1 >= pages, *status.clear()
+
+
+def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
+    @app.callback(
+        Output(ids.CLIENT_STORE, "data"),
+        Output(ids.CLIENT_ID_FEEDBACK, "children"),
+        Output(ids.CLIENT_ID_INPUT, "invalid"),
+        Output(ids.CLIENT_ID_INPUT, "value"),
+        *status.status_outputs(),
+        Input(ids.CLIENT_ID_SUBMIT, "n_clicks"),
+        Input(ids.CLIENT_ID_INPUT, "n_submit"),
+        Input({"type": ids.PICK_CLIENT_TYPE, "client": ALL}, "n_clicks"),
+        Input(ids.RETRY, "n_clicks"),
+        Input(ids.URL, "search"),
+        State(ids.CLIENT_ID_INPUT, "value"),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _on_client(_submit, _enter, _picks, _retry, search, raw_id, lang):  # type: ignore[no-untyped-def]
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict):  # a "show" button in the list
+            if not ctx.triggered or not ctx.triggered[0]["value"]:
+                return (no_update,) * 6
+            raw_id = str(trigger["client"])
+        elif trigger == ids.URL or trigger is None:
+            wanted = parse_qs((search or "").lstrip("?")).get("client")
+            if not wanted:
+                return (no_update,) * 6
+            raw_id = wanted[0]
+        elif trigger == ids.RETRY and not raw_id:
+            return (no_update,) * 6
+        store, feedback, invalid, message, hidden = load_client(api, settings, raw_id, lang)
+        return store, feedback, invalid, raw_id, message, hidden
+
+    @app.callback(
+        Output(ids.SEARCH_RESULTS, "children"),
+        Output(ids.SEARCH_PAGE, "data"),
+        Output(ids.SEARCH_PREV, "disabled"),
+        Output(ids.SEARCH_NEXT, "disabled"),
+        *status.status_outputs(),
+        *(Input(i, "value") for i in FILTER_IDS),
+        Input(ids.SEARCH_PREV, "n_clicks"),
+        Input(ids.SEARCH_NEXT, "n_clicks"),
+        State(ids.SEARCH_PAGE, "data"),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _on_filters(*args):  # type: ignore[no-untyped-def]
+        values, page, lang = list(args[:6]), args[8] or 0, args[9]
+        trigger = ctx.triggered_id
+        if trigger == ids.SEARCH_PREV:
+            page = max(0, page - 1)
+        elif trigger == ids.SEARCH_NEXT:
+            page += 1
+        else:
+            page = 0
+        return search_list(api, values, page, lang, settings.page_size)

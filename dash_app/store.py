@@ -1,0 +1,90 @@
+"""Domain objects to and from the JSON kept in the browser's dcc.Store: one fetch per client id, read by every
+panel. Only what the page shows goes in (the service token never does)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scoring_service.domain import (
+    ClientField,
+    ClientInfo,
+    Contribution,
+    Decision,
+    Explanation,
+    FeatureImportance,
+    ModelInfo,
+    ScoreResult,
+)
+
+
+def result_to_dict(result: ScoreResult) -> dict[str, Any]:
+    exp = result.explanation
+    return {
+        "request_id": result.request_id,
+        "client_id": result.client_id,
+        "probability": result.probability,
+        "decision": result.decision.value,
+        "threshold": result.threshold,
+        "model_version": result.model_version,
+        "explanation": None
+        if exp is None
+        else {
+            "base_value": exp.base_value,
+            "rest": exp.rest,
+            "rest_count": exp.rest_count,
+            "contributions": [[c.feature, c.description, c.value, c.contribution] for c in exp.contributions],
+        },
+    }
+
+
+def result_from_dict(data: dict[str, Any]) -> ScoreResult:
+    exp = data.get("explanation")
+    explanation = (
+        None
+        if exp is None
+        else Explanation(
+            base_value=exp["base_value"],
+            contributions=tuple(Contribution(f, d, v, c) for f, d, v, c in exp["contributions"]),
+            rest=exp["rest"],
+            rest_count=exp["rest_count"],
+        )
+    )
+    return ScoreResult(
+        request_id=data["request_id"],
+        client_id=data["client_id"],
+        probability=data["probability"],
+        decision=Decision(data["decision"]),
+        threshold=data["threshold"],
+        model_version=data["model_version"],
+        explanation=explanation,
+    )
+
+
+def info_to_dict(info: ClientInfo) -> dict[str, Any]:
+    return {"client_id": info.client_id, "fields": [[f.name, f.description, f.value] for f in info.fields]}
+
+
+def info_from_dict(data: dict[str, Any]) -> ClientInfo:
+    return ClientInfo(data["client_id"], tuple(ClientField(n, d, v) for n, d, v in data["fields"]))
+
+
+def client_to_store(result: ScoreResult, info: ClientInfo, title: str) -> dict[str, Any]:
+    return {
+        "client_id": info.client_id,
+        "score": result_to_dict(result),
+        "info": info_to_dict(info),
+        "title": title,
+    }
+
+
+def model_to_dict(model: ModelInfo) -> dict[str, Any]:
+    return {
+        "version": model.version,
+        "threshold": model.threshold,
+        "categorical": list(model.categorical_features),
+        "importance": [[i.feature, i.description, i.importance] for i in model.global_importance],
+    }
+
+
+def importance_from_dict(data: dict[str, Any]) -> tuple[FeatureImportance, ...]:
+    return tuple(FeatureImportance(f, d, i) for f, d, i in data["importance"])
