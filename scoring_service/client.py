@@ -35,7 +35,8 @@ def _error(exc: grpc.RpcError) -> ScoringError:
     code = exc.code() if hasattr(exc, "code") else grpc.StatusCode.UNKNOWN
     details = exc.details() if hasattr(exc, "details") else str(exc)
     trailing = exc.trailing_metadata() if hasattr(exc, "trailing_metadata") else None
-    field = next((str(item.value) for item in trailing or () if item.key == FIELD_KEY), None)
+    raw = next((item.value for item in trailing or () if item.key == FIELD_KEY), None)
+    field = raw.decode(errors="replace") if isinstance(raw, bytes) else raw
     return error_from(code, details, field=field)
 
 

@@ -36,8 +36,9 @@ STATUS_OF: dict[type[ScoringError], grpc.StatusCode] = {
 }
 ERROR_OF: dict[grpc.StatusCode, type[ScoringError]] = {code: cls for cls, code in STATUS_OF.items()}
 
-# Trailing metadata key that carries InvalidArgument.field back to the client.
-FIELD_KEY = "scoring-invalid-field"
+# Trailing metadata key that carries InvalidArgument.field back to the client. A binary ("-bin") key: a field
+# name sent by a caller may hold any character, and text metadata accepts printable ASCII only.
+FIELD_KEY = "scoring-invalid-field-bin"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,7 +54,7 @@ def status_of(error: ScoringError) -> grpc.StatusCode:
 def abort_with(context: grpc.ServicerContext, error: ScoringError) -> NoReturn:
     field = getattr(error, "field", None)
     if field:
-        context.set_trailing_metadata(((FIELD_KEY, str(field)),))
+        context.set_trailing_metadata(((FIELD_KEY, str(field).encode()),))
     context.abort(status_of(error), str(error))
     raise AssertionError("unreachable: context.abort raises")  # pragma: no cover
 

@@ -150,3 +150,10 @@ def test_unreachable_server_is_unavailable() -> None:
         assert client.health() is False
         with pytest.raises(errors.Unavailable):
             client.model_info()
+
+
+def test_a_field_name_with_any_character_comes_back_intact(client: ScoringClient) -> None:
+    name = "REVENU_MENSUEL_€\n"
+    with pytest.raises(errors.InvalidArgument) as caught:
+        client.score(ScoreRequest(values={name: 1.0}))
+    assert caught.value.field == name

@@ -21,13 +21,13 @@ class FakeContext:
     def __init__(self) -> None:
         self.code: grpc.StatusCode | None = None
         self.details: str | None = None
-        self.trailing: tuple[tuple[str, str], ...] = ()
+        self.trailing: tuple[tuple[str, bytes], ...] = ()
 
     def abort(self, code: grpc.StatusCode, details: str) -> None:
         self.code, self.details = code, details
         raise _Aborted(details)
 
-    def set_trailing_metadata(self, metadata: tuple[tuple[str, str], ...]) -> None:
+    def set_trailing_metadata(self, metadata: tuple[tuple[str, bytes], ...]) -> None:
         self.trailing = metadata
 
 
@@ -88,7 +88,7 @@ def test_invalid_argument_sends_its_field_in_trailing_metadata() -> None:
             "x", context
         )
     assert context.code is grpc.StatusCode.INVALID_ARGUMENT
-    assert context.trailing == ((FIELD_KEY, "AMT_CREDIT"),)
+    assert context.trailing == ((FIELD_KEY, b"AMT_CREDIT"),)
 
 
 def test_a_bug_is_internal_with_a_sentence_not_the_traceback() -> None:
