@@ -34,6 +34,7 @@ log = logging.getLogger("drift.monitor")
 
 EXIT_OK, EXIT_ALERT, EXIT_ERROR = 0, 1, 2
 EventReader = Callable[[str, datetime, datetime], pd.DataFrame]
+EventCounter = Callable[[str, datetime, datetime], int]
 
 
 @dataclass
@@ -68,12 +69,40 @@ def _default_reader(url: str, start: datetime, end: datetime) -> pd.DataFrame:
     return read_events(url, start, end)
 
 
+def count_events(url: str, start: datetime, end: datetime) -> int:
+    """Events with start <= event_time < end, counted in the database: a thin window is judged without
+    loading it."""
+    import sqlalchemy as sa
+
+    from scoring_service.event_store import create_store_engine, ensure_schema, prediction_events
+
+    engine = create_store_engine(url)
+    try:
+        ensure_schema(engine)
+        naive = engine.dialect.name == "sqlite"  # SQLite stores naive UTC times
+        low, high = (
+            (t.astimezone(UTC).replace(tzinfo=None) if naive else t.astimezone(UTC)) for t in (start, end)
+        )
+        column = prediction_events.c.event_time
+        query = sa.select(sa.func.count()).select_from(prediction_events).where(column >= low, column < high)
+        with engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+    finally:
+        engine.dispose()
+
+
 class Monitor:
     """Holds the report definition (built once per feature list) and runs one window at a time."""
 
-    def __init__(self, settings: DriftSettings, read_events: EventReader = _default_reader) -> None:
+    def __init__(
+        self,
+        settings: DriftSettings,
+        read_events: EventReader = _default_reader,
+        count_events: EventCounter = count_events,
+    ) -> None:
         self.settings = settings
         self.read_events = read_events
+        self.count_events = count_events
         self._definitions: dict[tuple[str, ...], DriftReportDefinition] = {}
         self.last_run: DriftRun | None = None  # the latest Evidently comparison, for its HTML
 
@@ -92,8 +121,7 @@ class Monitor:
         settings = self.settings
         start = end - settings.window
         url = settings.resolved_event_store_url()
-        events = self.read_events(url, start, end)
-        count = len(events)
+        count = self.count_events(url, start, end)
         if count < settings.min_events:
             return Outcome(
                 status_file.INSUFFICIENT_DATA,
@@ -103,6 +131,8 @@ class Monitor:
                 EXIT_OK,
                 events=count,
             )
+        events = self.read_events(url, start, end)
+        count = len(events)
         absent = [c for c in reference.features if c not in events.columns]
         if absent:
             raise ValueError(
