@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 import flask
 
@@ -23,6 +23,10 @@ from dash_app.settings import DashSettings
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 PUBLIC_PREFIXES = ("/login", "/assets/", "/_favicon", "/healthz")
 SESSION_USER, SESSION_SEEN, SESSION_LANG = "user", "seen", "lang"
+
+
+def _now() -> float:
+    return time.time()
 
 
 class AccountsError(Exception):
@@ -131,17 +135,17 @@ def install_login(server: flask.Flask, settings: DashSettings, accounts: Mapping
         if path.startswith(PUBLIC_PREFIXES) or path.startswith("/lang/"):
             return None
         user, seen = flask.session.get(SESSION_USER), flask.session.get(SESSION_SEEN, 0)
-        if user in accounts and time.time() - float(seen) <= lifetime:
-            flask.session[SESSION_SEEN] = time.time()
+        if user in accounts and _now() - float(seen) <= lifetime:
+            flask.session[SESSION_SEEN] = _now()
             flask.session.permanent = True
             return None
-        expired = user is not None
-        flask.session.pop(SESSION_USER, None)
+        expired = user is not None  # kept in the session until the next login, so every request says so
         if path.startswith("/_dash-") or path.startswith("/_reload"):
             # the page's own requests: 401 lets the browser script send the user to the login page
             return flask.Response("session expired", status=401)
         target = flask.request.full_path.rstrip("?")
-        return flask.redirect(f"/login?next={_safe_next(target)}" + ("&expired=1" if expired else ""))
+        query = {"next": _safe_next(target), **({"expired": "1"} if expired else {})}
+        return flask.redirect("/login?" + urlencode(query))
 
     @server.route("/login", methods=["GET", "POST"])
     def login() -> flask.Response | str:
@@ -156,7 +160,7 @@ def install_login(server: flask.Flask, settings: DashSettings, accounts: Mapping
         if stored is None or not verify_password(password, stored):
             return flask.Response(_login_page(lang, t(lang, "login.failed"), next_url), status=401)
         flask.session.clear()
-        flask.session.update({SESSION_USER: user, SESSION_SEEN: time.time(), SESSION_LANG: lang})
+        flask.session.update({SESSION_USER: user, SESSION_SEEN: _now(), SESSION_LANG: lang})
         flask.session.permanent = True
         return flask.redirect(next_url)
 

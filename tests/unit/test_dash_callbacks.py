@@ -1,0 +1,179 @@
+"""Callbacks as plain functions against a fake ScoringApi: what each one shows for good input, bad input and
+a service that is down."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash import no_update
+
+from dash_app.panels import client_info, comparison, explanation, importance, score, search, whatif
+from dash_app.settings import DashSettings
+from scoring_service.domain import Decision, PeerGroup
+from scoring_service.errors import DeadlineExceeded, InvalidArgument, Unavailable
+from tests.dash_fake_api import FakeScoringApi
+
+SETTINGS = DashSettings(top_k=3)
+ANY6 = [search.ANY] * 6
+
+
+def text_of(component: object) -> str:
+    """All the text a component tree would show (its JSON, enough to look for sentences)."""
+    return json.dumps(
+        component.to_plotly_json() if hasattr(component, "to_plotly_json") else component,
+        default=lambda o: o.to_plotly_json(),
+        ensure_ascii=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("100001", 100001),
+        (" 100 001 ", 100001),
+        ("", None),
+        ("12345", None),
+        ("1000011", None),
+        ("abcdef", None),
+    ],
+)
+def test_parse_client_id(raw: str, expected: int | None) -> None:
+    value, problem = search.parse_client_id(raw, "fr")
+    assert value == expected
+    assert (problem == "") == (expected is not None)
+
+
+def test_malformed_id_says_what_is_wrong_without_calling_the_service() -> None:
+    api = FakeScoringApi()
+    store, feedback, invalid, _, hidden = search.load_client(api, SETTINGS, "12a45", "fr")
+    assert store is None and invalid and hidden
+    assert "« 12a45 » n'est pas un identifiant valide : il faut exactement 6 chiffres" in feedback
+    assert api.calls == []
+    assert "Type the client id" in search.load_client(api, SETTINGS, "", "en")[1]
+
+
+def test_unknown_id_is_named_in_the_message() -> None:
+    store, feedback, invalid, _, _ = search.load_client(FakeScoringApi(), SETTINGS, "999999", "en")
+    assert store is None and invalid
+    assert feedback == "No client has the id 999999 in the portfolio. Check the number or use the filters."
+
+
+def test_one_fetch_per_id_fills_the_store_every_panel_reads() -> None:
+    api = FakeScoringApi()
+    store, feedback, invalid, message, hidden = search.load_client(api, SETTINGS, "100003", "fr")
+    assert feedback == "" and not invalid and message == "" and hidden
+    assert [name for name, _ in api.calls] == ["score", "get_client"]
+    request = api.calls[0][1]
+    assert request.explain and request.top_k == 3 and request.language == "fr"
+    assert (
+        store["client_id"] == 100003 and store["title"] == "Client 100003 — Crédit refusé — Prêt à dépenser"
+    )
+    json.dumps(store)  # the store must be plain JSON
+    panel = text_of(score.render(store, "fr"))
+    assert "Crédit refusé" in panel and "✖" in panel and "dépasse de" in panel
+    assert "Ce qui augmente le plus le risque" in text_of(explanation.render(store, "fr"))
+    assert "Revenu annuel du client" in text_of(client_info.render(store, None, "fr"))
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [(Unavailable("down"), "ne répond pas"), (DeadlineExceeded("slow"), "trop de temps")],
+)
+def test_service_down_or_slow_keeps_the_page_and_shows_a_friendly_message(
+    error: Exception, words: str
+) -> None:
+    api = FakeScoringApi(fail_with=error)  # type: ignore[arg-type]
+    store, feedback, invalid, message, hidden = search.load_client(api, SETTINGS, "100001", "fr")
+    assert store is no_update and not invalid and feedback == ""
+    assert words in message and not hidden
+    assert "Traceback" not in message
+
+
+def test_empty_panels_invite_to_choose_a_client() -> None:
+    assert "Choisissez un client" in text_of(score.render(None, "fr"))
+    assert "Choose a client" in text_of(client_info.render(None, None, "en"))
+
+
+def test_client_information_search_ignores_case_and_accents() -> None:
+    store = search.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
+    found = text_of(client_info.render(store, "ECHEANCE", "fr"))
+    assert "Montant de l'échéance" in found and "Revenu annuel" not in found
+    assert "1 informations sur 7." in found
+
+
+def test_filters_narrow_the_list_and_reset_to_the_first_page() -> None:
+    api = FakeScoringApi()
+    table, page, prev_disabled, next_disabled, _, _ = search.search_list(
+        api, ["M", search.ANY, "", None, search.ANY, "refused"], 0, "fr", 20
+    )
+    filters = api.calls[0][1]
+    assert filters.gender == "M" and filters.decision is Decision.REFUSED and filters.age_band is None
+    text = text_of(table)
+    assert "100003" in text and "100001" not in text and "Homme" in text
+    assert page == 0 and prev_disabled and next_disabled
+    empty = search.search_list(api, ["M", "", "", "", "", "granted"], 0, "fr", 20)[0]
+    assert "Aucun client ne correspond" in text_of(empty)
+
+
+def test_model_info_feeds_importance_and_the_feature_choices() -> None:
+    model, message, hidden = importance.load_model(FakeScoringApi(), "fr")
+    assert hidden and message == "" and model["version"] == "7"
+    fig, alt = importance.render(model, "AMT_CREDIT", "fr")
+    assert fig.data[0].y[1].startswith("▶") and alt.startswith("Importance globale")
+    options, first, second = comparison.feature_options(model, "fr")
+    assert first == "EXT_SOURCE_MEAN" and second == "AMT_CREDIT" and len(options) == 4
+    down = importance.load_model(FakeScoringApi(fail_with=Unavailable("x")), "en")
+    assert down[0] is no_update and "not answering" in down[1] and down[2] is False
+
+
+def test_clicking_a_bar_selects_its_feature() -> None:
+    assert importance.selected_feature({"points": [{"customdata": "AMT_CREDIT"}]}) == "AMT_CREDIT"
+    assert importance.selected_feature(None) is no_update
+
+
+def test_comparison_with_the_filtered_group_sends_the_search_filters() -> None:
+    api = FakeScoringApi()
+    store = search.fetch_client(api, 100001, "fr", SETTINGS)
+    body, _, _ = comparison.compare(
+        api, SETTINGS, store, "AMT_CREDIT", "AMT_INCOME_TOTAL", "filtered", ["F", *ANY6[1:]], "fr"
+    )
+    request = api.calls[-1][1]
+    assert request.group is PeerGroup.FILTERED and request.filters.gender == "F"
+    assert request.k == SETTINGS.similar_k and request.second_feature == "AMT_INCOME_TOTAL"
+    text = text_of(body)
+    assert "67e centile" in text and "étoile" in text and "taux de défaut observé 8,0" in text
+    comparison.compare(api, SETTINGS, store, "AMT_CREDIT", "", "similar", ANY6, "fr")
+    assert api.calls[-1][1].filters is None and api.calls[-1][1].second_feature is None
+
+
+def test_what_if_shows_the_new_score_beside_the_current_one() -> None:
+    api = FakeScoringApi()
+    store = search.fetch_client(api, 100005, "fr", SETTINGS)
+    raw = whatif.prefill(store)
+    assert raw == [150000.0, 450000.0, 22500.0, 405000.0, 10.0]
+    raw[1] = 900000.0  # twice the credit: the decision flips
+    block, _, _ = whatif.simulate(api, store, raw, "fr")
+    sent = api.calls[-1][1]
+    assert sent.client_id == 100005 and sent.values["AMT_CREDIT"] == 900000.0
+    assert sent.values["DAYS_EMPLOYED"] == -3652
+    text = text_of(block)
+    assert "Actuel" in text and "Simulation" in text and "La décision change : Accordé → Refusé." in text
+
+
+def test_what_if_rejects_a_negative_amount_with_the_field_named() -> None:
+    api = FakeScoringApi()
+    store = search.fetch_client(api, 100001, "en", SETTINGS)
+    calls = len(api.calls)
+    block, _, _ = whatif.simulate(api, store, [-5, None, None, None, None], "en")
+    assert "“Annual income” must be a number, zero or more." in text_of(block)
+    assert len(api.calls) == calls
+
+
+def test_what_if_reports_a_rejected_request_in_words() -> None:
+    api = FakeScoringApi()
+    store = search.fetch_client(api, 100001, "fr", SETTINGS)
+    api.fail_with = InvalidArgument("AMT_CREDIT must be finite.", field="AMT_CREDIT")
+    block, message, hidden = whatif.simulate(api, store, [1.0, 2.0, None, None, None], "fr")
+    assert block is no_update and hidden is False
+    assert message == "Le service de score a refusé la demande : AMT_CREDIT must be finite."

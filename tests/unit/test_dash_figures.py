@@ -1,0 +1,177 @@
+"""Figures are pure functions of domain objects: each draws what it should and says the same in words."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dash_app import theme
+from dash_app.figures.gauge import distance_sentence, gauge_figure, gauge_text
+from dash_app.figures.importance import SELECTED_MARK, importance_figure, importance_text
+from dash_app.figures.peers import (
+    distribution_figure,
+    distribution_text,
+    percentile_sentence,
+    scatter_figure,
+    scatter_text,
+    stats_sentence,
+)
+from dash_app.figures.waterfall import waterfall_figure, waterfall_text, why_sentence
+from scoring_service.domain import (
+    Contribution,
+    Decision,
+    Distribution,
+    Explanation,
+    FeatureImportance,
+    PeerComparison,
+    PeerGroup,
+    ScatterPoint,
+    ScoreResult,
+)
+
+
+def result(p: float, decision: Decision, explanation: Explanation | None = None) -> ScoreResult:
+    return ScoreResult("r", 100002, p, decision, 0.35, "3", explanation)
+
+
+EXPLANATION = Explanation(
+    base_value=-1.2,
+    contributions=(
+        Contribution("EXT_SOURCE_MEAN", "Moyenne des scores externes", 0.21, 0.9),
+        Contribution("AMT_INCOME_TOTAL", "Revenu annuel", 250000.0, -0.4),
+        Contribution("CODE_GENDER", "Sexe", "M", 0.1),
+        Contribution("DAYS_EMPLOYED", "Ancienneté", None, -0.05),
+    ),
+    rest=0.02,
+    rest_count=12,
+)
+
+
+def numeric_comparison(**over: object) -> PeerComparison:
+    values: dict[str, object] = dict(
+        feature="AMT_CREDIT",
+        description="Montant du crédit",
+        group=PeerGroup.SIMILAR,
+        group_size=200,
+        client_value=450000.0,
+        client_percentile=72.4,
+        distribution=Distribution(
+            counts=(5, 10, 3), bin_edges=(0.0, 3e5, 6e5, 9e5), quantiles={"p05": 1e5, "p50": 4e5, "p95": 8e5}
+        ),
+        group_mean_probability=0.21,
+        group_refusal_rate=0.18,
+        group_observed_default_rate=0.09,
+        history_size=340,
+        second_feature="AMT_INCOME_TOTAL",
+        second_description="Revenu annuel",
+        client_second_value=150000.0,
+        points=(ScatterPoint(1.0, 2.0, 0.1), ScatterPoint(3.0, 1.0, 0.8)),
+    )
+    values.update(over)
+    return PeerComparison(**values)  # type: ignore[arg-type]
+
+
+def test_gauge_marks_the_threshold_and_colours_by_decision() -> None:
+    fig = gauge_figure(result(0.12, Decision.GRANTED), "fr")
+    indicator = fig.data[0]
+    assert indicator.value == 12.0
+    assert indicator.gauge.threshold.value == 35.0
+    assert indicator.gauge.bar.color == theme.GRANTED_TEXT
+    assert "seuil 35,0\u202f%" in indicator.gauge.axis.ticktext
+    assert any("12,0" in a.text for a in fig.layout.annotations)
+    refused = gauge_figure(result(0.6, Decision.REFUSED), "en")
+    assert refused.data[0].gauge.bar.color == theme.REFUSED_TEXT
+    assert "threshold 35.0%" in refused.data[0].gauge.axis.ticktext
+
+
+def test_distance_sentence_says_how_far_and_whether_narrow() -> None:
+    far = distance_sentence(result(0.12, Decision.GRANTED), "fr")
+    assert "inférieure de 23,0 points" in far and "accordé" in far and "marge nette" in far
+    close = distance_sentence(result(0.37, Decision.REFUSED), "en")
+    assert "2.0 points above" in close and "refused" in close and "narrowly" in close
+    assert "Decision: refused" in gauge_text(result(0.37, Decision.REFUSED), "en")
+
+
+def test_waterfall_has_one_bar_per_contribution_plus_the_rest_with_signed_labels() -> None:
+    fig = waterfall_figure(result(0.4, Decision.REFUSED, EXPLANATION), "fr")
+    bars = fig.data[0]
+    assert isinstance(bars, go.Waterfall)
+    assert len(bars.x) == 5 and bars.base == -1.2
+    assert list(bars.text) == ["+0,90", "−0,40", "+0,10", "−0,05", "+0,02"]
+    assert bars.y[0] == "Moyenne des scores externes = 0,210"
+    assert bars.y[-1] == "12 autres facteurs"
+    assert bars.increasing.marker.color == theme.RAISES_RISK
+    assert bars.decreasing.marker.color == theme.LOWERS_RISK
+
+
+def test_why_sentence_names_the_strongest_factors_each_way_with_values() -> None:
+    text = why_sentence(EXPLANATION, "fr")
+    raise_part, lower_part = text.split("Ce qui diminue")
+    assert "Moyenne des scores externes (0,210)" in raise_part and "Sexe (M)" in raise_part
+    assert "Revenu annuel (250\u202f000)" in lower_part and "Ancienneté (non renseigné)" in lower_part
+    only_up = Explanation(0.0, (Contribution("A", "Alpha", 1.0, 0.5),), 0.0, 0)
+    assert "No factor clearly lowers the risk." in why_sentence(only_up, "en")
+
+
+def test_waterfall_text_gives_direction_in_words() -> None:
+    text = waterfall_text(EXPLANATION, "en")
+    assert "Moyenne des scores externes: raises the risk by 0.90 (0.210)." in text
+    assert "Revenu annuel: lowers the risk by 0.40 (250,000)." in text
+    assert "12 other factors: raises the risk by 0.02." in text
+
+
+def test_importance_carries_feature_codes_and_marks_the_selection_without_colour_alone() -> None:
+    items = [FeatureImportance(f"F{i}", f"Variable {i}", 1.0 / (i + 1)) for i in range(20)]
+    fig = importance_figure(items, "fr", selected="F2")
+    bar = fig.data[0]
+    assert len(bar.y) == 15 and list(bar.customdata[:3]) == ["F0", "F1", "F2"]
+    assert bar.y[2].startswith(SELECTED_MARK) and not bar.y[1].startswith(SELECTED_MARK)
+    assert bar.marker.pattern.shape[2] == "/"
+    assert "1. Variable 0 (1,000); 2. Variable 1 (0,500)" in importance_text(items, "fr")
+
+
+def test_distribution_marks_the_client_and_the_sentences_state_the_percentile() -> None:
+    cmp = numeric_comparison()
+    fig = distribution_figure(cmp, "fr")
+    assert list(fig.data[0].y) == [5, 10, 3]
+    assert fig.data[0].x == (1.5e5, 4.5e5, 7.5e5)
+    assert [s.x0 for s in fig.layout.shapes] == [450000.0]
+    assert "Ce client" in fig.layout.annotations[0].text
+    assert "72e centile" in percentile_sentence(cmp, "fr")
+    assert "médiane 400\u202f000" in distribution_text(cmp, "fr")
+    stats = stats_sentence(cmp, "en")
+    assert (
+        "200 clients" in stats and "21.0%" in stats and "18.0% refused" in stats and "9.0% over 340" in stats
+    )
+
+
+def test_categorical_distribution_highlights_the_clients_level_with_a_pattern() -> None:
+    cmp = numeric_comparison(
+        feature="CODE_GENDER",
+        description="Sexe",
+        client_value="M",
+        client_percentile=None,
+        distribution=Distribution(counts=(120, 80), categories=("F", "M")),
+    )
+    fig = distribution_figure(cmp, "fr")
+    assert list(fig.data[0].marker.pattern.shape) == ["", "x"]
+    assert fig.data[0].text[1].startswith("▼")
+    assert percentile_sentence(cmp, "fr") == "Sur « Sexe », le client a la valeur « M »."
+    assert "F 120, M 80" in distribution_text(cmp, "fr")
+
+
+def test_no_history_and_missing_value_are_said_plainly() -> None:
+    cmp = numeric_comparison(
+        group_observed_default_rate=None, history_size=0, client_value=None, client_percentile=None
+    )
+    assert "no comparable default history" in stats_sentence(cmp, "en")
+    assert "is not given" in percentile_sentence(cmp, "en")
+
+
+def test_scatter_highlights_the_client_with_a_star_and_a_label() -> None:
+    cmp = numeric_comparison()
+    fig = scatter_figure(cmp, "fr")
+    assert len(fig.data) == 2
+    assert fig.data[0].marker.colorscale is not None
+    star = fig.data[1]
+    assert star.marker.symbol == "star" and star.x == (450000.0,) and star.text == ("Ce client",)
+    assert "étoile" in scatter_text(cmp, "fr") and "2 clients" in scatter_text(cmp, "fr")
