@@ -278,6 +278,8 @@ def read_events(url: str, start: datetime, end: datetime) -> pd.DataFrame:
         engine.dispose()
     base = pd.DataFrame([{c: r[c] for c in BASE_COLUMNS} for r in rows], columns=list(BASE_COLUMNS))
     base["event_time"] = pd.to_datetime(base["event_time"], utc=True)
+    if not rows:
+        return base
     features = pd.DataFrame.from_records(
         [r["features"] if isinstance(r["features"], dict) else json.loads(r["features"]) for r in rows],
         index=base.index,

@@ -1,0 +1,173 @@
+"""The event store on SQLite: what Score writes, read back with one column per feature; batches, flush on stop,
+and a failing store that never fails scoring."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from scoring_service.dataplane import build_dataplane
+from scoring_service.domain import ScoreRequest
+from scoring_service.event_store import BASE_COLUMNS, EventWriter, PredictionEvent, read_events
+
+FAR_PAST = datetime(2000, 1, 1, tzinfo=UTC)
+FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def event(i: int, when: float | None = None) -> PredictionEvent:
+    return PredictionEvent(
+        event_time=time.time() if when is None else when,
+        request_id=f"r{i}",
+        client_id=100_001 + i if i % 2 else None,
+        model_version="3",
+        feature_names=("AMT_CREDIT", "CODE_GENDER", "EXT_SOURCE_1"),
+        feature_values=(1000.0 * i, "F", float("nan")),
+        probability=0.01 * i,
+        decision="refused" if i >= 35 else "granted",
+        threshold=0.35,
+        latency_ms=0.2,
+        explained=bool(i % 3 == 0),
+    )
+
+
+def test_written_events_read_back_with_a_column_per_feature(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sub' / 'events.db'}"
+    writer = EventWriter(url, batch_size=7, flush_seconds=0.05)
+    writer.start()
+    for i in range(40):
+        writer.submit(event(i))
+    writer.stop()
+    assert writer.stats()["events_written"] == 40
+    frame = read_events(url, FAR_PAST, FAR_FUTURE)
+    assert list(frame.columns) == [*BASE_COLUMNS, "AMT_CREDIT", "CODE_GENDER", "EXT_SOURCE_1"]
+    assert len(frame) == 40
+    assert str(frame["event_time"].dt.tz) == "UTC"
+    assert list(frame["request_id"]) == [f"r{i}" for i in range(40)]
+    assert frame.loc[3, "AMT_CREDIT"] == 3000.0 and frame.loc[3, "client_id"] == 100_004
+    assert frame["client_id"].isna().sum() == 20  # new applications have no client id
+    assert frame["EXT_SOURCE_1"].isna().all()
+    assert set(frame["decision"]) == {"granted", "refused"}
+
+
+def test_the_time_window_is_half_open_and_naive_times_mean_utc(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    start = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    writer = EventWriter(url, batch_size=100, flush_seconds=0.05)
+    writer.start()
+    for i in range(5):
+        writer.submit(event(i, (start + timedelta(hours=i)).timestamp()))
+    writer.stop()
+    window = read_events(url, start + timedelta(hours=1), start + timedelta(hours=3))
+    assert list(window["request_id"]) == ["r1", "r2"]
+    naive = read_events(url, datetime(2026, 3, 1, 13, 0), datetime(2026, 3, 1, 14, 0))
+    assert list(naive["request_id"]) == ["r1"]
+    assert window["event_time"].iloc[0] == start + timedelta(hours=1)
+
+
+def test_an_empty_store_reads_as_an_empty_frame(tmp_path: Path) -> None:
+    frame = read_events(f"sqlite:///{tmp_path / 'empty.db'}", FAR_PAST, FAR_FUTURE)
+    assert frame.empty and list(frame.columns) == list(BASE_COLUMNS)
+
+
+def test_stop_flushes_what_waits_for_the_interval(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    writer = EventWriter(url, batch_size=1_000, flush_seconds=60.0)  # nothing would be written for a minute
+    writer.start()
+    for i in range(25):
+        writer.submit(event(i))
+    time.sleep(0.2)
+    assert writer.stats()["events_written"] == 0
+    writer.stop()
+    assert len(read_events(url, FAR_PAST, FAR_FUTURE)) == 25
+
+
+def test_a_failing_store_counts_and_bounds_what_it_keeps(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    writer = EventWriter(
+        f"sqlite:///{blocker / 'events.db'}", batch_size=5, flush_seconds=0.02, max_pending=10
+    )
+    writer.start()
+    for i in range(30):
+        writer.submit(event(i))
+    writer.stop(timeout=5)
+    stats = writer.stats()
+    assert stats["events_written"] == 0
+    assert stats["event_batches_failed"] >= 1
+    assert stats["events_dropped"] == 30  # 20 beyond the bound, then the 10 kept, lost at stop
+
+
+def test_events_kept_while_the_store_fails_are_written_when_it_recovers(tmp_path: Path) -> None:
+    folder = tmp_path / "later"
+    url = f"sqlite:///{folder / 'events.db'}"
+    folder.write_text("in the way")  # the store's folder cannot be created yet
+    writer = EventWriter(url, batch_size=5, flush_seconds=0.02)
+    writer.start()
+    for i in range(12):
+        writer.submit(event(i))
+    deadline = time.monotonic() + 5
+    while writer.stats()["event_batches_failed"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    folder.unlink()
+    writer.stop(timeout=10)
+    assert writer.stats()["event_batches_failed"] >= 1
+    assert writer.stats()["events_dropped"] == 0
+    assert len(read_events(url, FAR_PAST, FAR_FUTURE)) == 12
+
+
+def test_every_score_is_recorded_and_a_graceful_stop_loses_none(
+    tiny_bundle_dir: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    plane = build_dataplane(
+        str(tiny_bundle_dir),
+        None,
+        url,
+        poll_seconds=0,
+        event_batch_size=16,
+        event_flush_seconds=30.0,
+        max_batch_size=10,
+    )
+    plane.start()
+    clients = [int(c) for c in plane.engine().scorer.client_ids[:50]]
+    results = [plane.score(ScoreRequest(client_id=c, explain=c % 5 == 0)) for c in clients]
+    results.append(plane.score(ScoreRequest(values={"AMT_CREDIT": 300_000.0, "CODE_GENDER": "M"})))
+    plane.stop()
+    frame = read_events(url, FAR_PAST, FAR_FUTURE)
+    assert list(frame["request_id"]) == [r.request_id for r in results]
+    assert list(frame["probability"]) == pytest.approx([r.probability for r in results])
+    assert not plane.ready
+    features = list(frame.columns[len(BASE_COLUMNS) :])
+    assert features[:3] == ["CODE_GENDER", "NAME_CONTRACT_TYPE", "NAME_FAMILY_STATUS"]
+    assert frame.iloc[-1]["AMT_CREDIT"] == 300_000.0 and frame.iloc[-1]["CODE_GENDER"] == "M"
+    with sa.create_engine(url).connect() as conn:
+        explained = conn.execute(sa.text("select count(*) from prediction_events where explained")).scalar()
+    assert explained == sum(1 for c in clients if c % 5 == 0)
+
+
+def test_a_failing_store_never_fails_scoring(tiny_bundle_dir: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    plane = build_dataplane(
+        str(tiny_bundle_dir),
+        None,
+        f"sqlite:///{blocker / 'events.db'}",
+        poll_seconds=0,
+        event_batch_size=4,
+        event_flush_seconds=0.01,
+        max_batch_size=10,
+    )
+    plane.start()
+    clients = [int(c) for c in plane.engine().scorer.client_ids[:20]]
+    for client in clients:
+        assert plane.score(ScoreRequest(client_id=client)).client_id == client
+        time.sleep(0.005)
+    plane.stop(timeout=5)
+    stats = plane.stats()
+    assert stats["event_batches_failed"] >= 1
+    assert stats["events_dropped"] == 20
+    assert stats["events_written"] == 0
