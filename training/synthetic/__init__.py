@@ -1,0 +1,1 @@
+"""Schema-faithful synthetic Home Credit data, calibrated on aggregate statistics of the real files."""
