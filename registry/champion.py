@@ -1,0 +1,95 @@
+"""Who serves: the alias (default `champion`) moves to a new version only when its held-out business cost is
+lower than the current champion's, or when forced. Every decision is written on the version as tags."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from mlflow.exceptions import MlflowException
+from mlflow.tracking import MlflowClient
+
+COST_TAG = "holdout_cost"
+DECISION_TAG = "promotion_decision"
+REASON_TAG = "promotion_reason"
+
+
+@dataclass(frozen=True)
+class PromotionDecision:
+    promote: bool
+    reason: str
+    version: str
+    previous_version: str | None
+    new_cost: float
+    previous_cost: float | None
+
+
+def decide(
+    version: str, new_cost: float, champion_version: str | None, champion_cost: float | None, force: bool
+) -> PromotionDecision:
+    """The rule alone, without the registry: lower held-out cost per applicant wins; ties keep the champion."""
+
+    def made(promote: bool, reason: str) -> PromotionDecision:
+        return PromotionDecision(promote, reason, version, champion_version, new_cost, champion_cost)
+
+    if champion_version is None:
+        return made(True, f"no current champion: version {version} becomes the first one")
+    if champion_version == version:
+        return made(False, f"version {version} is already the champion")
+    if force:
+        return made(True, f"forced: version {version} replaces version {champion_version} whatever the costs")
+    if champion_cost is None or not math.isfinite(champion_cost):
+        return made(
+            False,
+            f"the champion (version {champion_version}) has no recorded held-out cost to beat; use --force to promote",
+        )
+    if new_cost < champion_cost:
+        return made(
+            True,
+            f"held-out cost {new_cost:.4f} per applicant beats the champion's {champion_cost:.4f} "
+            f"(version {champion_version})",
+        )
+    return made(
+        False,
+        f"held-out cost {new_cost:.4f} per applicant does not beat the champion's {champion_cost:.4f} "
+        f"(version {champion_version}); the champion stays",
+    )
+
+
+def current_champion(client: MlflowClient, name: str, alias: str) -> tuple[str, float | None] | None:
+    """The version holding the alias and its recorded held-out cost, or None when the alias is not set."""
+    try:
+        version = client.get_model_version_by_alias(name, alias)
+    except MlflowException as exc:
+        if "RESOURCE_DOES_NOT_EXIST" in str(exc.error_code) or "INVALID_PARAMETER_VALUE" in str(
+            exc.error_code
+        ):
+            return None
+        raise
+    cost = version.tags.get(COST_TAG)
+    return str(version.version), (float(cost) if cost is not None else None)
+
+
+def version_cost(client: MlflowClient, name: str, version: str) -> float | None:
+    cost = client.get_model_version(name, version).tags.get(COST_TAG)
+    return float(cost) if cost is not None else None
+
+
+def promote(
+    client: MlflowClient, name: str, alias: str, version: str, force: bool = False
+) -> PromotionDecision:
+    """Apply the rule to a registered version, move the alias if it wins, record the decision on the version."""
+    new_cost = version_cost(client, name, version)
+    if new_cost is None:
+        new_cost = math.inf
+    champion = current_champion(client, name, alias)
+    decision = decide(
+        version, new_cost, champion[0] if champion else None, champion[1] if champion else None, force
+    )
+    if decision.promote:
+        client.set_registered_model_alias(name, alias, version)
+    client.set_model_version_tag(
+        name, version, DECISION_TAG, "promoted" if decision.promote else "not promoted"
+    )
+    client.set_model_version_tag(name, version, REASON_TAG, decision.reason)
+    return decision

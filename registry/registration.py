@@ -1,0 +1,110 @@
+"""Registering a bundle as ONE MLflow model version (the pyfunc wrapper with the bundle folder as its artifact),
+and fetching the bundle folder back for serving from a registry URI or a plain folder."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+from mlflow.exceptions import MlflowException
+from mlflow.models import infer_signature
+from mlflow.tracking import MlflowClient
+
+from registry.bundle import METADATA_FILE, BundleError, ModelBundle
+from registry.champion import COST_TAG
+from registry.pyfunc_model import BUNDLE_ARTIFACT, CreditScoringModel
+
+MODEL_ARTIFACT_PATH = "model"
+
+
+class RegistryError(Exception):
+    """The registry cannot give what was asked; the message names the model, version or alias and the fix."""
+
+
+def next_version(client: MlflowClient, name: str) -> str:
+    """The version number the registry will give the next registration of `name` (written into the bundle)."""
+    try:
+        versions = client.search_model_versions(f"name='{name}'")
+    except MlflowException:
+        return "1"
+    return str(max((int(v.version) for v in versions), default=0) + 1)
+
+
+def log_bundle_model(folder: Path, input_example: pd.DataFrame) -> str:
+    """Log the bundle folder as a pyfunc model in the active run; returns the logged model's URI."""
+    bundle = ModelBundle.load(folder)
+    example = input_example[bundle.metadata.features].head(5)
+    integers = example.select_dtypes("integer").columns  # served rows may miss them: declare them as doubles
+    example = example.astype(dict.fromkeys(integers, "float64"))
+    output = bundle.model.predict_proba(example)[:, 1]
+    signature = infer_signature(
+        example, pd.DataFrame({"probability": output, "refused": output >= bundle.metadata.threshold})
+    )
+    info = mlflow.pyfunc.log_model(
+        name=MODEL_ARTIFACT_PATH,
+        python_model=CreditScoringModel(),
+        artifacts={BUNDLE_ARTIFACT: str(folder)},
+        signature=signature,
+        code_paths=[str(Path(__file__).resolve().parent)],
+    )
+    return str(info.model_uri)
+
+
+def register(model_uri: str, name: str, holdout_cost: float, tags: dict[str, str] | None = None) -> str:
+    """Register the logged model under `name`; the held-out cost is tagged on the version for promotion."""
+    version = mlflow.register_model(
+        model_uri, name, tags={COST_TAG: repr(float(holdout_cost)), **(tags or {})}
+    )
+    return str(version.version)
+
+
+def download_bundle(model_uri: str, tracking_uri: str | None, dst: Path | None = None) -> Path:
+    """The local bundle folder for `models:/NAME@ALIAS`, `models:/NAME/VERSION`, a logged model URI, a downloaded
+    pyfunc model folder or a plain bundle folder (returned as is)."""
+    local = Path(model_uri)
+    if "://" not in model_uri and not model_uri.startswith("models:") and local.exists():
+        found = local if (local / METADATA_FILE).is_file() else _bundle_in_model(local)
+        if found is not None:
+            return found
+        raise BundleError(
+            f"{local} holds no model bundle ({METADATA_FILE} is missing). Give a bundle folder written by "
+            "`python -m training run` (data/bundles/<version>) or `python -m registry export`."
+        )
+    if tracking_uri:
+        mlflow.set_tracking_uri(tracking_uri)
+    target = Path(dst) if dst is not None else Path(tempfile.mkdtemp(prefix="credit-bundle-"))
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        path = mlflow.artifacts.download_artifacts(artifact_uri=model_uri, dst_path=str(target))
+    except MlflowException as exc:
+        raise RegistryError(
+            f"The model {model_uri} cannot be fetched from the tracking store "
+            f"{tracking_uri or mlflow.get_tracking_uri()} "
+            f"({str(exc).splitlines()[0][:200]}). Train and register a model first (`python -m training run`), "
+            "or check the name, the version or alias and MLFLOW_TRACKING_URI."
+        ) from exc
+    folder = _bundle_in_model(Path(path))
+    if folder is None:
+        raise RegistryError(
+            f"The model {model_uri} carries no bundle (no {BUNDLE_ARTIFACT!r} artifact with {METADATA_FILE}); "
+            "it was not registered by this product. Register a model with `python -m training run`."
+        )
+    return folder
+
+
+def _bundle_in_model(model_dir: Path) -> Path | None:
+    """The bundle folder inside a downloaded pyfunc model, as its MLmodel file records it."""
+    mlmodel = model_dir / "MLmodel"
+    if not mlmodel.is_file():
+        return None
+    import yaml
+
+    spec = yaml.safe_load(mlmodel.read_text()) or {}
+    artifacts = spec.get("flavors", {}).get("python_function", {}).get("artifacts", {})
+    relative = artifacts.get(BUNDLE_ARTIFACT, {}).get("path")
+    if relative is None:
+        return None
+    folder = model_dir / relative
+    return folder if (folder / METADATA_FILE).is_file() else None

@@ -1,0 +1,182 @@
+"""`python -m training run`: data, features, model selection, report, bundle, registration, in one MLflow run.
+
+Without --data it trains on the generated demo dataset (created once, then cached in the data folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+from tqdm import tqdm
+
+from training.settings import TrainingSettings
+
+
+@dataclass
+class PipelineOutcome:
+    run_id: str
+    version: str
+    promoted: bool
+    decision: str
+    report_path: Path
+    bundle_path: Path
+    summary: pd.DataFrame
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", type=Path, default=None, help="folder of Home Credit tables (default: demo data)"
+    )
+    parser.add_argument("--profile", choices=["tiny", "demo", "full"], default=None, help="search budget")
+    parser.add_argument("--clients", type=int, default=None, help="train clients of the generated demo data")
+    parser.add_argument("--seed", type=int, default=None, help="seed of splits, search and models")
+    parser.add_argument("--force", action="store_true", help="move the alias even if the champion is better")
+    parser.add_argument(
+        "--no-register", action="store_true", help="track the run but do not register a version"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def settings_from(args: argparse.Namespace) -> TrainingSettings:
+    settings = TrainingSettings()
+    updates = {
+        "data_dir": args.data,
+        "profile": args.profile,
+        "demo_clients": args.clients,
+        "seed": args.seed,
+    }
+    updates = {k: v for k, v in updates.items() if v is not None}
+    if args.force:
+        updates["force_promotion"] = True
+    if args.no_register:
+        updates["register_model"] = False
+    if args.no_progress:
+        updates["progress"] = False
+    return settings.model_copy(update=updates)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    try:
+        outcome = run_pipeline(settings)
+    except user_errors() as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(outcome.summary.to_string(index=False))
+    print(f"\nreport: {outcome.report_path}\nbundle: {outcome.bundle_path}\nregistry: {outcome.decision}")
+    return 0
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """Failures a user can fix (data, tracking store, registry): printed as one sentence, exit code 2."""
+    from registry.bundle import BundleError
+    from registry.registration import RegistryError
+    from training.data.errors import DataError
+    from training.selection.crossval import SelectionError
+    from training.selection.guards import LeakageError
+    from training.tracking import TrackingError
+
+    return (DataError, SelectionError, LeakageError, TrackingError, RegistryError, BundleError)
+
+
+def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
+    from training.selection.cost import CostMatrix
+    from training.selection.profiles import budget_for
+    from training.selection.select import select_model
+    from training.tracking import log_cv_result, open_experiment
+
+    budget = budget_for(settings.profile)
+    uri = settings.resolved_tracking_uri()
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    open_experiment(uri, settings.experiment, settings.artifacts_root)
+    seconds["tracking"] = time.perf_counter() - start
+
+    data_dir, data_source = _data_folder(settings, budget.demo_clients)
+    seconds["data"] = time.perf_counter() - start - sum(seconds.values())
+    tables, features = _features(data_dir, settings.progress)
+    seconds["features"] = time.perf_counter() - start - sum(seconds.values())
+
+    target = features.train["TARGET"].astype(int)
+    x = features.train.drop(columns=["TARGET"])
+    costs = CostMatrix(fn=settings.cost_fn, fp=settings.cost_fp)
+    run_name = f"{settings.profile}-{time.strftime('%Y%m%d-%H%M%S')}"
+    with mlflow.start_run(run_name=run_name) as parent:
+        mlflow.log_params(
+            {
+                "profile": settings.profile,
+                "data": data_source,
+                "n_train": len(x),
+                "n_features": x.shape[1],
+                "cost_fn": settings.cost_fn,
+                "cost_fp": settings.cost_fp,
+                "seed": settings.seed,
+                "n_folds": budget.n_folds,
+                "test_size": settings.test_size,
+            }
+        )
+        selection = select_model(
+            x,
+            target,
+            list(features.categorical),
+            budget,
+            costs,
+            settings.seed,
+            settings.test_size,
+            progress=settings.progress,
+            on_result=log_cv_result,
+        )
+        seconds["selection"] = time.perf_counter() - start - sum(seconds.values())
+        from training.publish import publish
+
+        outcome = publish(
+            settings=settings,
+            budget=budget,
+            selection=selection,
+            tables=tables,
+            features=features,
+            costs=costs,
+            run_id=parent.info.run_id,
+            run_name=run_name,
+            data_source=data_source,
+            seconds=seconds,
+            started=start,
+        )
+    return outcome
+
+
+def _data_folder(settings: TrainingSettings, default_clients: int) -> tuple[Path, str]:
+    if settings.data_dir is not None:
+        if not Path(settings.data_dir).is_dir():
+            from training.data.errors import DataError
+
+            raise DataError(
+                f"The data folder {settings.data_dir} does not exist. Give a folder holding the Home Credit tables "
+                "(application_train.csv ... ) or leave --data out to use the generated demo data."
+            )
+        return Path(settings.data_dir), str(settings.data_dir)
+    from training.data.demo import ensure_demo_data
+
+    clients = settings.demo_clients or default_clients
+    folder = ensure_demo_data(
+        settings.data_root, clients=clients, seed=settings.seed, progress=settings.progress
+    )
+    return Path(folder), f"generated demo data ({clients:,} train clients, seed {settings.seed}) in {folder}"
+
+
+def _features(data_dir: Path, progress: bool):
+    from training.data.loader import load_tables
+    from training.features.build import build_feature_tables
+
+    with tqdm(total=2, desc="data and features", disable=not progress) as bar:
+        tables = load_tables(data_dir, progress=False)
+        bar.update(1)
+        features = build_feature_tables(tables)
+        bar.update(1)
+    return tables, features

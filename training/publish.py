@@ -1,0 +1,252 @@
+"""The second half of a pipeline run, once the model is chosen: explanations, figures and tables logged to the
+MLflow run, the bundle saved under data/bundles/<version>/, the version registered and perhaps promoted,
+and the report written last, so that it can state the registry decision."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import numpy as np
+import pandas as pd
+from catboost import Pool
+from mlflow.tracking import MlflowClient
+
+from registry import assemble
+from registry.champion import promote
+from registry.registration import log_bundle_model, next_version, register
+from training import report
+from training.selection import figures
+from training.selection.cost import CostMatrix
+from training.selection.models import MISSING_CATEGORY, prepare_frame
+from training.selection.profiles import Budget
+from training.selection.select import SelectionResult
+from training.settings import TrainingSettings
+from training.tracking import finite_metrics
+
+
+def publish(
+    *,
+    settings: TrainingSettings,
+    budget: Budget,
+    selection: SelectionResult,
+    tables: Any,
+    features: Any,
+    costs: CostMatrix,
+    run_id: str,
+    run_name: str,
+    data_source: str,
+    seconds: dict[str, float],
+    started: float,
+):
+    from training.pipeline import PipelineOutcome
+
+    categorical = list(features.categorical)
+    model = selection.model
+    names = [str(c) for c in model.feature_names_]
+    x_dev = selection.x_dev[names]
+    oof = pd.Series(selection.chosen.oof, index=x_dev.index)
+    importance = pd.Series(
+        assemble.global_importance(
+            model, assemble.sample_rows(x_dev, budget.shap_rows, settings.seed), categorical
+        )
+    )
+    metrics = bundle_metrics(selection)
+    mlflow.log_metrics(finite_metrics(metrics))
+    _log_tables_and_figures(selection, importance, costs)
+
+    target = features.train["TARGET"].astype(int)
+    train_prepared = prepare_frame(features.train.drop(columns=["TARGET"]), categorical)[names]
+    test_prepared = prepare_frame(features.test, categorical)[names]
+    descriptions, descriptions_en = _descriptions(features)
+    client = MlflowClient()
+    version = next_version(client, settings.model_name) if settings.register_model else f"local-{run_id[:8]}"
+    bundle = assemble.build_bundle(
+        name=settings.model_name,
+        version=version,
+        model=model,
+        threshold=selection.threshold,
+        cost_fn=costs.fn,
+        cost_fp=costs.fp,
+        categorical=categorical,
+        descriptions=descriptions,
+        descriptions_en=descriptions_en,
+        importance=importance.to_dict(),
+        metrics=metrics,
+        fingerprint=assemble.data_fingerprint(features.train.drop(columns=["TARGET"]), target),
+        reference=assemble.reference_table(x_dev, selection.y_dev, oof, budget.reference_rows, settings.seed),
+        portfolio=_objects(assemble.portfolio_table(tables.application_test, test_prepared)),
+        history=_objects(
+            assemble.history_table(
+                tables.application_train, train_prepared, target, budget.history_rows, settings.seed
+            )
+        ),
+        extra={
+            "missing_category": MISSING_CATEGORY,
+            "model_family": selection.chosen.family,
+            "imbalance": selection.chosen.imbalance,
+            "params": {k: str(v) for k, v in selection.chosen.params.items()},
+            "mlflow_run_id": run_id,
+            "profile": settings.profile,
+        },
+    )
+    folder = settings.bundles_dir / version
+    if folder.exists():
+        shutil.rmtree(folder)
+    bundle.save(folder)
+
+    decision, promoted = "registration skipped (--no-register): the bundle exists only on disk", False
+    if settings.register_model:
+        model_uri = log_bundle_model(folder, selection.x_holdout)
+        registered = register(
+            model_uri,
+            settings.model_name,
+            metrics["holdout_cost"],
+            tags={"mlflow_run_id": run_id, "data_fingerprint": bundle.metadata.data_fingerprint},
+        )
+        outcome = promote(
+            client, settings.model_name, settings.model_alias, registered, settings.force_promotion
+        )
+        promoted = outcome.promote
+        verb = "moved to" if promoted else "stays off"
+        decision = (
+            f"Registered `{settings.model_name}` version {registered}; alias `{settings.model_alias}` {verb} it: "
+            f"{outcome.reason}."
+        )
+        if registered != version:
+            decision += f" (the bundle on disk was saved as {version}: another run registered in between)"
+        mlflow.set_tags(
+            {"registered_version": registered, "promoted": str(promoted), "promotion_decision": decision}
+        )
+        version = registered
+    seconds["publish"] = time.perf_counter() - started - sum(seconds.values())
+
+    context = report.ReportContext(
+        run_name=run_name,
+        run_id=run_id,
+        profile=settings.profile,
+        data_source=data_source,
+        n_train=len(features.train),
+        n_test=len(features.test),
+        positive_rate=float(target.mean()),
+        n_features=len(names),
+        n_categorical=len([c for c in names if c in categorical]),
+        fingerprint=bundle.metadata.data_fingerprint,
+        cost_fn=costs.fn,
+        cost_fp=costs.fp,
+        importance=importance,
+        descriptions=descriptions_en,
+        local_explanations=_local_explanations(selection, categorical),
+        version=version,
+        decision=decision,
+        seconds=dict(seconds),
+    )
+    path = report.write(report.render(selection, context), settings.reports_dir / run_name)
+    mlflow.log_artifact(str(path))
+    return PipelineOutcome(
+        run_id=run_id,
+        version=version,
+        promoted=promoted,
+        decision=decision,
+        report_path=path,
+        bundle_path=folder,
+        summary=summary_table(selection),
+    )
+
+
+def bundle_metrics(selection: SelectionResult) -> dict[str, float]:
+    held, half = selection.holdout["at_threshold"], selection.holdout["at_0.5"]
+    spread = selection.cv_spread["at_threshold"]
+    metrics = {f"holdout_{k}": v for k, v in held.items()}
+    metrics |= {f"holdout_{k}_at_0.5": v for k, v in half.items() if k != "auc"}
+    metrics |= {f"cv_{k}": v[0] for k, v in spread.items()} | {f"cv_{k}_std": v[1] for k, v in spread.items()}
+    metrics |= {
+        "cv_cost_at_0.5": selection.cv_spread["at_0.5"]["cost"][0],
+        "train_auc": selection.guards.train_auc,
+    }
+    metrics |= {"threshold": selection.threshold, "auc_cv": spread["auc"][0], "cost_per_client": held["cost"]}
+    return {k: float(v) for k, v in metrics.items()}
+
+
+def summary_table(selection: SelectionResult) -> pd.DataFrame:
+    table = selection.comparison[
+        ["model", "imbalance", "cv_auc", "threshold", "cost_at_0.5", "cost_at_threshold"]
+    ]
+    held = selection.holdout["at_threshold"]
+    row = {
+        "model": f"HELD-OUT {selection.chosen.family}",
+        "imbalance": selection.chosen.imbalance,
+        "cv_auc": held["auc"],
+        "threshold": selection.threshold,
+        "cost_at_0.5": selection.holdout["at_0.5"]["cost"],
+        "cost_at_threshold": held["cost"],
+    }
+    return pd.concat([table, pd.DataFrame([row])], ignore_index=True).round(3)
+
+
+def _objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """pandas `category` columns as plain objects: SHAP on CatBoost and some parquet readers trip on them."""
+    categories = frame.select_dtypes("category").columns
+    return frame.astype(dict.fromkeys(categories, "object"))
+
+
+def _descriptions(features: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """Feature descriptions, completed by the official field descriptions of the raw application columns."""
+    from training.features.descriptions import field_descriptions
+
+    fields = field_descriptions()
+    fr = {**{k: v[0] for k, v in fields.items()}, **features.descriptions}
+    en = {**{k: v[1] for k, v in fields.items()}, **features.descriptions_en}
+    return fr, en
+
+
+def _local_explanations(
+    selection: SelectionResult, categorical: list[str]
+) -> list[tuple[str, float, pd.Series]]:
+    """SHAP contributions for three held-out clients: the riskiest, the one closest to the threshold, the safest."""
+    proba = selection.holdout_proba
+    picks = {
+        "riskiest held-out client": int(np.argmax(proba)),
+        "held-out client closest to the threshold": int(np.argmin(np.abs(proba - selection.threshold))),
+        "safest held-out client": int(np.argmin(proba)),
+    }
+    names = list(selection.model.feature_names_)
+    rows = selection.x_holdout[names].iloc[list(picks.values())]
+    shap = selection.model.get_feature_importance(Pool(rows, cat_features=categorical), type="ShapValues")
+    out = []
+    for k, (label, i) in enumerate(picks.items()):
+        values = pd.Series(shap[k, :-1], index=names)
+        out.append((label, float(proba[i]), values.reindex(values.abs().sort_values(ascending=False).index)))
+    return out
+
+
+def _log_tables_and_figures(selection: SelectionResult, importance: pd.Series, costs: CostMatrix) -> None:
+    y = selection.y_dev.to_numpy()
+    best_per_family: dict[str, np.ndarray] = {}
+    for _, result in sorted(selection.results, key=lambda sr: -sr[1].threshold.cost):
+        best_per_family[f"{result.family} / {result.imbalance}"] = result.oof
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        table = selection.comparison.assign(params=selection.comparison["params"].astype(str))
+        table.to_csv(out / "model_comparison.csv", index=False)
+        (out / "model_comparison.md").write_text(report.comparison_markdown(selection.comparison) + "\n")
+        importance.rename("mean_abs_shap").to_csv(out / "global_importance.csv", index_label="feature")
+        selection.feature_aucs.rename("auc_alone").to_csv(
+            out / "single_feature_auc.csv", index_label="feature"
+        )
+        figures.roc_pr_figure({k: (y, v) for k, v in best_per_family.items()}, out / "roc_pr_curves.png")
+        figures.cost_figure(
+            y, selection.chosen.oof, selection.threshold, costs, out / "cost_vs_threshold.png"
+        )
+        figures.confusion_figure(
+            selection.y_holdout.to_numpy(),
+            selection.holdout_proba,
+            {"held-out @0.5": 0.5, "held-out @chosen": selection.threshold},
+            out / "confusion_matrices.png",
+        )
+        figures.importance_figure(importance, out / "global_shap_importance.png")
+        mlflow.log_artifacts(str(out))

@@ -1,0 +1,1 @@
+"""Model selection: cross-validated comparison of models and imbalance methods, business-cost threshold, guards."""

@@ -1,0 +1,32 @@
+"""Search budgets. `tiny` keeps tests in seconds, `demo` keeps the whole pipeline within minutes on 2 cores,
+`full` is meant for the real data on a machine left to itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Budget:
+    name: str
+    n_folds: int
+    first_pass: int  # candidates per family (the defaults count as the first)
+    refine: int  # extra candidates for the chosen family, around its best
+    boosting_iterations: int  # trees for CatBoost and the random forest
+    demo_clients: int  # train clients of the generated dataset when no --data is given
+    reference_rows: int  # rows of the drift reference sample in the bundle
+    shap_rows: int  # rows on which global SHAP importance is averaged
+    history_rows: int  # training clients kept for peer groups
+
+
+PROFILES: dict[str, Budget] = {
+    "tiny": Budget("tiny", 3, 1, 1, 40, 1_500, 1_000, 300, 5_000),
+    "demo": Budget("demo", 4, 2, 2, 200, 10_000, 5_000, 1_000, 50_000),
+    "full": Budget("full", 5, 6, 10, 800, 50_000, 20_000, 5_000, 50_000),
+}
+
+
+def budget_for(profile: str) -> Budget:
+    if profile not in PROFILES:
+        raise ValueError(f"Unknown profile {profile!r}; choose one of {', '.join(PROFILES)}.")
+    return PROFILES[profile]

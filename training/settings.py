@@ -1,0 +1,85 @@
+"""Training settings: one object, read from `TRAINING_*` variables and `MLFLOW_TRACKING_URI`, built in main()."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
+
+Profile = Literal["tiny", "demo", "full"]
+
+
+def default_tracking_uri(data_root: Path) -> str:
+    """The laptop default: a SQLite tracking store (the registry needs a database) in the project's data folder."""
+    return f"sqlite:///{(data_root / 'mlflow.db').resolve()}"
+
+
+class TrainingSettings(BaseSettings):
+    """Everything the pipeline can be told from the environment; command-line options override some fields."""
+
+    model_config = SettingsConfigDict(env_prefix="TRAINING_", extra="ignore")
+
+    data_root: Path = Field(
+        default=PROJECT_DATA,
+        description="Project data folder: demo data, MLflow store, reports and bundles are written under it.",
+    )
+    data_dir: Path | None = Field(
+        default=None,
+        description="Folder of Home Credit tables to train on; empty means the generated demo dataset.",
+    )
+    profile: Profile = Field(
+        default="demo",
+        description="Search budget: tiny (tests, seconds), demo (minutes on a laptop), full (real data).",
+    )
+    tracking_uri: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MLFLOW_TRACKING_URI", "TRAINING_TRACKING_URI"),
+        description="MLflow tracking store URI; empty means sqlite:///<data_root>/mlflow.db.",
+    )
+    experiment: str = Field(
+        default="credit-scoring", description="MLflow experiment that holds the pipeline runs."
+    )
+    model_name: str = Field(
+        default="credit-scoring", description="Registered model name in the MLflow registry."
+    )
+    model_alias: str = Field(default="champion", description="Registry alias that serving follows.")
+    cost_fn: float = Field(
+        default=10.0, description="Cost of a false negative (a defaulting client granted)."
+    )
+    cost_fp: float = Field(default=1.0, description="Cost of a false positive (a good client refused).")
+    test_size: float = Field(
+        default=0.2, description="Share of the training clients held out for the final check."
+    )
+    seed: int = Field(default=42, description="Seed of every split, search and model.")
+    demo_clients: int | None = Field(
+        default=None,
+        description="Train clients of the generated demo dataset; empty means the profile's size.",
+    )
+    force_promotion: bool = Field(
+        default=False,
+        description="Move the alias to the new version even when it does not beat the champion.",
+    )
+    register_model: bool = Field(
+        default=True, description="Register the model version in the MLflow registry."
+    )
+    progress: bool = Field(default=True, description="Show progress bars.")
+
+    def resolved_tracking_uri(self) -> str:
+        return self.tracking_uri or default_tracking_uri(self.data_root)
+
+    @property
+    def artifacts_root(self) -> Path:
+        """Where a local (SQLite) tracking store keeps its artifacts."""
+        return self.data_root / "mlartifacts"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_root / "reports"
+
+    @property
+    def bundles_dir(self) -> Path:
+        return self.data_root / "bundles"
