@@ -36,7 +36,7 @@ class ScoringServicer(pb_grpc.ScoringServiceServicer):
         chunk = pb.ScoreBatchResponse()
         results = self._api.score_batch(list(request.client_ids), explain=request.explain)
         for result in results:
-            chunk.results.append(t.score_result_to_pb(result))
+            t.fill_score_response(result, chunk.results.add())
             if len(chunk.results) >= BATCH_CHUNK:
                 if not context.is_active():  # deadline passed or caller gone: stop computing
                     return

@@ -89,27 +89,31 @@ def score_request_from_pb(message: pb.ScoreRequest) -> d.ScoreRequest:
 
 
 def score_result_to_pb(result: d.ScoreResult) -> pb.ScoreResponse:
-    message = pb.ScoreResponse(
-        request_id=result.request_id,
-        probability=result.probability,
-        decision=DECISION_TO_PB[result.decision],
-        threshold=result.threshold,
-        model_version=result.model_version,
-    )
+    message = pb.ScoreResponse()
+    fill_score_response(result, message)
+    return message
+
+
+def fill_score_response(result: d.ScoreResult, out: pb.ScoreResponse) -> None:
+    """Writes the result into a message in place (`results.add()` in a batch avoids a copy per result)."""
+    out.request_id = result.request_id
+    out.probability = result.probability
+    out.decision = DECISION_TO_PB[result.decision]
+    out.threshold = result.threshold
+    out.model_version = result.model_version
     if result.client_id is not None:
-        message.client_id = result.client_id
+        out.client_id = result.client_id
     if result.explanation is not None:
         explanation = result.explanation
-        out = message.explanation
-        out.base_value = explanation.base_value
-        out.rest = explanation.rest
-        out.rest_count = explanation.rest_count
+        target = out.explanation
+        target.base_value = explanation.base_value
+        target.rest = explanation.rest
+        target.rest_count = explanation.rest_count
         for c in explanation.contributions:
-            item = out.contributions.add(
+            item = target.contributions.add(
                 feature=c.feature, description=c.description, contribution=c.contribution
             )
             value_to_pb(c.value, item.value)
-    return message
 
 
 def score_result_from_pb(message: pb.ScoreResponse) -> d.ScoreResult:

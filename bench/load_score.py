@@ -1,0 +1,233 @@
+"""Load benchmark of the scoring service: Score with and without SHAP at concurrency 1, 8 and 32 over gRPC and
+in process (the same data plane called directly), and ScoreBatch of a real-size portfolio (48,744 clients).
+
+    python bench/load_score.py                       # builds a bundle whose portfolio has 48,744 clients
+    python bench/load_score.py --bundle data/bundles/3 --seconds 5
+
+The server runs in its own process (`python -m scoring_service`, as deployed), so that callers and server do
+not share one interpreter lock; callers are threads sharing one channel. Events are written to a SQLite file
+in a temporary folder, as in production. Per-call JSON logs are off (--server-log-level) unless asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from scoring_service.client import ScoringClient  # noqa: E402
+from scoring_service.domain import ScoreRequest, ScoringApi  # noqa: E402
+
+REAL_SIZE_PORTFOLIO = 48_744  # clients in Home Credit's application_test
+
+
+@dataclass
+class Run:
+    label: str
+    concurrency: int
+    calls: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def p50(self) -> float:
+        return float(np.percentile(self.latencies_ms, 50)) if self.latencies_ms else float("nan")
+
+    @property
+    def p99(self) -> float:
+        return float(np.percentile(self.latencies_ms, 99)) if self.latencies_ms else float("nan")
+
+    @property
+    def throughput(self) -> float:
+        return self.calls / self.seconds if self.seconds else 0.0
+
+    def row(self) -> str:
+        return (
+            f"| {self.label:<24} | {self.concurrency:>3} | {self.p50:>8.3f} | {self.p99:>8.3f} | "
+            f"{self.throughput:>8.0f} | {self.calls:>6} | {self.errors:>3} |"
+        )
+
+
+HEADER = (
+    "| scenario                 |   c | p50 (ms) | p99 (ms) | calls/s  |  calls | err |\n"
+    "|--------------------------|----:|---------:|---------:|---------:|-------:|----:|"
+)
+
+
+def load(
+    api: ScoringApi, ids: Sequence[int], explain: bool, concurrency: int, seconds: float, label: str
+) -> Run:
+    """`concurrency` threads call score() back to back for `seconds`; every latency is kept."""
+    stop = threading.Event()
+    latencies: list[list[float]] = [[] for _ in range(concurrency)]
+    errors = [0] * concurrency
+
+    def worker(k: int) -> None:
+        rng = np.random.default_rng(k)
+        mine, perf = latencies[k], time.perf_counter
+        while not stop.is_set():
+            request = ScoreRequest(client_id=int(ids[rng.integers(len(ids))]), explain=explain, top_k=10)
+            started = perf()
+            try:
+                api.score(request)
+            except Exception:  # counted: the benchmark reports errors under load, it does not hide them
+                errors[k] += 1
+                continue
+            mine.append((perf() - started) * 1000.0)
+
+    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    merged = [x for part in latencies for x in part]
+    return Run(label, concurrency, len(merged), sum(errors), elapsed, merged)
+
+
+def time_batch(run: Callable[[], int], repeats: int) -> tuple[list[float], int]:
+    times, count = [], 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        count = run()
+        times.append(time.perf_counter() - started)
+    return times, count
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def real_size_bundle(folder: Path, clients: int) -> Path:
+    """The test bundle factory's model with a portfolio of `clients` clients (generated data, no real rows)."""
+    from tests.bundle_factory import make_tiny_bundle
+
+    return make_tiny_bundle(folder, clients=2 * clients)
+
+
+def start_server(
+    bundle: str, workdir: Path, port: int, log_level: str, workers: int
+) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCORING_")}
+    env.update(
+        SCORING_ADDRESS=f"127.0.0.1:{port}",
+        SCORING_MODEL_URI=bundle,
+        SCORING_EVENT_STORE_URL=f"sqlite:///{workdir / 'events.db'}",
+        SCORING_METRICS_PORT="",
+        SCORING_LOG_LEVEL=log_level,
+        SCORING_MAX_WORKERS=str(workers),
+        SCORING_MAX_BATCH_SIZE="100000",
+    )
+    return subprocess.Popen([sys.executable, "-m", "scoring_service"], cwd=PROJECT_ROOT, env=env)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python bench/load_score.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--bundle", help="bundle folder or registry URI; default: build one (see --clients)")
+    parser.add_argument(
+        "--clients", type=int, default=REAL_SIZE_PORTFOLIO, help="portfolio size when building"
+    )
+    parser.add_argument("--seconds", type=float, default=3.0, help="duration of each load scenario")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--batch-repeats", type=int, default=3)
+    parser.add_argument("--server-log-level", default="WARNING", help="INFO adds one JSON log line per call")
+    parser.add_argument("--server-workers", type=int, default=16)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench-score-") as tmp:
+        workdir = Path(tmp)
+        if args.bundle:
+            bundle = args.bundle
+        else:
+            started = time.perf_counter()
+            bundle = str(real_size_bundle(workdir / "bundle", args.clients))
+            print(
+                f"built a bundle with {args.clients} portfolio clients in {time.perf_counter() - started:.1f} s"
+            )
+        port = free_port()
+        server = start_server(bundle, workdir, port, args.server_log_level, args.server_workers)
+        try:
+            return run_all(args, bundle, workdir, f"127.0.0.1:{port}", server)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+def run_all(
+    args: argparse.Namespace, bundle: str, workdir: Path, address: str, server: subprocess.Popen[bytes]
+) -> int:
+    from scoring_service.dataplane import build_dataplane
+
+    client = ScoringClient(address, timeout=10.0, retries=0)
+    deadline = time.monotonic() + 300
+    while not client.health():
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"The scoring service did not start (exit code {server.poll()}).")
+        time.sleep(0.2)
+
+    local = build_dataplane(
+        bundle,
+        None,
+        f"sqlite:///{workdir / 'events-in-process.db'}",
+        poll_seconds=3600,
+        event_batch_size=256,
+        event_flush_seconds=1.0,
+        max_batch_size=100_000,
+    )
+    local.start()
+    if not local.ready:
+        raise SystemExit(f"The bundle {bundle} could not be loaded in process; its error is logged above.")
+    ids = [int(i) for i in local.engine().scorer.client_ids]
+    print(f"portfolio: {len(ids)} clients; cpu count {os.cpu_count()}; load {os.getloadavg()[0]:.1f}")
+
+    for api in (client, local):  # warm-up: channels, caches, SHAP code paths
+        load(api, ids, False, 2, 0.5, "warm-up")
+        load(api, ids, True, 2, 0.5, "warm-up")
+
+    runs: list[Run] = []
+    for explain in (False, True):
+        shap = "with SHAP" if explain else "no SHAP"
+        for concurrency in args.concurrency:
+            runs.append(load(client, ids, explain, concurrency, args.seconds, f"gRPC Score {shap}"))
+            runs.append(load(local, ids, explain, concurrency, args.seconds, f"in-process {shap}"))
+    print(HEADER)
+    for run in runs:
+        print(run.row())
+
+    grpc_times, grpc_count = time_batch(lambda: sum(1 for _ in client.score_batch(ids)), args.batch_repeats)
+    local_times, local_count = time_batch(lambda: sum(1 for _ in local.score_batch(ids)), args.batch_repeats)
+    print(
+        f"ScoreBatch of {grpc_count} clients, no SHAP: gRPC best {min(grpc_times):.3f} s, median "
+        f"{statistics.median(grpc_times):.3f} s; in process best {min(local_times):.3f} s "
+        f"({local_count} results)"
+    )
+    errors = sum(r.errors for r in runs)
+    print(f"errors under load: {errors}")
+    client.close()
+    local.stop(timeout=30)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
