@@ -19,8 +19,7 @@ import pandas as pd
 from evidently import DataDefinition, Dataset, Report
 from evidently.presets import DataDriftPreset
 
-EMPTY_IN_REFERENCE = "empty in the reference"
-EMPTY_IN_CURRENT = "empty in the current data"
+from drift.summary import EMPTY_IN_CURRENT, EMPTY_IN_REFERENCE, EMPTY_ON_BOTH_SIDES
 
 
 @dataclass
@@ -109,10 +108,15 @@ class DriftReportDefinition:
             )
         skipped: dict[str, str] = {}
         for column in self.columns:
-            if reference[column].isna().all():
-                skipped[column] = EMPTY_IN_REFERENCE
-            elif current[column].isna().all():
-                skipped[column] = EMPTY_IN_CURRENT
+            empty_ref, empty_cur = reference[column].isna().all(), current[column].isna().all()
+            if empty_ref or empty_cur:
+                skipped[column] = (
+                    EMPTY_ON_BOTH_SIDES
+                    if empty_ref and empty_cur
+                    else EMPTY_IN_REFERENCE
+                    if empty_ref
+                    else EMPTY_IN_CURRENT
+                )
         usable = tuple(c for c in self.columns if c not in skipped)
         if not usable:
             raise ValueError("Every column of the report is empty on one side: there is nothing to compare.")

@@ -11,6 +11,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 VALUE_DRIFT = "evidently:metric_v2:ValueDrift"
+# A column with values on one side only cannot go through Evidently; it has moved completely, so it counts as
+# drifted (score 1 = all values gone); a column empty on both sides carries nothing and is not counted.
+ONE_SIDE_EMPTY = "all values missing on one side"
+EMPTY_IN_REFERENCE = "empty in the reference"
+EMPTY_IN_CURRENT = "empty in the current data"
+EMPTY_ON_BOTH_SIDES = "empty on both sides"
+ONE_SIDE_REASONS = (EMPTY_IN_REFERENCE, EMPTY_IN_CURRENT)
 DRIFTED_COLUMNS_COUNT = "evidently:metric_v2:DriftedColumnsCount"
 
 
@@ -135,6 +142,11 @@ def summarize(
                 importance=float(weights.get(column, 0.0)),
             )
         )
+    for column, reason in (skipped or {}).items():
+        if reason in ONE_SIDE_REASONS:
+            columns.append(
+                ColumnDrift(column, ONE_SIDE_EMPTY, 1.0, 1.0, True, float(weights.get(column, 0.0)))
+            )
     positive = any(weights.get(c.column, 0.0) > 0 for c in columns)
     return DriftSummary(
         columns=tuple(columns), skipped=dict(skipped or {}), weighting="importance" if positive else "uniform"

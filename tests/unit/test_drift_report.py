@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drift.report import EMPTY_IN_CURRENT, DriftReportDefinition, infer_categorical
-from drift.summary import summarize, top_features
+from drift.report import EMPTY_IN_CURRENT, EMPTY_ON_BOTH_SIDES, DriftReportDefinition, infer_categorical
+from drift.summary import ONE_SIDE_EMPTY, summarize, top_features
 
 
 def frames(n: int, shift: bool, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -27,7 +27,7 @@ def frames(n: int, shift: bool, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFra
     return make(False), make(shift)
 
 
-@pytest.mark.parametrize("n", [300, 3000])  # p-value tests below 1,000 rows, distances above
+@pytest.mark.parametrize("n", [300, 1500])  # p-value tests below 1,000 rows, distances above
 def test_drift_found_exactly_where_planted(n: int) -> None:
     reference, current = frames(n, shift=True)
     definition = DriftReportDefinition(list(reference.columns), categorical=infer_categorical(reference))
@@ -63,9 +63,22 @@ def test_column_empty_in_current_is_set_aside_not_fatal() -> None:
     definition = DriftReportDefinition(list(reference.columns), categorical=["contract", "gender"])
     run = definition.run(reference, current)
     assert run.skipped == {"age": EMPTY_IN_CURRENT}
-    summary = summarize(run.as_dict(), skipped=run.skipped)
-    assert "age" not in [c.column for c in summary.columns]
+    summary = summarize(run.as_dict(), {"age": 3.0, "income": 1.0}, skipped=run.skipped)
+    assert summary.column("age").drifted and summary.column("age").method == ONE_SIDE_EMPTY
     assert summary.to_dict()["skipped"] == {"age": EMPTY_IN_CURRENT}
+    assert summary.weighted_score == pytest.approx(
+        0.75
+    )  # the emptied column carries 3 of 4 units of importance
+
+
+def test_column_empty_on_both_sides_is_not_counted() -> None:
+    reference, current = frames(300, shift=False)
+    reference["age"] = np.nan
+    current["age"] = np.nan
+    run = DriftReportDefinition(["income", "age"]).run(reference, current)
+    summary = summarize(run.as_dict(), skipped=run.skipped)
+    assert run.skipped == {"age": EMPTY_ON_BOTH_SIDES}
+    assert [c.column for c in summary.columns] == ["income"]
 
 
 def test_missing_column_is_a_clear_error() -> None:
@@ -84,7 +97,7 @@ def test_report_saves_html_and_json(tmp_path) -> None:
 
 
 def test_summary_ignores_order_of_metrics() -> None:
-    reference, current = frames(3000, shift=True)
+    reference, current = frames(1500, shift=True)
     raw = (
         DriftReportDefinition(list(reference.columns), categorical=["contract", "gender"])
         .run(reference, current)
