@@ -51,12 +51,10 @@ def _final_code(context: grpc.ServicerContext, failed: bool) -> str:
     code = context.code()  # type: ignore[attr-defined]  # set by abort()/set_code(); None: ended on its own
     if code is not None:
         return str(code.name)
-    if not failed:
-        return "OK"
-    remaining = context.time_remaining()
-    if remaining is not None and remaining <= 0:
-        return "DEADLINE_EXCEEDED"
-    return "UNKNOWN" if context.is_active() else "CANCELLED"
+    if context.is_active():
+        return "UNKNOWN" if failed else "OK"
+    remaining = context.time_remaining()  # the call is over for the caller: a passed deadline or a cancel
+    return "DEADLINE_EXCEEDED" if remaining is not None and remaining <= 0 else "CANCELLED"
 
 
 def _observed(handler: grpc.RpcMethodHandler, method: str, done: Done) -> grpc.RpcMethodHandler:

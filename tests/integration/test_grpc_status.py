@@ -157,3 +157,21 @@ def test_a_field_name_with_any_character_comes_back_intact(client: ScoringClient
     with pytest.raises(errors.InvalidArgument) as caught:
         client.score(ScoreRequest(values={name: 1.0}))
     assert caught.value.field == name
+
+
+def test_a_passed_deadline_stops_a_long_batch_on_the_server(tiny_bundle_dir: Path, tmp_path: Path) -> None:
+    ids = [int(i) for i in pd.read_parquet(tiny_bundle_dir / "portfolio.parquet").index] * 250  # 50,000
+
+    def ended(service: RunningService, code: str) -> float:
+        labels = {"method": "/credit.scoring.v1.ScoringService/ScoreBatch", "code": code}
+        return service.metrics.registry.get_sample_value("scoring_grpc_requests_total", labels) or 0.0
+
+    with serve(tiny_bundle_dir, tmp_path, max_batch_size=len(ids)) as (address, service):
+        hurried = ScoringClient(address, timeout=0.3, retries=0, batch_timeout_per_client=0.0)
+        with hurried, pytest.raises(errors.DeadlineExceeded):
+            list(hurried.score_batch(ids, explain=True))  # SHAP of 50,000 rows takes seconds
+        deadline = time.monotonic() + 30
+        while ended(service, "DEADLINE_EXCEEDED") + ended(service, "CANCELLED") == 0:
+            assert time.monotonic() < deadline, "the server never ended the call"
+            time.sleep(0.05)
+        assert ended(service, "OK") == 0  # it stopped instead of running the batch to its end
