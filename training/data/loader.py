@@ -77,7 +77,7 @@ def load_tables(
     frames: dict[str, pd.DataFrame] = {}
     for spec in tqdm(TABLES, desc="loading tables", unit="table", disable=not progress):
         frames[spec.attribute] = read_table(paths[spec.attribute], spec.columns)
-    tables = HomeCreditTables(**frames, columns_description=read_dictionary(dictionary_path))
+    tables = HomeCreditTables(**frames, columns_description=read_dictionary(dictionary_path))  # type: ignore[arg-type]
     _check_keys(tables, paths, max_orphan_share)
     return tables
 

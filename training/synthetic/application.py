@@ -86,7 +86,7 @@ def _amounts(cal: Calibration, rng: np.random.Generator, out: dict, latent: Late
     annuity = credit * from_quantiles(cal.derived("app_annuity_to_credit"), rng.random(n))
     out["AMT_ANNUITY"] = np.round(annuity * 2) / 2
     goods_ratio = np.minimum(from_quantiles(cal.derived("app_goods_to_credit"), rng.random(n)), 1.0)
-    goods = np.round(credit * goods_ratio / 4500) * 4500
+    goods = np.floor(credit * goods_ratio / 4500) * 4500
     out["AMT_GOODS_PRICE"] = np.where(goods > 0, goods, credit)
     has_car = correlated_uniform(rng, latent.wealth, 0.4) < cal.column(TABLE, "FLAG_OWN_CAR")["levels"].get(
         "Y", 0.34

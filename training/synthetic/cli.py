@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from training.synthetic.generator import FORMATS, MAX_CLIENTS, generate, test_clients
+from training.synthetic.generator import FORMATS, MAX_CLIENTS, count_test_clients, generate
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     rows = generate(args.out, clients=args.clients, seed=args.seed, fmt=args.format, progress=not args.quiet)
     elapsed = time.perf_counter() - started
     print(
-        f"wrote {args.out}: {args.clients:,} train and {test_clients(args.clients):,} test clients, "
+        f"wrote {args.out}: {args.clients:,} train and {count_test_clients(args.clients):,} test clients, "
         f"{sum(rows.values()):,} rows in {elapsed:.1f} s"
     )
     for table, count in rows.items():

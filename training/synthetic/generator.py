@@ -18,7 +18,7 @@ from training.synthetic.application import build_applications
 from training.synthetic.behaviour import build_credit_card, build_installments, build_pos_cash, lateness
 from training.synthetic.bureau import build_bureau
 from training.synthetic.dictionary import columns_description
-from training.synthetic.marginals import Calibration, typed, unique_ids
+from training.synthetic.marginals import Calibration, unique_ids
 from training.synthetic.previous import build_previous
 from training.synthetic.risk import client_history, draw_target, risk_logit
 
@@ -28,7 +28,7 @@ FORMATS = ("parquet", "csv", "csv.gz")
 MAX_CLIENTS = 700_000  # 6-digit ids for train and test together
 
 
-def test_clients(clients: int) -> int:
+def count_test_clients(clients: int) -> int:
     return round(clients * TEST_PER_TRAIN)
 
 
@@ -46,7 +46,7 @@ def build_tables(
     if not 1 <= clients <= MAX_CLIENTS:
         raise ValueError(f"clients must be between 1 and {MAX_CLIENTS:,} (got {clients:,})")
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(7)]
-    n_test = test_clients(clients)
+    n_test = count_test_clients(clients)
     total = clients + n_test
     steps = tqdm(total=6, desc="generating", unit="step", disable=not progress)
 
@@ -79,7 +79,6 @@ def build_tables(
         "installments_payments": installments,
         "credit_card_balance": credit_card,
     }
-    frames = {spec.attribute: typed(frames[spec.attribute], spec.columns) for spec in TABLES}
     steps.update()
     steps.close()
     return frames
