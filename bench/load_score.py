@@ -82,7 +82,7 @@ def load(
         rng = np.random.default_rng(k)
         mine, perf = latencies[k], time.perf_counter
         while not stop.is_set():
-            request = ScoreRequest(client_id=int(ids[rng.integers(len(ids))]), explain=explain, top_k=10)
+            request = ScoreRequest(client_id=int(ids[int(rng.integers(len(ids)))]), explain=explain, top_k=10)
             started = perf()
             try:
                 api.score(request)
