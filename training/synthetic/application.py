@@ -163,4 +163,4 @@ def build_applications(
     children = np.asarray(out["CNT_CHILDREN"])
     couple = np.isin(np.asarray(out["NAME_FAMILY_STATUS"]), ["Married", "Civil marriage"])
     out["CNT_FAM_MEMBERS"] = (children + 1 + couple).astype(float)
-    return typed(pd.DataFrame(out), APPLICATION_TEST), latent
+    return typed(out, APPLICATION_TEST), latent

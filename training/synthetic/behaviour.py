@@ -40,19 +40,17 @@ def build_installments(
     amount = np.where(np.isnan(annuity) | (annuity <= 0), fallback, annuity)
     short = rng.random(n) < 0.4 * late_p[client]
     paid = np.where(short, np.round(amount * (0.2 + 0.75 * rng.random(n)), 2), amount)
-    frame = pd.DataFrame(
-        {
-            "SK_ID_PREV": previous["SK_ID_PREV"].to_numpy()[parent],
-            "SK_ID_CURR": previous["SK_ID_CURR"].to_numpy()[parent],
-            "NUM_INSTALMENT_VERSION": numeric(cols["NUM_INSTALMENT_VERSION"], rng.random(n)),
-            "NUM_INSTALMENT_NUMBER": rank + 1,
-            "DAYS_INSTALMENT": due,
-            "DAYS_ENTRY_PAYMENT": np.minimum(due + delay, -1),
-            "AMT_INSTALMENT": amount,
-            "AMT_PAYMENT": paid,
-        }
-    )
-    return typed(frame, INSTALLMENTS_PAYMENTS)
+    columns = {
+        "SK_ID_PREV": previous["SK_ID_PREV"].to_numpy()[parent],
+        "SK_ID_CURR": previous["SK_ID_CURR"].to_numpy()[parent],
+        "NUM_INSTALMENT_VERSION": numeric(cols["NUM_INSTALMENT_VERSION"], rng.random(n)),
+        "NUM_INSTALMENT_NUMBER": rank + 1,
+        "DAYS_INSTALMENT": due,
+        "DAYS_ENTRY_PAYMENT": np.minimum(due + delay, -1),
+        "AMT_INSTALMENT": amount,
+        "AMT_PAYMENT": paid,
+    }
+    return typed(columns, INSTALLMENTS_PAYMENTS)
 
 
 def _months(previous: pd.DataFrame, parent: np.ndarray, rank: np.ndarray) -> np.ndarray:
@@ -77,23 +75,23 @@ def build_pos_cash(
     term = np.where(np.isnan(term) | (term <= 0), np.maximum(plan.pos_months[parent], 1), term)
     future = np.maximum(term - rank, 0)
     status_levels = list(cal.column("pos_cash_balance", "NAME_CONTRACT_STATUS")["levels"])
-    status = np.where(future == 0, "Completed", "Active")
+    codes = np.where(future == 0, status_levels.index("Completed"), status_levels.index("Active")).astype(
+        np.int8
+    )
     dpd, dpd_def = _days_past_due(
         cal, "pos_cash_balance", rng, rng.random(n) < 0.5 * late_p[plan.owner[parent]]
     )
-    frame = pd.DataFrame(
-        {
-            "SK_ID_PREV": previous["SK_ID_PREV"].to_numpy()[parent],
-            "SK_ID_CURR": previous["SK_ID_CURR"].to_numpy()[parent],
-            "MONTHS_BALANCE": _months(previous, parent, rank),
-            "CNT_INSTALMENT": term,
-            "CNT_INSTALMENT_FUTURE": future,
-            "NAME_CONTRACT_STATUS": pd.Categorical(status, categories=status_levels),
-            "SK_DPD": dpd,
-            "SK_DPD_DEF": dpd_def,
-        }
-    )
-    return typed(frame, POS_CASH_BALANCE)
+    columns = {
+        "SK_ID_PREV": previous["SK_ID_PREV"].to_numpy()[parent],
+        "SK_ID_CURR": previous["SK_ID_CURR"].to_numpy()[parent],
+        "MONTHS_BALANCE": _months(previous, parent, rank),
+        "CNT_INSTALMENT": term,
+        "CNT_INSTALMENT_FUTURE": future,
+        "NAME_CONTRACT_STATUS": pd.Categorical.from_codes(codes, categories=status_levels),  # type: ignore[call-overload]
+        "SK_DPD": dpd,
+        "SK_DPD_DEF": dpd_def,
+    }
+    return typed(columns, POS_CASH_BALANCE)
 
 
 def build_credit_card(
@@ -140,4 +138,4 @@ def build_credit_card(
     for name in CREDIT_CARD_BALANCE:
         if name not in out:
             out[name] = numeric(cols[name], rng.random(n), rng.random(n))
-    return typed(pd.DataFrame(out), CREDIT_CARD_BALANCE)
+    return typed(out, CREDIT_CARD_BALANCE)

@@ -81,7 +81,7 @@ def build_bureau(
             out[name] = categorical(cols[name], rng.random(n), rng.random(n), rng=rng)
         else:
             out[name] = numeric(cols[name], rng.random(n), rng.random(n))
-    bureau = typed(pd.DataFrame(out), BUREAU)
+    bureau = typed(out, BUREAU)
     balance = _build_balance(cal, rng, bureau, overdue, quality[owner])
     return bureau, balance
 
@@ -99,14 +99,14 @@ def _build_balance(
     shares = np.array([status_spec[s] for s in order])
     risk = np.where(overdue[parent], 1.2, 0.0) - 0.4 * quality[parent]
     u = correlated_uniform(rng, risk / np.sqrt(1 + risk.var()), 0.5)
-    codes = np.minimum(np.searchsorted(np.cumsum(shares / shares.sum()), u, side="right"), len(order) - 1)
-    status = np.asarray(order, dtype=object)[codes]
-    status[month > closed_month] = "C"  # NaN (still open) compares False
-    frame = pd.DataFrame(
-        {
-            "SK_ID_BUREAU": bureau["SK_ID_BUREAU"].to_numpy()[parent],
-            "MONTHS_BALANCE": month,
-            "STATUS": pd.Categorical(status, categories=list(status_spec)),
-        }
-    )
-    return typed(frame, BUREAU_BALANCE)
+    drawn = np.minimum(np.searchsorted(np.cumsum(shares / shares.sum()), u, side="right"), len(order) - 1)
+    levels = list(status_spec)
+    codes = np.array([levels.index(s) for s in order], dtype=np.int8)[drawn]
+    if "C" in levels:
+        codes[month > closed_month] = levels.index("C")  # NaN (still open) compares False
+    columns = {
+        "SK_ID_BUREAU": bureau["SK_ID_BUREAU"].to_numpy()[parent],
+        "MONTHS_BALANCE": month,
+        "STATUS": pd.Categorical.from_codes(codes, categories=levels),  # type: ignore[call-overload]
+    }
+    return typed(columns, BUREAU_BALANCE)

@@ -140,13 +140,15 @@ def unique_ids(rng: np.random.Generator, count: int, low: int, high: int) -> np.
     return (low + rng.permutation(span)[:count]).astype(np.int32)
 
 
-def typed(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
-    """Columns in schema order, numeric ones in the schema's dtypes (as the loader would return them)."""
+def typed(source: Mapping[str, Any], columns: Mapping[str, str]) -> pd.DataFrame:
+    """One frame (built once) with columns in schema order and numeric ones in the schema's dtypes."""
     from training.data.schema import NUMPY_DTYPES
 
     return pd.DataFrame(
         {
-            name: frame[name].astype(NUMPY_DTYPES[kind]) if kind in NUMPY_DTYPES else frame[name]
+            name: np.asarray(source[name]).astype(NUMPY_DTYPES[kind], copy=False)
+            if kind in NUMPY_DTYPES
+            else source[name]
             for name, kind in columns.items()
         }
     )

@@ -131,7 +131,7 @@ def build_previous(
             out[name] = categorical(cols[name], rng.random(n), rng.random(n), rng=rng)
         else:
             out[name] = numeric(cols[name], rng.random(n), rng.random(n))
-    return typed(pd.DataFrame(out), PREVIOUS_APPLICATION), plan
+    return typed(out, PREVIOUS_APPLICATION), plan
 
 
 def _dates(
