@@ -96,7 +96,6 @@ def test_pos_cash_delays_overall_and_in_the_last_twelve_months() -> None:
         ]
     )  # fmt: skip
     assert row["POS_COUNT"] == 4
-    assert row["POS_SK_ID_PREV_NUNIQUE"] == 2
     assert row["POS_DPD_COUNT"] == 1
     assert row["POS_DPD_SHARE"] == pytest.approx(0.25)
     assert row["POS_SK_DPD_MAX"] == 5

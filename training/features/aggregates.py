@@ -103,7 +103,7 @@ def _run_family(
                 "need. Give the official Home Credit files (check them with "
                 "`python -m training validate --data DIR`)."
             )
-        con.register(attribute, frame)
+        con.register(attribute, _queryable(frame))
     try:
         result = con.execute(family.query().replace("{clients}", "clients")).df()
     finally:
@@ -113,3 +113,15 @@ def _run_family(
     counts = [name for name, *_, is_count in family.columns() if is_count]
     result[counts] = result[counts].fillna(0.0)
     return result.astype(np.float32)
+
+
+def _queryable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as DuckDB should see it. A pandas category is read as an ENUM of its categories, compared to
+    text constants at the cost of an integer; but a category column without any value has no text categories
+    and would read as numbers, so such columns (only ever in tiny or empty tables) go as plain objects."""
+    odd = [
+        name
+        for name, dtype in frame.dtypes.items()
+        if isinstance(dtype, pd.CategoricalDtype) and not pd.api.types.is_string_dtype(dtype.categories.dtype)
+    ]
+    return frame.astype(dict.fromkeys(odd, object)) if odd else frame

@@ -215,7 +215,7 @@ def application_features(app: pd.DataFrame) -> pd.DataFrame:
         columns=list(APPLICATION_CATEGORICAL),
         dtype=object,
     )
-    return pd.concat([numeric_frame, categorical_frame], axis=1, copy=False)
+    return pd.concat([numeric_frame, categorical_frame], axis=1)
 
 
 @lru_cache(maxsize=64)

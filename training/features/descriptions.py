@@ -19,7 +19,9 @@ from training.features.field_texts import application_field_texts
 _APPLICATION_TABLE_PREFIX = "application"
 
 
-def field_descriptions(columns_description: pd.DataFrame | None) -> tuple[dict[str, str], dict[str, str]]:
+def field_descriptions(
+    columns_description: pd.DataFrame | None = None,
+) -> tuple[dict[str, str], dict[str, str]]:
     """Raw application fields -> (French, English) descriptions, for showing a client's file."""
     texts = application_field_texts()
     french = {name: fr for name, (fr, _en) in texts.items()}

@@ -32,7 +32,6 @@ ALL = Scope(
     rows_fr="paiements d'échéances de crédits précédents",
     rows_en="instalment payments of previous loans",
     measures=(
-        _M("SK_ID_PREV", ("nunique",), "crédits précédents remboursés", "previous loans repaid"),
         _M(*_LATE),
         _M(
             "LATE_30",

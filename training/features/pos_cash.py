@@ -11,7 +11,7 @@ SELECT SK_ID_CURR, SK_ID_PREV, MONTHS_BALANCE, CNT_INSTALMENT, CNT_INSTALMENT_FU
   CNT_INSTALMENT_FUTURE / NULLIF(CNT_INSTALMENT, 0) AS REMAINING_SHARE,
   CASE WHEN SK_DPD > 0 THEN 1 ELSE 0 END AS DPD,
   CASE WHEN SK_DPD_DEF > 0 THEN 1 ELSE 0 END AS DPD_DEF,
-  CASE WHEN CAST(NAME_CONTRACT_STATUS AS VARCHAR) = 'Completed' THEN 1 ELSE 0 END AS COMPLETED
+  CASE WHEN NAME_CONTRACT_STATUS = 'Completed' THEN 1 ELSE 0 END AS COMPLETED
 FROM pos_cash_balance
 WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM {clients})
 """
@@ -23,7 +23,6 @@ ALL = Scope(
     rows_fr="relevés mensuels des crédits précédents (points de vente, espèces)",
     rows_en="monthly statements of previous point-of-sale and cash loans",
     measures=(
-        _M("SK_ID_PREV", ("nunique",), "crédits précédents suivis", "previous loans followed"),
         _M(
             "MONTHS_BALANCE",
             ("mean", "min", "max"),
