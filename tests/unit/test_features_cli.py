@@ -37,8 +37,8 @@ def test_features_command_names_a_missing_folder(tmp_path: Path, capsys: pytest.
     code = main(
         ["features", "--data", str(tmp_path / "absent"), "--out", str(tmp_path / "out"), "--no-progress"]
     )
-    assert code == 2
-    assert "does not exist" in capsys.readouterr().out
+    assert code == 1
+    assert "does not exist" in capsys.readouterr().err
 
 
 @pytest.mark.integration

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from training.features.aggregates import aggregate_features
+from training.features.field_texts import DERIVED_TEXTS
 
 __all__ = [
     "APPLICATION_CATEGORICAL",
@@ -118,73 +119,6 @@ DROPPED_RAW: tuple[str, ...] = (
     *(f"{s}_{stat}" for stat in ("MODE", "MEDI") for s in _BUILDING_STEMS),
 )
 _RAW_NUMERIC_FEATURES = tuple(c for c in _NUMERIC_INPUT if c not in DROPPED_RAW)
-
-# derived feature -> (French, English); computed in `_derived`, in this order
-DERIVED_TEXTS: dict[str, tuple[str, str]] = {
-    "AGE_YEARS": ("Âge du client (années)", "Client's age (years)"),
-    "EMPLOYED_YEARS": ("Ancienneté dans l'emploi actuel (années)", "Years in the current employment"),
-    "DAYS_EMPLOYED_ANOMALY": (
-        "Sans emploi déclaré (code 365243 dans les données, retraités surtout)",
-        "No current employment recorded (code 365243 in the data, mostly pensioners)",
-    ),
-    "EMPLOYED_AGE_RATIO": (
-        "Part de la vie passée dans l'emploi actuel",
-        "Share of the client's life in current job",
-    ),
-    "CREDIT_INCOME_RATIO": ("Montant du crédit / revenu annuel", "Credit amount / annual income"),
-    "ANNUITY_INCOME_RATIO": (
-        "Échéance / revenu annuel (taux d'effort)",
-        "Annuity / annual income (debt burden)",
-    ),
-    "ANNUITY_CREDIT_RATIO": (
-        "Échéance / montant du crédit (rythme de remboursement)",
-        "Annuity / credit amount",
-    ),
-    "CREDIT_TERM_MONTHS": (
-        "Durée implicite du crédit (montant / échéance)",
-        "Implied loan term (credit / annuity)",
-    ),
-    "GOODS_CREDIT_RATIO": ("Prix du bien / montant du crédit", "Goods price / credit amount"),
-    "CREDIT_GOODS_DIFF": ("Montant du crédit moins prix du bien", "Credit amount minus goods price"),
-    "INCOME_PER_PERSON": ("Revenu annuel par personne du foyer", "Annual income per family member"),
-    "ANNUITY_PER_PERSON": ("Échéance par personne du foyer", "Annuity per family member"),
-    "CHILDREN_RATIO": ("Part d'enfants dans le foyer", "Share of children in the family"),
-    "CAR_AGE_RATIO": ("Âge de la voiture / âge du client", "Car age / client's age"),
-    "REGISTRATION_AGE_RATIO": ("Ancienneté de l'enregistrement / âge", "Days since registration / age"),
-    "ID_PUBLISH_AGE_RATIO": ("Ancienneté de la pièce d'identité / âge", "Days since ID change / age"),
-    "PHONE_CHANGE_AGE_RATIO": ("Ancienneté du téléphone / âge", "Days since phone change / age"),
-    "EXT_SOURCE_MEAN": ("Moyenne des scores externes disponibles", "Mean of the available external scores"),
-    "EXT_SOURCE_MIN": ("Plus faible des scores externes", "Lowest external score"),
-    "EXT_SOURCE_MAX": ("Plus élevé des scores externes", "Highest external score"),
-    "EXT_SOURCE_PROD": ("Produit des trois scores externes", "Product of the three external scores"),
-    "EXT_SOURCE_STD": ("Écart entre les scores externes (écart-type)", "Spread of the external scores (std)"),
-    "EXT_SOURCE_NAN_COUNT": (
-        "Nombre de scores externes manquants (0 à 3)",
-        "Missing external scores (0 to 3)",
-    ),
-    "DOCUMENT_COUNT": ("Nombre de documents fournis", "Number of documents provided"),
-    "CONTACT_COUNT": ("Nombre de moyens de contact donnés", "Number of contact channels given"),
-    "ADDRESS_MISMATCH_COUNT": (
-        "Nombre d'écarts entre adresses de résidence, de vie et de travail",
-        "Mismatches between registered, living and work addresses",
-    ),
-    "BUREAU_REQUESTS_TOTAL": (
-        "Consultations du bureau de crédit sur l'année",
-        "Credit bureau enquiries in the year",
-    ),
-    "SOCIAL_DEFAULT_RATIO_30": (
-        "Part des proches en défaut (30 jours)",
-        "Share of defaulting acquaintances (30 days)",
-    ),
-    "SOCIAL_DEFAULT_RATIO_60": (
-        "Part des proches en défaut (60 jours)",
-        "Share of defaulting acquaintances (60 days)",
-    ),
-    "BUILDING_INFO_MISSING": (
-        "Nombre d'informations manquantes sur l'immeuble (0 à 14)",
-        "Missing building statistics (0 to 14)",
-    ),
-}
 
 _POSITION = {name: i for i, name in enumerate(_NUMERIC_INPUT)}
 _CATEGORICAL_POSITION = {name: i for i, name in enumerate(APPLICATION_CATEGORICAL)}
@@ -293,10 +227,8 @@ def _derived(x: np.ndarray, raw_days_employed: np.ndarray) -> np.ndarray:
     ext_available = (~np.isnan(ext)).sum(axis=1)
     with np.errstate(invalid="ignore"):
         ext_mean = np.where(ext_available > 0, np.nansum(ext, axis=1) / np.maximum(ext_available, 1), np.nan)
-        ext_min = np.where(ext_available > 0, np.nanmin(np.where(np.isnan(ext), np.inf, ext), axis=1), np.nan)
-        ext_max = np.where(
-            ext_available > 0, np.nanmax(np.where(np.isnan(ext), -np.inf, ext), axis=1), np.nan
-        )
+        ext_min = np.where(ext_available > 0, np.min(np.where(np.isnan(ext), np.inf, ext), axis=1), np.nan)
+        ext_max = np.where(ext_available > 0, np.max(np.where(np.isnan(ext), -np.inf, ext), axis=1), np.nan)
         deviations = np.where(np.isnan(ext), 0.0, (ext - ext_mean[:, None]) ** 2)
         ext_std = np.where(
             ext_available > 1, np.sqrt(deviations.sum(axis=1) / np.maximum(ext_available, 1)), np.nan

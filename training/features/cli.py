@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -34,15 +35,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         tables = load_tables(args.data, progress=not args.no_progress)
     except DataError as exc:
-        print(f"error: {exc}")
-        return 2
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     try:
         features = build_feature_tables(
             tables, progress=not args.no_progress, threads=args.threads, memory_limit=args.memory_limit
         )
     except ValueError as exc:
-        print(f"error: {exc}")
-        return 2
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     folder = features.save(args.out)
     print(
         f"{len(features.features)} features ({len(features.categorical)} categorical) for "
