@@ -32,6 +32,7 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from scoring_service.client import ScoringClient  # noqa: E402
 from scoring_service.domain import ScoreRequest, ScoringApi  # noqa: E402
+from scoring_service.settings import ScoringSettings  # noqa: E402
 
 REAL_SIZE_PORTFOLIO = 48_744  # clients in Home Credit's application_test
 
@@ -127,10 +128,11 @@ def real_size_bundle(folder: Path, clients: int) -> Path:
 
 
 def start_server(
-    bundle: str, workdir: Path, port: int, log_level: str, workers: int
+    bundle: str, tracking_uri: str | None, workdir: Path, port: int, log_level: str, workers: int
 ) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCORING_")}
     env.update(
+        SCORING_TRACKING_URI=tracking_uri or "",
         SCORING_ADDRESS=f"127.0.0.1:{port}",
         SCORING_MODEL_URI=bundle,
         SCORING_EVENT_STORE_URL=f"sqlite:///{workdir / 'events.db'}",
@@ -145,6 +147,7 @@ def start_server(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python bench/load_score.py", description=__doc__.splitlines()[0])
     parser.add_argument("--bundle", help="bundle folder or registry URI; default: build one (see --clients)")
+    parser.add_argument("--tracking-uri", help="MLflow store of a registry URI; default: the settings' one")
     parser.add_argument(
         "--clients", type=int, default=REAL_SIZE_PORTFOLIO, help="portfolio size when building"
     )
@@ -166,7 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"built a bundle with {args.clients} portfolio clients in {time.perf_counter() - started:.1f} s"
             )
         port = free_port()
-        server = start_server(bundle, workdir, port, args.server_log_level, args.server_workers)
+        args.tracking_uri = args.tracking_uri or ScoringSettings().tracking_uri
+        server = start_server(
+            bundle, args.tracking_uri, workdir, port, args.server_log_level, args.server_workers
+        )
         try:
             return run_all(args, bundle, workdir, f"127.0.0.1:{port}", server)
         finally:
@@ -188,7 +194,7 @@ def run_all(
 
     local = build_dataplane(
         bundle,
-        None,
+        args.tracking_uri,
         f"sqlite:///{workdir / 'events-in-process.db'}",
         poll_seconds=3600,
         event_batch_size=256,
