@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -31,7 +32,7 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from scoring_service.client import ScoringClient  # noqa: E402
-from scoring_service.domain import ScoreRequest, ScoringApi  # noqa: E402
+from scoring_service.domain import ScoreRequest  # noqa: E402
 from scoring_service.settings import ScoringSettings  # noqa: E402
 
 REAL_SIZE_PORTFOLIO = 48_744  # clients in Home Credit's application_test
@@ -65,15 +66,17 @@ class Run:
         )
 
 
+class Scores(Protocol):
+    def score(self, request: ScoreRequest) -> object: ...
+
+
 HEADER = (
     "| scenario                 |   c | p50 (ms) | p99 (ms) | calls/s  |  calls | err |\n"
     "|--------------------------|----:|---------:|---------:|---------:|-------:|----:|"
 )
 
 
-def load(
-    api: ScoringApi, ids: Sequence[int], explain: bool, concurrency: int, seconds: float, label: str
-) -> Run:
+def load(api: Scores, ids: Sequence[int], explain: bool, concurrency: int, seconds: float, label: str) -> Run:
     """`concurrency` threads call score() back to back for `seconds`; every latency is kept."""
     stop = threading.Event()
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
@@ -103,6 +106,17 @@ def load(
     elapsed = time.perf_counter() - started
     merged = [x for part in latencies for x in part]
     return Run(label, concurrency, len(merged), sum(errors), elapsed, merged)
+
+
+class _HealthCheck:
+    """The transport's floor: a unary call through the same channel and interceptors that does no work."""
+
+    def __init__(self, client: ScoringClient) -> None:
+        self._client = client
+
+    def score(self, request: ScoreRequest) -> None:
+        if not self._client.health():
+            raise RuntimeError("The scoring service stopped serving during the benchmark.")
 
 
 def time_batch(run: Callable[[], int], repeats: int) -> tuple[list[float], int]:
@@ -211,7 +225,7 @@ def run_all(
         load(api, ids, False, 2, 0.5, "warm-up")
         load(api, ids, True, 2, 0.5, "warm-up")
 
-    runs: list[Run] = []
+    runs: list[Run] = [load(_HealthCheck(client), ids, False, 1, args.seconds, "gRPC floor (Health)")]
     for explain in (False, True):
         shap = "with SHAP" if explain else "no SHAP"
         for concurrency in args.concurrency:
