@@ -2,7 +2,8 @@
 
     python bench/generate_real_size.py [--clients N] [--format parquet|csv] [--load] [--keep DIR]
 
-With --load, the folder is then validated by the loader in a separate process (its own peak memory is reported).
+With --load, the folder is then validated by the loader in a separate process; its peak memory is read from
+/proc/self/status (VmHWM), because ru_maxrss of a child started by fork+exec inherits the parent's peak.
 """
 
 from __future__ import annotations
@@ -22,6 +23,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from training.synthetic.generator import generate
 
 REAL_TRAIN_CLIENTS = 307_511
+_LOAD_SCRIPT = """
+import sys, time
+from pathlib import Path
+from training.data.loader import load_tables
+started = time.perf_counter()
+tables = load_tables(Path(sys.argv[1]))
+rows = int(tables.summary()["rows"].sum())
+memory = tables.summary()["memory_mb"].sum()
+status = Path("/proc/self/status").read_text().splitlines()
+peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+print(f"load+validate: {rows:,} rows in {time.perf_counter() - started:.1f} s, "
+      f"{memory:,.0f} MB of DataFrames, peak RSS {peak:,.0f} MB")
+"""
 
 
 def _peak_mb(who: int) -> float:
@@ -57,12 +71,9 @@ def main() -> int:
             f"generate: {args.clients:,} train clients, {secondary:,} secondary rows, {size:,.0f} MB on disk"
         )
         print(f"generate: {elapsed:.1f} s, peak RSS {_peak_mb(resource.RUSAGE_SELF):,.0f} MB")
-        if args.load:
-            started = time.perf_counter()
-            command = [sys.executable, "-m", "training", "validate", "--data", str(out), "--quiet"]
+        if args.load:  # a fresh process, so that its peak memory is the loader's alone
+            command = [sys.executable, "-c", _LOAD_SCRIPT, str(out)]
             subprocess.run(command, check=True, cwd=Path(__file__).resolve().parents[1])
-            load_peak = _peak_mb(resource.RUSAGE_CHILDREN)
-            print(f"load+validate: {time.perf_counter() - started:.1f} s, peak RSS {load_peak:,.0f} MB")
     finally:
         if args.keep is None:
             shutil.rmtree(out, ignore_errors=True)
