@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -132,17 +133,25 @@ class DataPlane:
                 field="client_id",
             )
         index = None if client_id is None else scorer.row_index(client_id)
+        row: np.ndarray | None = None
+        values_of: Sequence[object] | Callable[[], Sequence[object]]
         if values:
             row = scorer.what_if_row(index, values)
             probability = scorer.predict_row(row)
-        else:
-            assert index is not None
-            row = scorer.matrix[index]
-            probability = scorer.known_probability(index)
+        elif index is not None:
+            probability = scorer.known_probability(index)  # precomputed at load: a lookup
         decision = decide(probability, scorer.threshold)
         explanation = None
         if request.explain:
+            if row is None and index is not None:
+                row = scorer.row(index)
+            assert row is not None
             explanation = engine.explainer.explain(row.reshape(1, -1), request.top_k, language)[0]
+        if row is not None:
+            values_of = row.tolist()
+        else:
+            assert index is not None
+            values_of = partial(scorer.row_values, index)  # the writer thread builds the row
         request_id = uuid.uuid4().hex
         if self._events is not None:
             self._events.submit(
@@ -152,7 +161,7 @@ class DataPlane:
                     client_id=client_id,
                     model_version=engine.version,
                     feature_names=scorer.features,
-                    feature_values=row.tolist(),
+                    feature_values=values_of,
                     probability=probability,
                     decision=decision.value,
                     threshold=scorer.threshold,
@@ -194,7 +203,11 @@ class DataPlane:
         for start in range(0, len(indices), SHAP_CHUNK_ROWS):
             chunk = slice(start, start + SHAP_CHUNK_ROWS)
             explanations = (
-                engine.explainer.explain(scorer.matrix[indices[chunk]], 10, "fr") if explain else None
+                engine.explainer.explain(
+                    scorer.rows(scorer.numeric[indices[chunk]], scorer.categories[indices[chunk]]), 10, "fr"
+                )
+                if explain
+                else None
             )
             for offset, (client_id, probability) in enumerate(
                 zip(client_ids[chunk], probabilities[chunk], strict=True)

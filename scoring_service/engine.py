@@ -46,7 +46,8 @@ def build_engine(bundle: ModelBundle, version: str, feature_builder: FeatureBuil
     history_table = _history_table(bundle, scorer)
     peers = PeerIndex(
         portfolio=bundle.portfolio,
-        features=scorer.feature_frame,
+        feature_column=scorer.column,
+        feature_names=scorer.features,
         table=portfolio.table,
         history=bundle.history,
         history_table=history_table,
@@ -80,9 +81,7 @@ def _history_table(bundle: ModelBundle, scorer: Scorer) -> ClientTable | None:
             missing[:5],
         )
         return None
-    probabilities = (
-        scorer.predict_matrix(scorer.to_matrix(history)) if len(history) else history.index.to_numpy()
-    )
+    probabilities = scorer.predict(*scorer.split(history[list(scorer.features)]))
     try:
         return ClientTable(history, probabilities, scorer.threshold)
     except ValueError as exc:

@@ -16,7 +16,7 @@ import math
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,7 +87,7 @@ class PredictionEvent:
     client_id: int | None
     model_version: str
     feature_names: Sequence[str]
-    feature_values: Sequence[object]
+    feature_values: Sequence[object] | Callable[[], Sequence[object]]  # a callable is read by the writer
     probability: float
     decision: str
     threshold: float
@@ -96,14 +96,14 @@ class PredictionEvent:
 
     def to_row(self, naive_time: bool) -> dict[str, Any]:
         when = datetime.fromtimestamp(self.event_time, tz=UTC)
+        values = self.feature_values() if callable(self.feature_values) else self.feature_values
         return {
             "event_time": when.replace(tzinfo=None) if naive_time else when,
             "request_id": self.request_id,
             "client_id": self.client_id,
             "model_version": self.model_version,
             "features": {
-                name: _json_value(value)
-                for name, value in zip(self.feature_names, self.feature_values, strict=True)
+                name: _json_value(value) for name, value in zip(self.feature_names, values, strict=True)
             },
             "probability": self.probability,
             "decision": self.decision,

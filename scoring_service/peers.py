@@ -8,7 +8,7 @@ rate comes from the training history matched the same way (same filter, or neare
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -78,7 +78,8 @@ class PeerIndex:
     def __init__(
         self,
         portfolio: pd.DataFrame,
-        features: pd.DataFrame,
+        feature_column: Callable[[str], np.ndarray],
+        feature_names: Sequence[str],
         table: ClientTable,
         history: pd.DataFrame,
         history_table: ClientTable | None,
@@ -88,42 +89,50 @@ class PeerIndex:
         missing_category: str,
     ) -> None:
         self.portfolio = portfolio
-        self.features = features  # model features as the model sees them (raw sentinels already mapped)
+        self.feature_column = feature_column  # model features as the model sees them (sentinels mapped)
+        self.feature_names = frozenset(feature_names)
         self.table = table
         self.history_table = history_table
         self.descriptions = descriptions
         self.missing_category = missing_category
-        self.categorical = {c for c in portfolio.columns if c in categorical} | {
-            c for c in portfolio.columns if not pd.api.types.is_numeric_dtype(portfolio[c].dtype)
+        self.categorical = set(categorical) | {
+            c
+            for c in portfolio.columns
+            if c not in self.feature_names and not pd.api.types.is_numeric_dtype(portfolio[c].dtype)
         }
         self.target = history["TARGET"].to_numpy(dtype=float) if "TARGET" in history else None
         if self.target is None:
             log.warning(
                 "The bundle's history has no TARGET column: peer groups report no observed default rate."
             )
-        self.categorical |= set(categorical)
-        numeric = [c for c in features.columns if c not in self.categorical and c in history.columns]
-        self.space = similarity_features(importance, numeric)
-        x = features[self.space].to_numpy(dtype=float)
+        numeric = [f for f in feature_names if f not in self.categorical and f in history.columns]
+        informative = [f for f in numeric if np.isfinite(feature_column(f)).any()]  # all-missing: no use
+        self.space = similarity_features(importance, informative)
+        x = (
+            np.column_stack([feature_column(f) for f in self.space])
+            if self.space
+            else np.zeros((table.size, 0))
+        )
         self.median = np.nanmedian(x, axis=0) if len(x) else np.zeros(len(self.space))
-        self.median = np.where(np.isnan(self.median), 0.0, self.median)
         filled = np.where(np.isnan(x), self.median, x)
         self.mean = filled.mean(axis=0) if len(x) else np.zeros(len(self.space))
         std = filled.std(axis=0) if len(x) else np.ones(len(self.space))
         self.std = np.where(std > 0, std, 1.0)
         self.points = self._scale(x)
-        self.nn = NearestNeighbors().fit(self.points) if len(x) else None
+        self.nn = NearestNeighbors().fit(self.points) if len(x) and self.space else None
         hx = history[self.space].to_numpy(dtype=float)
-        self.history_nn = NearestNeighbors().fit(self._scale(hx)) if len(hx) else None
+        self.history_nn = NearestNeighbors().fit(self._scale(hx)) if len(hx) and self.space else None
         self._columns: dict[str, np.ndarray] = {}
 
     def _scale(self, x: np.ndarray) -> np.ndarray:
         return (np.where(np.isnan(x), self.median, x) - self.mean) / self.std
 
     def column(self, name: str) -> np.ndarray:
+        if name in self.feature_names:
+            return self.feature_column(name)
         values = self._columns.get(name)
         if values is None:
-            series = self.features[name] if name in self.features.columns else self.portfolio[name]
+            series = self.portfolio[name]
             if name in self.categorical:
                 values = (
                     series.astype(object).where(series.notna(), self.missing_category).astype(str).to_numpy()
@@ -134,7 +143,7 @@ class PeerIndex:
         return values
 
     def _check_feature(self, name: str | None, field: str) -> None:
-        if name is not None and name not in self.portfolio.columns and name not in self.features.columns:
+        if name is not None and name not in self.portfolio.columns and name not in self.feature_names:
             raise InvalidArgument(
                 f"{field} {name!r} is not a field of the client portfolio; GetModelInfo lists the features.",
                 field=field,
@@ -164,8 +173,12 @@ class PeerIndex:
             filters = request.filters or ClientFilters()
             hist = None if self.history_table is None else np.flatnonzero(self.history_table.mask(filters))
             return np.flatnonzero(self.table.mask(filters)), hist
+        if self.nn is None:
+            raise InvalidArgument(
+                "This model version has no numeric feature to measure similarity; use another group.",
+                field="group",
+            )
         query = self.points[[index]]
-        assert self.nn is not None  # a client was found, so the portfolio is not empty
         group = self.nn.kneighbors(query, n_neighbors=min(request.k, self.table.size), return_distance=False)[
             0
         ]
@@ -215,16 +228,17 @@ class PeerIndex:
         if len(group) > MAX_POINTS:
             rng = np.random.default_rng(request.client_id)
             group = np.sort(rng.choice(group, size=MAX_POINTS, replace=False))
-        xs = self.column(request.feature)
-        ys = self.column(request.second_feature)
+        xs = self._plain_list(request.feature, self.column(request.feature)[group])
+        ys = self._plain_list(request.second_feature, self.column(request.second_feature)[group])
+        probabilities = self.table.probability[group].tolist()
         return tuple(
-            ScatterPoint(
-                x=self._plain(request.feature, xs[i]),
-                y=self._plain(request.second_feature, ys[i]),
-                probability=float(self.table.probability[i]),
-            )
-            for i in group
+            ScatterPoint(x=x, y=y, probability=p) for x, y, p in zip(xs, ys, probabilities, strict=True)
         )
+
+    def _plain_list(self, name: str, values: np.ndarray) -> list[FeatureValue]:
+        if name in self.categorical:
+            return [None if v == self.missing_category else str(v) for v in values.tolist()]
+        return [None if v != v else v for v in values.astype(float).tolist()]  # NaN is the only v != v
 
     def _plain(self, name: str, value: object) -> FeatureValue:
         if name in self.categorical:

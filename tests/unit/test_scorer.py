@@ -51,7 +51,7 @@ def test_a_known_client_gets_the_model_probability_and_decision(plane: DataPlane
     scorer = plane.engine().scorer
     client = client_ids(plane, 1)[0]
     result = plane.score(ScoreRequest(client_id=client))
-    direct = scorer.model.predict_proba(scorer.matrix[:1])[0, 1]
+    direct = scorer.model.predict_proba(scorer.row(0).reshape(1, -1))[0, 1]
     assert result.probability == pytest.approx(direct, abs=1e-12)
     assert result.decision is decide(result.probability, scorer.threshold)
     assert result.threshold == scorer.threshold
@@ -110,7 +110,7 @@ def test_what_if_a_much_larger_credit_raises_the_risk(plane: DataPlane) -> None:
     clients = client_ids(plane, 30)
     for client in clients:
         base = plane.score(ScoreRequest(client_id=client))
-        income = scorer.feature_frame.loc[client, "AMT_INCOME_TOTAL"]
+        income = scorer.column("AMT_INCOME_TOTAL")[scorer.row_index(client)]
         bigger = plane.score(ScoreRequest(client_id=client, values={"AMT_CREDIT": float(income) * 8}))
         raised += bigger.probability > base.probability
     assert raised >= 0.8 * len(clients)
@@ -123,10 +123,9 @@ def test_what_if_recomputes_the_derived_ratio_and_keeps_the_aggregates(plane: Da
     row = scorer.what_if_row(index, {"AMT_CREDIT": 1_000_000.0, "AMT_INCOME_TOTAL": 200_000.0})
     assert row[scorer.position["CREDIT_INCOME_RATIO"]] == pytest.approx(5.0)
     aggregate = scorer.position["INST_LATE_DAYS_MEAN"]
-    assert row[aggregate] is scorer.matrix[index, aggregate] or (
-        math.isnan(row[aggregate]) and math.isnan(scorer.matrix[index, aggregate])
-    )
-    unchanged = scorer.what_if_row(index, {"AMT_CREDIT": scorer.feature_frame.loc[client, "AMT_CREDIT"]})
+    kept = scorer.column("INST_LATE_DAYS_MEAN")[index]
+    assert row[aggregate] == kept or (math.isnan(row[aggregate]) and math.isnan(kept))
+    unchanged = scorer.what_if_row(index, {"AMT_CREDIT": float(scorer.column("AMT_CREDIT")[index])})
     assert scorer.predict_row(unchanged) == pytest.approx(scorer.known_probability(index), abs=1e-9)
 
 
@@ -135,7 +134,7 @@ def test_the_employment_sentinel_becomes_missing_as_in_training(plane: DataPlane
     row = scorer.what_if_row(None, {"DAYS_EMPLOYED": 365243.0, "AMT_INCOME_TOTAL": 100_000.0})
     assert math.isnan(row[scorer.position["DAYS_EMPLOYED"]])
     assert row[scorer.position["DAYS_EMPLOYED_ANOMALY"]] == 1.0
-    assert not np.any(scorer.matrix[:, scorer.position["DAYS_EMPLOYED"]] == 365243.0)
+    assert not np.any(scorer.column("DAYS_EMPLOYED") == 365243.0)
 
 
 def test_a_new_application_is_scored_from_values_alone(plane: DataPlane) -> None:
