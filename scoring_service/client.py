@@ -90,7 +90,7 @@ class ScoringClient:
         try:
             for chunk in chunks:
                 for result in chunk.results:
-                    yield t.score_result_from_pb(result)
+                    yield t.score_result_from_pb(result, explained=explain)
         except grpc.RpcError as exc:
             raise _error(exc) from None
 
