@@ -20,7 +20,7 @@ from scoring_service.server import RunningService, start_service
 from scoring_service.settings import ScoringSettings
 
 
-def test_settings(bundle_dir_or_uri: str | Path, tmp_path: Path, **overrides: Any) -> ScoringSettings:
+def server_settings(bundle_dir_or_uri: str | Path, tmp_path: Path, **overrides: Any) -> ScoringSettings:
     """Settings for a test server: free port, events in tmp_path, fast flush and reload, no token."""
     values: dict[str, Any] = {
         "address": "127.0.0.1:0",
@@ -40,15 +40,12 @@ def test_settings(bundle_dir_or_uri: str | Path, tmp_path: Path, **overrides: An
     return ScoringSettings(**values)
 
 
-test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
-
-
 @contextmanager
 def serve(
     bundle_dir_or_uri: str | Path, tmp_path: Path, *, ready_timeout: float = 30.0, **overrides: Any
 ) -> Iterator[tuple[str, RunningService]]:
     """Starts the service, waits for the model, yields (address, service), then stops it gracefully."""
-    service = start_service(test_settings(bundle_dir_or_uri, tmp_path, **overrides))
+    service = start_service(server_settings(bundle_dir_or_uri, tmp_path, **overrides))
     try:
         deadline = time.monotonic() + ready_timeout
         while not service.dataplane.ready:

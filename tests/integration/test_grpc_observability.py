@@ -19,7 +19,7 @@ from scoring_service.client import ScoringClient
 from scoring_service.domain import ScoreRequest
 from scoring_service.logs import JsonFormatter
 from scoring_service.server import SERVICE_NAME, build_dataplane_from, create_server
-from tests.server_support import serve, test_settings
+from tests.server_support import serve, server_settings
 
 pytestmark = pytest.mark.integration
 SERVING = health_pb2.HealthCheckResponse.SERVING
@@ -33,7 +33,7 @@ def _health(address: str, service: str = SERVICE_NAME) -> int:
 
 
 def test_health_follows_the_model(tiny_bundle_dir: Path, tmp_path: Path) -> None:
-    settings = test_settings(tiny_bundle_dir, tmp_path)
+    settings = server_settings(tiny_bundle_dir, tmp_path)
     dataplane = build_dataplane_from(settings)
     server, port = create_server(settings, dataplane)
     server.start()

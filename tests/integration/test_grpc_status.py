@@ -18,7 +18,7 @@ from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
 from scoring_service.client import ScoringClient
 from scoring_service.domain import ClientFilters, PeerRequest, ScoreRequest
 from scoring_service.server import RunningService, build_dataplane_from, create_server
-from tests.server_support import serve, test_settings
+from tests.server_support import serve, server_settings
 
 pytestmark = pytest.mark.integration
 MAX_BATCH = 50
@@ -121,7 +121,7 @@ def test_deadline_exceeded(service: RunningService, known_id: int) -> None:
 
 
 def test_unavailable_until_the_model_is_loaded_then_serving(tiny_bundle_dir: Path, tmp_path: Path) -> None:
-    settings = test_settings(tiny_bundle_dir, tmp_path)
+    settings = server_settings(tiny_bundle_dir, tmp_path)
     dataplane = build_dataplane_from(settings)
     server, port = create_server(settings, dataplane)
     server.start()
