@@ -182,3 +182,26 @@ def test_a_text_in_a_numeric_field_is_a_clear_error() -> None:
     raw = pd.DataFrame({"AMT_INCOME_TOTAL": ["a lot"], "AMT_CREDIT": [1.0]}, index=[1])
     with pytest.raises(ValueError, match=r"AMT_INCOME_TOTAL.*must be numbers"):
         application_features(raw)
+
+
+def test_missing_markers_of_any_kind_count_as_missing() -> None:
+    raw = pd.DataFrame(
+        {
+            "AMT_CREDIT": [100000.0],
+            "AMT_ANNUITY": [pd.NA],
+            "AMT_INCOME_TOTAL": [None],
+            "CODE_GENDER": [pd.NA],
+        },
+        index=[1],
+        dtype=object,
+    )
+    row = application_features(raw).loc[1]
+    assert np.isnan(row["AMT_ANNUITY"]) and np.isnan(row["AMT_INCOME_TOTAL"])
+    assert np.isnan(row["ANNUITY_CREDIT_RATIO"])
+    assert row["CODE_GENDER"] == "MISSING"
+
+
+def test_a_text_in_a_numeric_field_of_a_batch_is_a_clear_error() -> None:
+    raw = pd.DataFrame({"AMT_CREDIT": [1.0] * 10, "DAYS_BIRTH": [-1] * 9 + ["old"]}, index=range(10))
+    with pytest.raises(ValueError, match=r"\['DAYS_BIRTH'\] must be numbers"):
+        application_features(raw)

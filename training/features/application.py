@@ -120,6 +120,7 @@ DROPPED_RAW: tuple[str, ...] = (
 )
 _RAW_NUMERIC_FEATURES = tuple(c for c in _NUMERIC_INPUT if c not in DROPPED_RAW)
 
+_FEW_ROWS = 8  # up to this many rows, convert the whole frame at once
 _POSITION = {name: i for i, name in enumerate(_NUMERIC_INPUT)}
 _CATEGORICAL_POSITION = {name: i for i, name in enumerate(APPLICATION_CATEGORICAL)}
 _RAW_POSITIONS = np.array([_POSITION[c] for c in _RAW_NUMERIC_FEATURES])
@@ -137,14 +138,23 @@ def application_features(app: pd.DataFrame) -> pd.DataFrame:
     SK_ID_CURR and TARGET are never read.
     """
     numeric_source, numeric_target, categorical_source, categorical_target = _layout(tuple(app.columns))
-    numeric = _numeric_matrix(app, numeric_source, numeric_target)
+    if len(app) <= _FEW_ROWS:
+        # a what-if: one conversion of the whole row beats one pandas take per dtype block
+        everything = app.to_numpy(dtype=object)
+        numeric_values = _as_float(everything[:, numeric_source], app.columns[numeric_source])
+        categorical_values = everything[:, categorical_source]
+    else:
+        numeric_values = _as_float(app.take(numeric_source, axis=1), app.columns[numeric_source])
+        categorical_values = app.take(categorical_source, axis=1).to_numpy(dtype=object)
+    numeric = np.full((len(app), len(_NUMERIC_INPUT)), np.nan)
+    numeric[:, numeric_target] = numeric_values
     raw_days_employed = numeric[:, _POSITION["DAYS_EMPLOYED"]].copy()
     numeric[raw_days_employed == DAYS_EMPLOYED_SENTINEL, _POSITION["DAYS_EMPLOYED"]] = np.nan
     derived = _derived(numeric, raw_days_employed)
     values = np.concatenate([numeric[:, _RAW_POSITIONS], derived], axis=1).astype(np.float32)
     numeric_frame = pd.DataFrame(values, index=app.index, columns=[*_RAW_NUMERIC_FEATURES, *DERIVED_TEXTS])
     categorical_frame = pd.DataFrame(
-        _categorical_matrix(app, categorical_source, categorical_target),
+        _categorical_matrix(categorical_values, categorical_target),
         index=app.index,
         columns=list(APPLICATION_CATEGORICAL),
         dtype=object,
@@ -167,32 +177,26 @@ def _layout(columns: tuple[object, ...]) -> tuple[np.ndarray, np.ndarray, np.nda
     )
 
 
-def _numeric_matrix(app: pd.DataFrame, source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    matrix = np.full((len(app), len(_NUMERIC_INPUT)), np.nan)
-    if len(source):
-        matrix[:, target] = _as_float(app.take(source, axis=1))
-    return matrix
-
-
-def _as_float(frame: pd.DataFrame) -> np.ndarray:
+def _as_float(values: pd.DataFrame | np.ndarray, names: pd.Index) -> np.ndarray:
     try:
-        return frame.to_numpy(dtype=np.float64, na_value=np.nan)
+        if isinstance(values, pd.DataFrame):
+            return values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.where(pd.isna(values), np.nan, values).astype(np.float64)
     except (TypeError, ValueError) as exc:
+        frame = pd.DataFrame(values, columns=names)
         bad = [
-            c
-            for c in frame.columns
-            if pd.to_numeric(frame[c], errors="coerce").isna().sum() > frame[c].isna().sum()
+            c for c in names if pd.to_numeric(frame[c], errors="coerce").isna().sum() > frame[c].isna().sum()
         ]
         raise ValueError(
             f"Application fields {bad} must be numbers ({exc}); send numeric values or leave them empty."
         ) from exc
 
 
-def _categorical_matrix(app: pd.DataFrame, source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    matrix = np.full((len(app), len(APPLICATION_CATEGORICAL)), MISSING_CATEGORY, dtype=object)
-    if len(source):
-        values = app.take(source, axis=1).to_numpy(dtype=object)
+def _categorical_matrix(values: np.ndarray, target: np.ndarray) -> np.ndarray:
+    matrix = np.full((len(values), len(APPLICATION_CATEGORICAL)), MISSING_CATEGORY, dtype=object)
+    if len(target):
         known = ~pd.isna(values)
+        values = values.copy()
         values[known] = [str(v) for v in values[known]]
         matrix[:, target] = np.where(known, values, MISSING_CATEGORY)
     return matrix
