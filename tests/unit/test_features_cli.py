@@ -41,6 +41,18 @@ def test_features_command_names_a_missing_folder(tmp_path: Path, capsys: pytest.
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_features_command_explains_a_memory_limit_too_low(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write_folder(tmp_path / "data")
+    argv = ["features", "--data", str(data), "--out", str(tmp_path / "out"), "--no-progress"]
+    assert main([*argv, "--memory-limit", "1KB"]) == 1
+    assert "ran out of memory under --memory-limit 1KB" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*argv, "--memory-limit", "plenty"])
+    assert "'plenty' is not a memory size" in capsys.readouterr().err
+
+
 @pytest.mark.integration
 @pytest.mark.real_data
 def test_real_sample_builds_clean_features(real_sample_dir: Path) -> None:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data" / "features"
+
+
+def memory_size(text: str) -> str:
+    """A DuckDB memory size such as 4GB or 512MB."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a memory size; write it like 4GB or 512MB")
+    return text.strip()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,11 +31,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--threads", type=int, default=2, help="DuckDB threads for the aggregates (default 2)"
     )
-    parser.add_argument("--memory-limit", default="4GB", help="DuckDB memory limit, e.g. 4GB (default 4GB)")
+    parser.add_argument(
+        "--memory-limit", type=memory_size, default="4GB", help="DuckDB memory limit, e.g. 4GB (default 4GB)"
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
 
 
 def run(args: argparse.Namespace) -> int:
+    import duckdb
+
     from training.data.loader import DataError, load_tables
     from training.features.build import build_feature_tables
 
@@ -43,6 +55,13 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.OutOfMemoryException as exc:
+        print(
+            f"error: the aggregates ran out of memory under --memory-limit {args.memory_limit} ({exc}). "
+            "Raise --memory-limit, or free memory on this machine.",
+            file=sys.stderr,
+        )
         return 1
     folder = features.save(args.out)
     print(
