@@ -9,7 +9,6 @@ import threading
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from registry.bundle import METADATA_FILE
@@ -29,7 +28,7 @@ def _register(bundle: Path, experiment_id: str) -> str:
     from registry.registration import log_bundle_model, register
 
     with mlflow.start_run(experiment_id=experiment_id):
-        model_uri = log_bundle_model(bundle, pd.read_parquet(bundle / "reference.parquet"))
+        model_uri = log_bundle_model(bundle)
     return register(model_uri, NAME, holdout_cost=0.5)
 
 
