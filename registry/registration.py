@@ -7,10 +7,10 @@ import tempfile
 from pathlib import Path
 
 import mlflow
-import pandas as pd
 from mlflow.exceptions import MlflowException
-from mlflow.models import infer_signature
+from mlflow.models import ModelSignature
 from mlflow.tracking import MlflowClient
+from mlflow.types import ColSpec, Schema
 
 from registry.bundle import METADATA_FILE, BundleError, ModelBundle
 from registry.champion import COST_TAG
@@ -32,16 +32,10 @@ def next_version(client: MlflowClient, name: str) -> str:
     return str(max((int(v.version) for v in versions), default=0) + 1)
 
 
-def log_bundle_model(folder: Path, input_example: pd.DataFrame) -> str:
+def log_bundle_model(folder: Path) -> str:
     """Log the bundle folder as a pyfunc model in the active run; returns the logged model's URI."""
     bundle = ModelBundle.load(folder)
-    example = input_example[bundle.metadata.features].head(5)
-    integers = example.select_dtypes("integer").columns  # served rows may miss them: declare them as doubles
-    example = example.astype(dict.fromkeys(integers, "float64"))
-    output = bundle.model.predict_proba(example)[:, 1]
-    signature = infer_signature(
-        example, pd.DataFrame({"probability": output, "refused": output >= bundle.metadata.threshold})
-    )
+    signature = bundle_signature(bundle)
     info = mlflow.pyfunc.log_model(
         name=MODEL_ARTIFACT_PATH,
         python_model=CreditScoringModel(),
@@ -50,6 +44,20 @@ def log_bundle_model(folder: Path, input_example: pd.DataFrame) -> str:
         code_paths=[str(Path(__file__).resolve().parent)],
     )
     return str(info.model_uri)
+
+
+def bundle_signature(bundle: ModelBundle) -> ModelSignature:
+    """Inputs: every feature optional (missing values are normal here), numerics as doubles, categoricals as
+    strings; outputs: the probability of default and the decision at the bundle's threshold."""
+    categorical = set(bundle.metadata.categorical_features)
+    inputs = Schema(
+        [
+            ColSpec("string" if name in categorical else "double", name, required=False)
+            for name in bundle.metadata.features
+        ]
+    )
+    outputs = Schema([ColSpec("double", "probability"), ColSpec("boolean", "refused")])
+    return ModelSignature(inputs=inputs, outputs=outputs)
 
 
 def register(model_uri: str, name: str, holdout_cost: float, tags: dict[str, str] | None = None) -> str:

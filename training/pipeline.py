@@ -177,6 +177,6 @@ def _features(data_dir: Path, progress: bool):
     with tqdm(total=2, desc="data and features", disable=not progress) as bar:
         tables = load_tables(data_dir, progress=False)
         bar.update(1)
-        features = build_feature_tables(tables)
+        features = build_feature_tables(tables, progress=progress)
         bar.update(1)
     return tables, features

@@ -101,7 +101,7 @@ def publish(
 
     decision, promoted = "registration skipped (--no-register): the bundle exists only on disk", False
     if settings.register_model:
-        model_uri = log_bundle_model(folder, selection.x_holdout)
+        model_uri = log_bundle_model(folder)
         registered = register(
             model_uri,
             settings.model_name,
@@ -195,13 +195,8 @@ def _objects(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _descriptions(features: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """Feature descriptions, completed by the official field descriptions of the raw application columns."""
-    from training.features.descriptions import field_descriptions
-
-    fields = field_descriptions()
-    fr = {**{k: v[0] for k, v in fields.items()}, **features.descriptions}
-    en = {**{k: v[1] for k, v in fields.items()}, **features.descriptions_en}
-    return fr, en
+    """Descriptions of every feature and raw application field, French and English (built with the features)."""
+    return dict(features.descriptions), dict(features.descriptions_en)
 
 
 def _local_explanations(

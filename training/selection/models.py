@@ -102,7 +102,9 @@ def _random_forest(
 def _catboost(params: dict[str, Any], numeric: list[str], categorical: list[str], imbalance: str, seed: int):
     return CatBoostClassifier(
         iterations=int(params.get("iterations", 300)),
-        learning_rate=float(params.get("learning_rate", 0.08)),
+        learning_rate=float(
+            params.get("learning_rate", default_learning_rate(int(params.get("iterations", 300))))
+        ),
         depth=int(params.get("depth", 6)),
         l2_leaf_reg=float(params.get("l2_leaf_reg", 3.0)),
         cat_features=categorical,
@@ -112,6 +114,11 @@ def _catboost(params: dict[str, Any], numeric: list[str], categorical: list[str]
         allow_writing_files=False,
         verbose=False,
     )
+
+
+def default_learning_rate(iterations: int) -> float:
+    """A step that lets the given number of trees converge: few trees need large steps."""
+    return float(min(max(10.0 / iterations, 0.03), 0.3))
 
 
 FAMILIES: dict[str, Builder] = {

@@ -20,7 +20,7 @@ class Budget:
 
 
 PROFILES: dict[str, Budget] = {
-    "tiny": Budget("tiny", 3, 1, 1, 40, 1_500, 1_000, 300, 5_000),
+    "tiny": Budget("tiny", 3, 1, 1, 40, 1_000, 1_000, 300, 5_000),
     "demo": Budget("demo", 4, 2, 2, 200, 10_000, 5_000, 1_000, 50_000),
     "full": Budget("full", 5, 6, 10, 800, 50_000, 20_000, 5_000, 50_000),
 }

@@ -26,7 +26,7 @@ SPACES: dict[str, dict[str, tuple]] = {
         "max_features": ("choice", ["sqrt", 0.1, 0.2]),
     },
     "catboost": {
-        "learning_rate": ("log", 0.02, 0.2),
+        "learning_rate": ("log", 0.02, 0.3),
         "depth": ("choice", [4, 5, 6, 7]),
         "l2_leaf_reg": ("log", 1.0, 20.0),
     },
@@ -36,7 +36,7 @@ DEFAULTS: dict[str, Params] = {
     "dummy": {"strategy": "prior"},
     "logistic_regression": {"C": 0.1},
     "random_forest": {"max_depth": 10, "min_samples_leaf": 20, "max_features": "sqrt"},
-    "catboost": {"learning_rate": 0.08, "depth": 6, "l2_leaf_reg": 3.0},
+    "catboost": {"depth": 6, "l2_leaf_reg": 3.0},  # learning rate from the budget's trees
 }
 
 
@@ -59,6 +59,7 @@ def neighbour_params(family: str, best: Params, rng: np.random.Generator) -> Par
     for name, spec in SPACES[family].items():
         kind = spec[0]
         if name not in best:
+            params[name] = sample_params(family, rng)[name]
             continue
         if kind in ("log", "float"):
             value = float(best[name]) * float(rng.uniform(0.6, 1.4))
