@@ -43,9 +43,14 @@ def sample_rows(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 
 def portfolio_table(raw_test: pd.DataFrame, test_features: pd.DataFrame) -> pd.DataFrame:
-    """Test clients: every raw application column, then the model features not already among them."""
+    """Test clients: every raw application column, then the model features not already among them. A raw column
+    that is also a feature holds the feature's value (missing categories filled as the model expects), so that
+    `portfolio[features]` can be scored as it is."""
     raw = raw_test.set_index("SK_ID_CURR") if "SK_ID_CURR" in raw_test.columns else raw_test
+    raw = raw.loc[raw.index.isin(test_features.index)]
+    shared = [c for c in test_features.columns if c in raw.columns]
     extra = [c for c in test_features.columns if c not in raw.columns]
+    raw = raw.drop(columns=shared).join(test_features[shared], how="inner")[list(raw.columns)]
     portfolio = raw.join(test_features[extra], how="inner")
     portfolio.index.name = "SK_ID_CURR"
     return portfolio

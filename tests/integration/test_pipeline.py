@@ -1,0 +1,160 @@
+"""The whole pipeline on tiny generated data (tiny profile, a temporary SQLite MLflow store): registry alias,
+bundle contents, MLflow runs and artifacts, the report, and the model's behaviour on late payments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from mlflow.tracking import MlflowClient
+
+from registry.assemble import HISTORY_FIELDS, PROBABILITY_COLUMN
+from registry.bundle import ModelBundle
+from registry.registration import download_bundle
+from training.cli import main as training_main
+from training.pipeline import PipelineOutcome, run_pipeline
+from training.settings import TrainingSettings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[TrainingSettings, PipelineOutcome]:
+    root = tmp_path_factory.mktemp("pipeline")
+    settings = TrainingSettings(
+        data_root=root, profile="tiny", demo_clients=1_000, progress=False, tracking_uri=None
+    )
+    return settings, run_pipeline(settings)
+
+
+def test_the_champion_alias_points_at_a_loadable_bundle(trained) -> None:
+    settings, outcome = trained
+    assert outcome.promoted and outcome.version == "1"
+    uri = settings.resolved_tracking_uri()
+    alias = MlflowClient(tracking_uri=uri).get_model_version_by_alias("credit-scoring", "champion")
+    assert str(alias.version) == "1"
+    bundle = ModelBundle.load(download_bundle("models:/credit-scoring@champion", uri))
+    local = ModelBundle.load(outcome.bundle_path)
+    assert outcome.bundle_path == settings.data_root / "bundles" / "1"
+    assert bundle.metadata.threshold == local.metadata.threshold
+    assert bundle.metadata.data_fingerprint == local.metadata.data_fingerprint
+
+
+def test_bundle_carries_what_serving_needs(trained) -> None:
+    _, outcome = trained
+    bundle = ModelBundle.load(outcome.bundle_path)
+    meta = bundle.metadata
+    assert 0 < meta.threshold < 1 and (meta.cost_fn, meta.cost_fp) == (10.0, 1.0)
+    assert set(meta.categorical_features) <= set(meta.features)
+    assert set(meta.features) <= set(meta.feature_descriptions) and set(meta.features) <= set(
+        meta.feature_descriptions_en
+    )
+    assert "AMT_INCOME_TOTAL" in meta.feature_descriptions  # raw application fields too
+    importance = list(meta.global_importance.values())
+    assert importance == sorted(importance, reverse=True) and set(meta.global_importance) == set(
+        meta.features
+    )
+    for key in ("holdout_auc", "holdout_accuracy", "holdout_precision", "holdout_recall", "holdout_cost"):
+        assert np.isfinite(meta.metrics[key])
+    assert meta.data_fingerprint.startswith("sha256:")
+
+    assert len(bundle.reference) <= 20_000
+    assert {"TARGET", PROBABILITY_COLUMN} <= set(bundle.reference.columns)
+    assert set(meta.features) <= set(bundle.reference.columns)
+
+    portfolio = bundle.portfolio
+    assert portfolio.index.name == "SK_ID_CURR" and portfolio.index.is_unique
+    assert not portfolio.columns.duplicated().any()
+    assert {"NAME_CONTRACT_TYPE", "AMT_CREDIT", "DAYS_BIRTH"} <= set(portfolio.columns)
+    assert set(meta.features) <= set(portfolio.columns) and "TARGET" not in portfolio.columns
+    proba = bundle.model.predict_proba(portfolio[meta.features])[:, 1]
+    assert np.isfinite(proba).all()
+
+    history = bundle.history
+    assert {"TARGET", *HISTORY_FIELDS} <= set(history.columns) and len(history) <= 50_000
+    assert not set(history.index) & set(portfolio.index)
+
+
+def test_every_run_is_tracked_with_nested_runs_and_artifacts(trained) -> None:
+    settings, outcome = trained
+    client = MlflowClient(tracking_uri=settings.resolved_tracking_uri())
+    parent = client.get_run(outcome.run_id)
+    children = client.search_runs(
+        [parent.info.experiment_id], filter_string=f"tags.mlflow.parentRunId = '{outcome.run_id}'"
+    )
+    assert {r.data.tags["model"] for r in children} == {
+        "dummy",
+        "logistic_regression",
+        "random_forest",
+        "catboost",
+    }
+    assert {r.data.tags["imbalance"] for r in children} >= {"class_weight", "undersample"}
+    assert "holdout_cost" in parent.data.metrics and parent.data.params["profile"] == "tiny"
+    assert "promotion_decision" in parent.data.tags
+    names = {a.path for a in client.list_artifacts(outcome.run_id)}
+    assert {
+        "model_comparison.csv",
+        "model_comparison.md",
+        "roc_pr_curves.png",
+        "cost_vs_threshold.png",
+        "confusion_matrices.png",
+        "global_shap_importance.png",
+        "report.md",
+    } <= names
+    # artifacts of a local store live in the data folder, not in the working directory
+    assert parent.info.artifact_uri.startswith((settings.data_root / "mlartifacts").resolve().as_uri())
+
+
+def test_report_explains_the_run(trained) -> None:
+    _, outcome = trained
+    text = outcome.report_path.read_text()
+    assert outcome.report_path.parent.parent.name == "reports"
+    for heading in (
+        "## Data",
+        "## Features",
+        "## Model comparison",
+        "## Chosen model and threshold",
+        "## Over-fitting and leakage guards",
+        "## Global interpretability",
+        "## Local interpretability",
+        "## Registry",
+        "## Limits",
+    ):
+        assert heading in text
+    assert "alias `champion` moved to it" in text
+    assert set(outcome.summary["model"]) >= {"dummy", "catboost"}
+
+
+def test_more_late_installments_do_not_lower_the_risk(trained) -> None:
+    _, outcome = trained
+    bundle = ModelBundle.load(outcome.bundle_path)
+    features = bundle.metadata.features
+    late = [c for c in features if c.startswith("INSTAL") and "LATE" in c]
+    assert late, "the feature table has no late-installment features"
+    clients = bundle.history[features].head(400)
+    shifted = clients.copy()
+    for column in late:
+        step = float(bundle.history[column].std()) or 1.0
+        values = shifted[column].fillna(0.0) + step
+        shifted[column] = values.clip(upper=1.0) if column.endswith("SHARE") else values
+    before = bundle.model.predict_proba(clients)[:, 1].mean()
+    after = bundle.model.predict_proba(shifted)[:, 1].mean()
+    assert after >= before - 1e-9
+
+
+def test_run_command_errors_are_clear_sentences(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("TRAINING_DATA_ROOT", str(tmp_path))
+    assert training_main(["run", "--data", str(tmp_path / "absent"), "--no-progress"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:9")
+    assert training_main(["run", "--no-progress"]) == 2
+    assert "cannot be reached" in capsys.readouterr().err
+
+
+def test_summary_lists_held_out_figures(trained) -> None:
+    _, outcome = trained
+    held = outcome.summary[outcome.summary["model"].str.startswith("HELD-OUT")]
+    assert len(held) == 1 and 0 < float(held["cost_at_threshold"].iloc[0]) < 1.0
+    assert isinstance(outcome.summary, pd.DataFrame)
