@@ -87,9 +87,9 @@ def analyse(
         "current_rows": len(inputs.current),
         "all": summary.to_dict(),
     }
-    top = top_features(importance, list(run.columns), top_n) if importance else []
+    top = top_features(importance, columns, top_n) if importance else []
     if top:
-        top_run = DriftReportDefinition(top, categorical, method, threshold).run(
+        top_run = DriftReportDefinition(top, categorical, method, threshold, table=True).run(
             inputs.reference, inputs.current
         )
         top_run.save(out, "top")

@@ -28,6 +28,15 @@ pytestmark = pytest.mark.integration
 END = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="module")
+def small_bundle_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Sixteen application-shaped features: Evidently runs in seconds (the full feature set is checked once,
+    with the shared tiny bundle, in test_real_feature_set_without_drift)."""
+    from tests.bundle_factory import make_random_bundle
+
+    return make_random_bundle(tmp_path_factory.mktemp("drift-bundle"))
+
+
 def write_events(url: str, bundle_dir: Path, rows: pd.DataFrame, end: datetime = END) -> None:
     """Score `rows` with the bundle's model and log them, spread over the hour before `end`."""
     bundle = ModelBundle.load(bundle_dir)
@@ -114,9 +123,9 @@ def webhook():
     server.server_close()
 
 
-def test_no_shift_no_alert_on_sqlite(sqlite_url: str, tiny_bundle_dir: Path, tmp_path: Path) -> None:
-    write_events(sqlite_url, tiny_bundle_dir, unchanged(tiny_bundle_dir))
-    settings = settings_for(sqlite_url, tiny_bundle_dir, tmp_path)
+def test_no_shift_no_alert_on_sqlite(sqlite_url: str, small_bundle_dir: Path, tmp_path: Path) -> None:
+    write_events(sqlite_url, small_bundle_dir, unchanged(small_bundle_dir))
+    settings = settings_for(sqlite_url, small_bundle_dir, tmp_path)
     outcome = run_once(Monitor(settings), END)
     assert outcome.exit_code == EXIT_OK, outcome.message
     assert outcome.alerts == [] and outcome.checks is not None
@@ -132,11 +141,11 @@ def test_no_shift_no_alert_on_sqlite(sqlite_url: str, tiny_bundle_dir: Path, tmp
 
 
 def test_planted_shift_alerts_stored_logged_and_posted(
-    sqlite_url: str, tiny_bundle_dir: Path, tmp_path: Path, webhook, caplog
+    sqlite_url: str, small_bundle_dir: Path, tmp_path: Path, webhook, caplog
 ) -> None:
     url, received = webhook
-    write_events(sqlite_url, tiny_bundle_dir, shifted(tiny_bundle_dir))
-    settings = settings_for(sqlite_url, tiny_bundle_dir, tmp_path, webhook_url=url)
+    write_events(sqlite_url, small_bundle_dir, shifted(small_bundle_dir))
+    settings = settings_for(sqlite_url, small_bundle_dir, tmp_path, webhook_url=url)
     outcome = run_once(Monitor(settings), END)
     assert outcome.exit_code == EXIT_ALERT
     checks = outcome.checks
@@ -161,12 +170,12 @@ def test_planted_shift_alerts_stored_logged_and_posted(
     assert read_status(tmp_path / "drift")["status"] == "alert"
 
 
-def test_empty_and_small_windows_say_so(sqlite_url: str, tiny_bundle_dir: Path, tmp_path: Path) -> None:
-    settings = settings_for(sqlite_url, tiny_bundle_dir, tmp_path)
+def test_empty_and_small_windows_say_so(sqlite_url: str, small_bundle_dir: Path, tmp_path: Path) -> None:
+    settings = settings_for(sqlite_url, small_bundle_dir, tmp_path)
     empty = run_once(Monitor(settings), END)
     assert (empty.status, empty.exit_code, empty.events) == ("insufficient_data", EXIT_OK, 0)
     assert "Only 0 scored request(s)" in empty.message
-    write_events(sqlite_url, tiny_bundle_dir, shifted(tiny_bundle_dir).head(40))
+    write_events(sqlite_url, small_bundle_dir, shifted(small_bundle_dir).head(40))
     small = run_once(Monitor(settings), END)
     assert (small.status, small.exit_code, small.events) == ("insufficient_data", EXIT_OK, 40)
     assert small.alerts == [] and "at least 100" in small.message
@@ -175,15 +184,15 @@ def test_empty_and_small_windows_say_so(sqlite_url: str, tiny_bundle_dir: Path, 
     assert later.events == 0
 
 
-def test_command_line_exit_codes(sqlite_url: str, tiny_bundle_dir: Path, tmp_path: Path) -> None:
-    write_events(sqlite_url, tiny_bundle_dir, shifted(tiny_bundle_dir))
+def test_command_line_exit_codes(sqlite_url: str, small_bundle_dir: Path, tmp_path: Path) -> None:
+    write_events(sqlite_url, small_bundle_dir, shifted(small_bundle_dir))
     common = ["--event-store-url", sqlite_url, "--status-dir", str(tmp_path / "s"), "--min-events", "100"]
-    argv = ["monitor", "--bundle", str(tiny_bundle_dir), "--window", "2h", "--end", END.isoformat(), *common]
+    argv = ["monitor", "--bundle", str(small_bundle_dir), "--window", "2h", "--end", END.isoformat(), *common]
     assert main(argv) == EXIT_ALERT
     quiet = [
         "monitor",
         "--bundle",
-        str(tiny_bundle_dir),
+        str(small_bundle_dir),
         "--window",
         "1h",
         "--end",
@@ -199,9 +208,9 @@ def test_command_line_exit_codes(sqlite_url: str, tiny_bundle_dir: Path, tmp_pat
 
 
 @pytest.mark.postgres
-def test_planted_shift_on_postgresql(postgres_db_url: str, tiny_bundle_dir: Path, tmp_path: Path) -> None:
-    write_events(postgres_db_url, tiny_bundle_dir, shifted(tiny_bundle_dir))
-    settings = settings_for(postgres_db_url, tiny_bundle_dir, tmp_path)
+def test_planted_shift_on_postgresql(postgres_db_url: str, small_bundle_dir: Path, tmp_path: Path) -> None:
+    write_events(postgres_db_url, small_bundle_dir, shifted(small_bundle_dir))
+    settings = settings_for(postgres_db_url, small_bundle_dir, tmp_path)
     outcome = run_once(Monitor(settings), END)
     assert outcome.exit_code == EXIT_ALERT
     assert outcome.events == 400
@@ -215,7 +224,16 @@ def test_planted_shift_on_postgresql(postgres_db_url: str, tiny_bundle_dir: Path
 
 
 @pytest.mark.postgres
-def test_no_shift_on_postgresql(postgres_db_url: str, tiny_bundle_dir: Path, tmp_path: Path) -> None:
-    write_events(postgres_db_url, tiny_bundle_dir, unchanged(tiny_bundle_dir))
-    outcome = run_once(Monitor(settings_for(postgres_db_url, tiny_bundle_dir, tmp_path)), END)
+def test_no_shift_on_postgresql(postgres_db_url: str, small_bundle_dir: Path, tmp_path: Path) -> None:
+    write_events(postgres_db_url, small_bundle_dir, unchanged(small_bundle_dir))
+    outcome = run_once(Monitor(settings_for(postgres_db_url, small_bundle_dir, tmp_path)), END)
     assert outcome.exit_code == EXIT_OK and outcome.alerts == []
+
+
+def test_real_feature_set_without_drift(sqlite_url: str, tiny_bundle_dir: Path, tmp_path: Path) -> None:
+    """The bundle built by the product's own feature code (hundreds of features, 'MISSING' categories)."""
+    write_events(sqlite_url, tiny_bundle_dir, unchanged(tiny_bundle_dir))
+    outcome = run_once(Monitor(settings_for(sqlite_url, tiny_bundle_dir, tmp_path)), END)
+    assert outcome.exit_code == EXIT_OK, outcome.message
+    assert outcome.checks is not None and outcome.checks.drift.tested > 100
+    assert outcome.checks.drift.drifted == ()

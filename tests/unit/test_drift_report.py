@@ -112,3 +112,13 @@ def test_top_features_by_importance() -> None:
     importance = {"a": 0.1, "b": 0.5, "c": 0.3, "gone": 0.9}
     assert top_features(importance, ["a", "b", "c"], 2) == ["b", "c"]
     assert top_features({}, ["x", "y", "z"], 2) == ["x", "y"]
+
+
+def test_preset_with_drift_table_reads_the_same() -> None:
+    reference, current = frames(300, shift=True)
+    columns = list(reference.columns)
+    plain = DriftReportDefinition(columns, categorical=["contract", "gender"]).run(reference, current)
+    table = DriftReportDefinition(columns, categorical=["contract", "gender"], table=True).run(
+        reference, current
+    )
+    assert summarize(plain.as_dict()).to_dict() == summarize(table.as_dict()).to_dict()

@@ -1,0 +1,177 @@
+"""Time and peak memory of the drift report at real size, with and without sampling, and what sampling changes.
+
+    python bench/drift_report.py [--work DIR] [--clients 20000] [--samples 50000 10000] [--no-html]
+
+1. Generates a Home Credit folder (`--clients` train clients, test clients in the real proportion) and builds its
+   features with the training code, then resamples the rows (with replacement) to the real size: 307,511
+   reference rows and 48,744 current rows. A few shifts are planted in the current rows, strong and mild, so the
+   drifted-feature sets have something to disagree about. The two tables are cached in --work as Parquet.
+2. Runs the report on every feature (the `python -m drift report` path: Evidently on all columns, summary, HTML
+   and JSON) once at full size and once per --samples size, each in a fresh process so its peak memory is its own.
+3. Prints time, peak resident memory, the drifted-feature count, and the features that sampling adds or misses
+   compared with the full-size run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+REFERENCE_ROWS, CURRENT_ROWS = 307_511, 48_744
+# column -> (kind, amount): planted in the current rows; "scale" multiplies, "add" adds
+PLANTED = {
+    "AMT_CREDIT": ("scale", 1.5),  # strong
+    "DAYS_BIRTH": ("scale", 0.85),  # strong: younger applicants
+    "AMT_INCOME_TOTAL": ("scale", 1.05),  # mild
+    "EXT_SOURCE_2": ("add", 0.02),  # mild
+}
+
+
+def prepare(work: Path, clients: int, seed: int, sizes: tuple[int, int]) -> tuple[Path, Path]:
+    reference_path, current_path = work / "reference.parquet", work / "current.parquet"
+    if reference_path.is_file() and current_path.is_file():
+        return reference_path, current_path
+    sys.path.insert(0, str(PROJECT_ROOT))
+    import numpy as np
+
+    from training.data.loader import load_tables
+    from training.features.build import build_feature_tables
+
+    folder = work / "generated"
+    if not (folder / "application_train.parquet").is_file():
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "training",
+                "generate",
+                "--out",
+                str(folder),
+                "--clients",
+                str(clients),
+                "--seed",
+                str(seed),
+                "--quiet",
+            ],
+            check=True,
+            cwd=PROJECT_ROOT,
+        )
+    tables = build_feature_tables(load_tables(folder))
+    rng = np.random.default_rng(seed)
+    train = tables.train.drop(columns=["TARGET"])
+    reference = train.iloc[rng.integers(0, len(train), sizes[0])].reset_index(drop=True)
+    current = tables.test.iloc[rng.integers(0, len(tables.test), sizes[1])].reset_index(drop=True)
+    for column, (kind, amount) in PLANTED.items():
+        if column in current.columns:
+            current[column] = current[column] * amount if kind == "scale" else current[column] + amount
+    reference.to_parquet(reference_path)
+    current.to_parquet(current_path)
+    (work / "categorical.json").write_text(json.dumps(tables.categorical))
+    return reference_path, current_path
+
+
+def measure(work: Path, sample: int | None, html: bool) -> dict:
+    """One report in this process; the parent reads its peak memory."""
+    sys.path.insert(0, str(PROJECT_ROOT))
+    import pandas as pd
+
+    from drift.report import DriftReportDefinition, infer_categorical
+    from drift.summary import summarize
+
+    reference = pd.read_parquet(work / "reference.parquet")
+    current = pd.read_parquet(work / "current.parquet")
+    if sample:
+        reference = reference.sample(n=min(sample, len(reference)), random_state=0)
+        current = current.sample(n=min(sample, len(current)), random_state=0)
+    categorical = infer_categorical(reference, json.loads((work / "categorical.json").read_text()))
+    started = time.perf_counter()
+    run = DriftReportDefinition(list(reference.columns), categorical).run(reference, current)
+    summary = summarize(run.as_dict(), skipped=run.skipped)
+    computed = time.perf_counter() - started
+    if html:
+        run.save(work / f"out-{sample or 'full'}", "all")
+    return {
+        "sample": sample,
+        "reference_rows": len(reference),
+        "current_rows": len(current),
+        "features": summary.tested,
+        "compute_s": round(computed, 1),
+        "total_s": round(time.perf_counter() - started, 1),
+        "drifted": sorted(summary.drifted),
+        "methods": summary.methods,
+    }
+
+
+def run_child(work: Path, sample: int | None, html: bool) -> dict:
+    command = [sys.executable, __file__, "--work", str(work), "--child", str(sample or 0)]
+    if not html:
+        command.append("--no-html")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"the measured run (sample={sample}) failed with exit code {process.returncode}")
+    result = json.loads(output.strip().splitlines()[-1])
+    result["peak_rss_gb"] = round(usage.ru_maxrss / 2**20, 2)  # Linux reports KiB
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "data" / "bench-drift")
+    parser.add_argument(
+        "--clients", type=int, default=20_000, help="train clients generated before resampling"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--samples", type=int, nargs="*", default=[50_000, 10_000])
+    parser.add_argument("--no-html", action="store_true", help="time the computation only")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        nargs=2,
+        default=[REFERENCE_ROWS, CURRENT_ROWS],
+        metavar=("REF", "CUR"),
+        help="rows after resampling (default: the real size)",
+    )
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child is not None:
+        print(json.dumps(measure(args.work, args.child or None, not args.no_html)))
+        return 0
+    args.work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    prepare(args.work, args.clients, args.seed, (args.rows[0], args.rows[1]))
+    print(
+        f"prepared {args.rows[0]:,} reference and {args.rows[1]:,} current rows in "
+        f"{time.perf_counter() - started:.0f} s (cached in {args.work})"
+    )
+    print(f"planted in the current rows: {PLANTED}")
+    full = run_child(args.work, None, not args.no_html)
+    results = [full] + [run_child(args.work, s, not args.no_html) for s in args.samples]
+    print(
+        f"{'rows (ref / cur)':<22}{'features':>9}{'compute s':>11}{'total s':>9}{'peak GB':>9}{'drifted':>9}"
+        "  vs full size"
+    )
+    for r in results:
+        added = sorted(set(r["drifted"]) - set(full["drifted"]))
+        missed = sorted(set(full["drifted"]) - set(r["drifted"]))
+        diff = "same set" if not added and not missed else f"+{added} -{missed}"
+        print(
+            f"{r['reference_rows']:>9,} / {r['current_rows']:<9,}{r['features']:>9}{r['compute_s']:>11}"
+            f"{r['total_s']:>9}{r['peak_rss_gb']:>9}{len(r['drifted']):>9}  {diff}"
+        )
+    print("methods: " + "; ".join(f"{r['reference_rows']:,} rows: {r['methods']}" for r in results))
+    print("drifted at full size: " + ", ".join(full["drifted"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
