@@ -1,0 +1,78 @@
+"""`python -m training select`: the model-selection stage alone, on a feature folder written by
+`python -m training features`. It is tracked as an MLflow run like the pipeline, but registers nothing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from training.settings import PROJECT_DATA
+
+DEFAULT_FEATURES = PROJECT_DATA / "features"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--features", type=Path, default=DEFAULT_FEATURES, help=f"feature folder (default {DEFAULT_FEATURES})"
+    )
+    parser.add_argument("--profile", choices=["tiny", "demo", "full"], default=None, help="search budget")
+    parser.add_argument("--out", type=Path, default=None, help="also write model_comparison.csv/.md here")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def run(args: argparse.Namespace) -> int:
+    import mlflow
+
+    from training.features.build import FeatureTables
+    from training.pipeline import user_errors
+    from training.report import comparison_markdown
+    from training.selection.cost import CostMatrix
+    from training.selection.profiles import budget_for
+    from training.selection.select import select_model
+    from training.settings import TrainingSettings
+    from training.tracking import log_cv_result, open_experiment
+
+    settings = TrainingSettings()
+    if args.profile:
+        settings = settings.model_copy(update={"profile": args.profile})
+    try:
+        features = FeatureTables.load(args.features)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        open_experiment(settings.resolved_tracking_uri(), settings.experiment, settings.artifacts_root)
+        with mlflow.start_run(run_name=f"select-{settings.profile}"):
+            mlflow.set_tag("stage", "select")
+            selection = select_model(
+                features.train.drop(columns=["TARGET"]),
+                features.train["TARGET"].astype(int),
+                list(features.categorical),
+                budget_for(settings.profile),
+                CostMatrix(fn=settings.cost_fn, fp=settings.cost_fp),
+                settings.seed,
+                settings.test_size,
+                progress=not args.no_progress,
+                on_result=log_cv_result,
+            )
+            table = comparison_markdown(selection.comparison)
+            mlflow.log_text(table, "model_comparison.md")
+    except user_errors() as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(table)
+    held = selection.holdout["at_threshold"]
+    print(
+        f"\nchosen: {selection.chosen.label}, threshold {selection.threshold:.3f}; held-out AUC {held['auc']:.3f}, "
+        f"cost {held['cost']:.3f} per applicant"
+    )
+    for warning in selection.guards.warnings:
+        print(f"warning: {warning}")
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        selection.comparison.assign(params=selection.comparison["params"].astype(str)).to_csv(
+            args.out / "model_comparison.csv", index=False
+        )
+        (args.out / "model_comparison.md").write_text(table + "\n")
+    return 0
