@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -178,3 +179,11 @@ def test_written_folder_has_official_names_and_loads(tmp_path: Path, fmt: str) -
 def test_generate_refuses_an_unknown_format(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="format must be one of"):
         generate(tmp_path, clients=10, fmt="xlsx")
+
+
+@pytest.mark.parametrize("clients", [1, 2])
+def test_a_handful_of_clients_still_makes_a_valid_folder(tmp_path: Path, clients: int) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        generate(tmp_path, clients=clients, seed=clients, fmt="parquet")
+    assert len(load_tables(tmp_path).application_train) == clients

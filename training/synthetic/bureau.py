@@ -98,7 +98,8 @@ def _build_balance(
     order = [s for s in _DPD_ORDER if s in status_spec]
     shares = np.array([status_spec[s] for s in order])
     risk = np.where(overdue[parent], 1.2, 0.0) - 0.4 * quality[parent]
-    u = correlated_uniform(rng, risk / np.sqrt(1 + risk.var()), 0.5)
+    spread = float(risk.var()) if len(risk) else 0.0
+    u = correlated_uniform(rng, risk / np.sqrt(1 + spread), 0.5)
     drawn = np.minimum(np.searchsorted(np.cumsum(shares / shares.sum()), u, side="right"), len(order) - 1)
     levels = list(status_spec)
     codes = np.array([levels.index(s) for s in order], dtype=np.int8)[drawn]
