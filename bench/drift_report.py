@@ -108,6 +108,34 @@ def measure(work: Path, sample: int | None, html: bool) -> dict:
     }
 
 
+def window_noise(work: Path, sizes: list[int], repeats: int, columns: int) -> None:
+    """False drift with no drift at all: windows drawn from the reference pool itself, compared with a
+    20,000-row reference (the bundle's reference size), as the monitor does for each window."""
+    sys.path.insert(0, str(PROJECT_ROOT))
+    import numpy as np
+    import pandas as pd
+
+    from drift.report import DriftReportDefinition, infer_categorical
+    from drift.summary import summarize
+
+    pool = pd.read_parquet(work / "reference.parquet")
+    categorical = infer_categorical(pool, json.loads((work / "categorical.json").read_text()))
+    chosen = [c for c in pool.columns if c not in categorical and pool[c].notna().mean() > 0.5][:columns]
+    rng = np.random.default_rng(1)
+    reference = pool.iloc[rng.choice(len(pool), 20_000, replace=False)]
+    definition = DriftReportDefinition(chosen)
+    print(f"window noise: {len(chosen)} numeric features, reference 20,000 rows, {repeats} windows per size")
+    for size in sizes:
+        shares = []
+        for _ in range(repeats):
+            window = pool.iloc[rng.choice(len(pool), size, replace=False)]
+            shares.append(summarize(definition.run(reference, window).as_dict()).share_drifted)
+        print(
+            f"  {size:>6,} events: share of features flagged without drift {np.mean(shares):.1%} "
+            f"(max {np.max(shares):.1%})"
+        )
+
+
 def run_child(work: Path, sample: int | None, html: bool) -> dict:
     command = [sys.executable, __file__, "--work", str(work), "--child", str(sample or 0)]
     if not html:
@@ -141,6 +169,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar=("REF", "CUR"),
         help="rows after resampling (default: the real size)",
     )
+    parser.add_argument(
+        "--noise",
+        type=int,
+        nargs="*",
+        metavar="EVENTS",
+        help="only measure false drift on windows of these sizes drawn without drift (after preparing)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child is not None:
@@ -154,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{time.perf_counter() - started:.0f} s (cached in {args.work})"
     )
     print(f"planted in the current rows: {PLANTED}")
+    if args.noise:
+        window_noise(args.work, args.noise, repeats=3, columns=60)
+        return 0
     full = run_child(args.work, None, not args.no_html)
     results = [full] + [run_child(args.work, s, not args.no_html) for s in args.samples]
     print(

@@ -237,3 +237,28 @@ def test_real_feature_set_without_drift(sqlite_url: str, tiny_bundle_dir: Path, 
     assert outcome.exit_code == EXIT_OK, outcome.message
     assert outcome.checks is not None and outcome.checks.drift.tested > 100
     assert outcome.checks.drift.drifted == ()
+
+
+def test_every_loop_writes_status_and_stops_on_sigterm(
+    sqlite_url: str, small_bundle_dir: Path, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    status_dir = tmp_path / "loop"
+    env = {**os.environ, "DRIFT_STATUS_DIR": str(status_dir), "DRIFT_MIN_EVENTS": "10"}
+    argv = ["monitor", "--every", "0.2", "--bundle", str(small_bundle_dir), "--event-store-url", sqlite_url]
+    process = subprocess.Popen([sys.executable, "-m", "drift", *argv], env=env, cwd=Path(__file__).parents[2])
+    try:
+        deadline = time.monotonic() + 60
+        while not (status_dir / "latest.json").is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert read_status(status_dir)["status"] == "insufficient_data"  # an empty store, said plainly
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == EXIT_OK
+    finally:
+        if process.poll() is None:
+            process.kill()
