@@ -135,8 +135,16 @@ def render_markdown(result: dict[str, Any], summary: DriftSummary) -> str:
             f"{group['weighted_score']:.1%} |"
         )
     if all_["skipped"]:
-        lines += ["", f"Not compared ({len(all_['skipped'])}): "]
-        lines += [f"- {c}: {why}" for c, why in all_["skipped"].items()]
+        lines += [
+            "",
+            f"Not compared by Evidently ({len(all_['skipped'])} features; one side empty counts as drifted):",
+        ]
+        by_reason: dict[str, list[str]] = {}
+        for column, why in all_["skipped"].items():
+            by_reason.setdefault(why, []).append(column)
+        for why, names in by_reason.items():
+            more = f" and {len(names) - 12} more (summary.json)" if len(names) > 12 else ""
+            lines.append(f"- {why} ({len(names)}): {', '.join(names[:12])}{more}")
     ranked = sorted(summary.columns, key=lambda c: (-c.importance, c.column))
     lines += [
         "",
