@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr
+from scipy.special import ndtr, ndtri
 
 from training.data.schema import APPLICATION_TEST, BUILDING_COLUMNS, DAYS_SENTINEL
 from training.synthetic.marginals import (
@@ -81,9 +81,12 @@ def _amounts(cal: Calibration, rng: np.random.Generator, out: dict, latent: Late
     out["AMT_INCOME_TOTAL"] = numeric(
         cal.column(TABLE, "AMT_INCOME_TOTAL"), correlated_uniform(rng, latent.wealth, 0.8)
     )
-    credit = numeric(cal.column(TABLE, "AMT_CREDIT"), correlated_uniform(rng, latent.wealth, 0.5))
+    credit_u = correlated_uniform(rng, latent.wealth, 0.5)
+    credit = numeric(cal.column(TABLE, "AMT_CREDIT"), credit_u)
     out["AMT_CREDIT"] = credit
-    annuity = credit * from_quantiles(cal.derived("app_annuity_to_credit"), rng.random(n))
+    # larger credits run longer: the annuity-to-credit ratio falls as the credit grows
+    ratio_u = correlated_uniform(rng, -ndtri(credit_u), 0.6)
+    annuity = credit * from_quantiles(cal.derived("app_annuity_to_credit"), ratio_u)
     out["AMT_ANNUITY"] = np.round(annuity * 2) / 2
     goods_ratio = np.minimum(from_quantiles(cal.derived("app_goods_to_credit"), rng.random(n)), 1.0)
     goods = np.floor(credit * goods_ratio / 4500) * 4500

@@ -38,7 +38,7 @@ def build_installments(
     annuity = previous["AMT_ANNUITY"].to_numpy(dtype=float)[parent]
     fallback = numeric(cols["AMT_INSTALMENT"], rng.random(n))
     amount = np.where(np.isnan(annuity) | (annuity <= 0), fallback, annuity)
-    short = rng.random(n) < 0.4 * late_p[client]
+    short = rng.random(n) < late_p[client]
     paid = np.where(short, np.round(amount * (0.2 + 0.75 * rng.random(n)), 2), amount)
     columns = {
         "SK_ID_PREV": previous["SK_ID_PREV"].to_numpy()[parent],
@@ -79,7 +79,7 @@ def build_pos_cash(
         np.int8
     )
     dpd, dpd_def = _days_past_due(
-        cal, "pos_cash_balance", rng, rng.random(n) < 0.5 * late_p[plan.owner[parent]]
+        cal, "pos_cash_balance", rng, rng.random(n) < 0.35 * late_p[plan.owner[parent]]
     )
     columns = {
         "SK_ID_PREV": previous["SK_ID_PREV"].to_numpy()[parent],
@@ -133,7 +133,7 @@ def build_credit_card(
         axis=0,
     )
     out["SK_DPD"], out["SK_DPD_DEF"] = _days_past_due(
-        cal, "credit_card_balance", rng, rng.random(n) < 0.5 * risky
+        cal, "credit_card_balance", rng, rng.random(n) < 0.35 * risky
     )
     for name in CREDIT_CARD_BALANCE:
         if name not in out:

@@ -54,7 +54,7 @@ def build_bureau(
     out["DAYS_CREDIT"] = opened
     end_planned = numeric(cols["DAYS_CREDIT_ENDDATE"], rng.random(n), rng.random(n))
     out["DAYS_CREDIT_ENDDATE"] = np.where(np.isnan(end_planned), np.nan, np.maximum(end_planned, opened))
-    ended = np.round(opened + rng.random(n) * -opened)
+    ended = np.round(opened + rng.random(n) ** 2 * -opened)  # most closed credits ended long ago
     out["DAYS_ENDDATE_FACT"] = np.where(closed, np.minimum(ended, 0), np.nan)
     out["DAYS_CREDIT_UPDATE"] = np.where(closed, ended, -np.round(rng.random(n) * 60))
 
@@ -64,8 +64,10 @@ def build_bureau(
     overdue = rng.random(n) < expit(logit(base) - 1.1 * quality[owner] + 0.3 * rng.standard_normal(n))
     amount_overdue = numeric(positive_part(max_overdue), rng.random(n))
     recorded = rng.random(n) >= max_overdue["null"]
-    out["AMT_CREDIT_MAX_OVERDUE"] = np.where(overdue, amount_overdue, np.where(recorded, 0.0, np.nan))
-    still_late = overdue & ~closed & (rng.random(n) < 0.15)
+    out["AMT_CREDIT_MAX_OVERDUE"] = np.where(recorded, np.where(overdue, amount_overdue, 0.0), np.nan)
+    late_now = 1 - sum(share for value, share in cols["CREDIT_DAY_OVERDUE"].get("points", []) if value == 0)
+    candidates = overdue & ~closed
+    still_late = candidates & (rng.random(n) < late_now / max(candidates.mean(), 1e-9))
     days_late = numeric(positive_part(cols["CREDIT_DAY_OVERDUE"]), rng.random(n))
     out["CREDIT_DAY_OVERDUE"] = np.where(still_late, np.maximum(days_late, 1), 0)
 

@@ -157,9 +157,15 @@ def typed(source: Mapping[str, Any], columns: Mapping[str, str]) -> pd.DataFrame
 def positive_part(spec: dict[str, Any]) -> dict[str, Any]:
     """The column's distribution restricted to values above zero, never missing (overdue days, amounts late)."""
     points = [p for p in spec.get("points", []) if p[0] > 0]
-    quantiles = [q for q in spec.get("quantiles", []) if q > 0]
-    if quantiles:
-        quantiles = list(np.interp(_GRID, np.linspace(0, 1, len(quantiles)), quantiles))
-    if not points and not quantiles:
+    quantiles = np.asarray(spec.get("quantiles", []), dtype=float)
+    if len(quantiles) and quantiles[-1] > 0:
+        positive = quantiles > 0
+        if not positive.all():  # keep the upper part of the curve, its levels rescaled to (0, 1)
+            levels = _GRID[positive]
+            levels = (levels - levels[0]) / max(levels[-1] - levels[0], 1e-12)
+            quantiles = np.interp(_GRID, levels, quantiles[positive])
+    else:
+        quantiles = np.array([])
+    if not points and not len(quantiles):
         points = [[1.0, 1.0]]
-    return {"null": 0, "integer": spec.get("integer", False), "points": points, "quantiles": quantiles}
+    return {"null": 0, "integer": spec.get("integer", False), "points": points, "quantiles": list(quantiles)}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit, logit
+from scipy.special import expit, logit, ndtri
 
 from training.data.schema import DAYS_SENTINEL, PREVIOUS_APPLICATION
 from training.synthetic.marginals import (
@@ -104,14 +104,15 @@ def build_previous(
     needed = -(np.ceil(30.5 * longest) + 45 + np.round(rng.random(n) * 30))
     out["DAYS_DECISION"] = np.where(longest > 0, np.minimum(decision, needed), decision)
 
-    applied = numeric(cols["AMT_APPLICATION"], correlated_uniform(rng, wealth[owner], 0.4))
+    applied_u = correlated_uniform(rng, wealth[owner], 0.4)
+    applied = numeric(cols["AMT_APPLICATION"], applied_u)
     out["AMT_APPLICATION"] = applied
     credit = np.round(applied * from_quantiles(cal.derived("prev_credit_to_application"), rng.random(n)), 2)
     out["AMT_CREDIT"] = credit
     goods_known = rng.random(n) >= cols["AMT_GOODS_PRICE"]["null"]
     out["AMT_GOODS_PRICE"] = np.where(goods_known, applied, np.nan)
     terms_null = rng.random(n)
-    term = numeric(cols["CNT_PAYMENT"], rng.random(n), terms_null)
+    term = numeric(cols["CNT_PAYMENT"], correlated_uniform(rng, ndtri(applied_u), 0.8), terms_null)
     out["CNT_PAYMENT"] = term
     monthly = credit * (1 + 0.012 * term) / np.maximum(term, 1)
     out["AMT_ANNUITY"] = np.where(np.isnan(term), np.nan, np.round(monthly, 2))
