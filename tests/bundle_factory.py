@@ -1,9 +1,10 @@
-"""A small trained model bundle, built in seconds, so service, dashboard and drift tests use a real model.
+"""Small trained model bundles, built in seconds, so service, dashboard and drift tests use a real model.
 
-The data is random but shaped like Home Credit's application table (a dozen raw columns, four categoricals,
-the DAYS_EMPLOYED sentinel, missing external scores) plus two secondary-table aggregates. The default risk
-rises with the credit-to-income ratio, late installments and low external scores, so behavioural tests
-have a known direction.
+`make_tiny_bundle` goes through the product's own code: the schema-faithful generator writes the seven
+tables, the training feature build turns them into the model's features (application ratios and
+secondary-table aggregates) and registry.assemble packs the bundle; only the model search is left out.
+`make_random_bundle` draws a dozen application columns and two aggregates at random with a known risk
+direction, for behavioural tests and for benchmarks at real portfolio size.
 """
 
 from __future__ import annotations
@@ -15,11 +16,16 @@ import pandas as pd
 from catboost import CatBoostClassifier
 
 from registry.assemble import build_bundle, global_importance, history_table, portfolio_table, reference_table
+from training.data.loader import HomeCreditTables
 from training.features.application import DERIVED_TEXTS, application_features
+from training.features.build import TARGET, build_feature_tables
 from training.features.field_texts import application_field_texts
+from training.synthetic.dictionary import columns_description
+from training.synthetic.generator import build_tables
+from training.synthetic.marginals import Calibration
 
+NAME = "credit-scoring"
 ID_COLUMN = "SK_ID_CURR"
-TARGET = "TARGET"
 CATEGORICAL = ["CODE_GENDER", "NAME_CONTRACT_TYPE", "NAME_FAMILY_STATUS", "NAME_EDUCATION_TYPE"]
 APPLICATION = [
     *CATEGORICAL,
@@ -117,8 +123,10 @@ def _default_risk(rng: np.random.Generator, frame: pd.DataFrame) -> np.ndarray:
     return (rng.random(len(frame)) < 1 / (1 + np.exp(-logit))).astype(int)
 
 
-def make_tiny_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Path:
-    """Train a small CatBoost model and save a complete bundle in `folder` (about a second on one core).
+def make_random_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Path:
+    """Random application-shaped clients whose default risk rises with credit / income, late instalments and
+    low external scores (a known direction for behavioural tests); about a second, and seconds at 100,000
+    clients (benchmarks at real portfolio size).
 
     `clients` training clients (the history) and half as many test clients (the portfolio), 6-digit ids.
     """
@@ -137,7 +145,7 @@ def make_tiny_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Path
     probability = pd.Series(model.predict_proba(x_train)[:, 1], index=x_train.index)
     french, english = _descriptions()
     bundle = build_bundle(
-        name="credit-scoring",
+        name=NAME,
         version="1",
         model=model,
         threshold=0.35,
@@ -148,10 +156,76 @@ def make_tiny_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Path
         descriptions_en=english,
         importance=global_importance(model, x_train, CATEGORICAL),
         metrics={"auc_cv": 0.75, "cost_per_client": 0.5},
-        fingerprint=f"tiny-seed-{seed}-clients-{clients}",
+        fingerprint=f"random-seed-{seed}-clients-{clients}",
         reference=reference_table(x_train, target, probability, len(x_train), seed),
         portfolio=portfolio_table(raw_test.reset_index(), x_test),
         history=history_table(raw_train.reset_index(), x_train, target, len(x_train), seed),
+        extra={},
+    )
+    return bundle.save(Path(folder))
+
+
+def _tables(clients: int, seed: int) -> HomeCreditTables:
+    """`clients` training clients with a known outcome and `clients // 2` portfolio clients without it.
+
+    The generator's own test split follows the real train/test ratio (about 1 in 7); the portfolio is made
+    larger here, from generated training clients whose outcome is dropped, so peer groups have members. Ids
+    follow the convention tests rely on: portfolio clients 100001, 100003, ...; history clients 100002, ...
+    """
+    frames = build_tables(clients + clients // 2, seed, Calibration.load())
+    train = frames["application_train"]
+    history, extra = train.iloc[:clients], train.iloc[clients:].drop(columns=[TARGET])
+    portfolio = pd.concat([frames["application_test"], extra]).sort_values(ID_COLUMN).head(clients // 2)
+    everyone = pd.Index(frames["application_test"][ID_COLUMN]).append(pd.Index(train[ID_COLUMN]))
+    new_ids = pd.Series(np.arange(900_000, 900_000 + len(everyone)), index=everyone)  # never in a table
+    new_ids[history[ID_COLUMN].to_numpy()] = 100_002 + 2 * np.arange(len(history))
+    new_ids[portfolio[ID_COLUMN].to_numpy()] = 100_001 + 2 * np.arange(len(portfolio))
+    frames["application_train"] = history.reset_index(drop=True)
+    frames["application_test"] = portfolio.reset_index(drop=True)
+    for name, frame in frames.items():
+        if ID_COLUMN in frame.columns:
+            frames[name] = frame.assign(
+                **{ID_COLUMN: frame[ID_COLUMN].map(new_ids).astype(frame[ID_COLUMN].dtype)}
+            )
+    return HomeCreditTables(**frames, columns_description=columns_description())
+
+
+def make_tiny_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Path:
+    """Generate data, build the features, train a small CatBoost and save a complete bundle in `folder`.
+
+    `clients` training clients (the history) and half as many portfolio clients, all with 6-digit ids.
+    """
+    tables = _tables(clients, seed)
+    built = build_feature_tables(tables, threads=1)
+    x_train = built.train.drop(columns=[TARGET])
+    target = built.train[TARGET].astype(int)
+    model = CatBoostClassifier(
+        iterations=60,
+        depth=4,
+        learning_rate=0.05,  # slow enough not to memorise 400 clients: about a quarter refused at 0.35
+        auto_class_weights="Balanced",  # one of the imbalance methods the pipeline compares
+        random_seed=seed,
+        verbose=False,
+        thread_count=1,
+    )
+    model.fit(x_train, target, cat_features=built.categorical)
+    probability = pd.Series(model.predict_proba(x_train)[:, 1], index=x_train.index)
+    bundle = build_bundle(
+        name=NAME,
+        version="1",
+        model=model,
+        threshold=0.35,
+        cost_fn=10.0,
+        cost_fp=1.0,
+        categorical=built.categorical,
+        descriptions=built.descriptions,
+        descriptions_en=built.descriptions_en,
+        importance=global_importance(model, x_train, built.categorical),
+        metrics={"auc_cv": 0.75, "cost_per_client": 0.5},
+        fingerprint=f"tiny-seed-{seed}-clients-{clients}",
+        reference=reference_table(x_train, target, probability, len(x_train), seed),
+        portfolio=portfolio_table(tables.application_test, built.test),
+        history=history_table(tables.application_train, x_train, target, len(x_train), seed),
         extra={},
     )
     return bundle.save(Path(folder))

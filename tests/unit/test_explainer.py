@@ -75,7 +75,11 @@ def test_a_what_if_is_explained_too(plane: DataPlane) -> None:
     assert e.base_value + sum(c.contribution for c in e.contributions) + e.rest == pytest.approx(
         logit(result.probability), abs=1e-6
     )
-    assert {c.feature: c.value for c in e.contributions}["AMT_CREDIT"] == 2_000_000.0
+    scorer = plane.engine().scorer
+    row = scorer.what_if_row(scorer.row_index(client), {"AMT_CREDIT": 2_000_000.0})
+    everything = plane.engine().explainer.explain(row.reshape(1, -1), len(scorer.features), "fr")[0]
+    assert {c.feature: c.value for c in everything.contributions}["AMT_CREDIT"] == 2_000_000.0
+    assert everything.rest_count == 0
 
 
 def test_descriptions_follow_the_language(plane: DataPlane) -> None:
@@ -83,7 +87,9 @@ def test_descriptions_follow_the_language(plane: DataPlane) -> None:
     fr = plane.score(ScoreRequest(client_id=client, explain=True, top_k=100, language="fr")).explanation
     en = plane.score(ScoreRequest(client_id=client, explain=True, top_k=100, language="en")).explanation
     assert fr is not None and en is not None
-    by_feature_fr = {c.feature: c.description for c in fr.contributions}
-    by_feature_en = {c.feature: c.description for c in en.contributions}
-    assert by_feature_fr["AMT_CREDIT"] == "Montant du crédit demandé"
-    assert by_feature_en["AMT_CREDIT"] == "Credit amount of the loan"
+    info_fr, info_en = plane.model_info("fr"), plane.model_info("en")
+    assert [c.feature for c in fr.contributions] == [c.feature for c in en.contributions]
+    for french, english in zip(fr.contributions, en.contributions, strict=True):
+        assert french.description == info_fr.feature_descriptions[french.feature] != ""
+        assert english.description == info_en.feature_descriptions[english.feature] != ""
+        assert french.description != english.description

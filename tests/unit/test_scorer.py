@@ -13,12 +13,31 @@ from scoring_service.dataplane import DataPlane, build_dataplane
 from scoring_service.domain import Decision, ScoreRequest
 from scoring_service.errors import InvalidArgument, NotFound, ResourceExhausted, Unavailable
 from scoring_service.scorer import decide, validate_client_id
+from tests.bundle_factory import make_random_bundle
 
 
 @pytest.fixture(scope="module")
 def plane(tiny_bundle_dir: Path):
     dataplane = build_dataplane(
         str(tiny_bundle_dir),
+        None,
+        None,
+        poll_seconds=0,
+        event_batch_size=10,
+        event_flush_seconds=0.1,
+        max_batch_size=50,
+    )
+    dataplane.start()
+    yield dataplane
+    dataplane.stop()
+
+
+@pytest.fixture(scope="module")
+def directional_plane(tmp_path_factory: pytest.TempPathFactory):
+    """A model whose risk rises with credit / income by construction (make_random_bundle)."""
+    folder = make_random_bundle(tmp_path_factory.mktemp("directional"))
+    dataplane = build_dataplane(
+        str(folder),
         None,
         None,
         poll_seconds=0,
@@ -104,7 +123,8 @@ def test_an_unknown_category_level_is_scored(plane: DataPlane) -> None:
     assert 0.0 < result.probability < 1.0
 
 
-def test_what_if_a_much_larger_credit_raises_the_risk(plane: DataPlane) -> None:
+def test_what_if_a_much_larger_credit_raises_the_risk(directional_plane: DataPlane) -> None:
+    plane = directional_plane
     scorer = plane.engine().scorer
     raised = 0
     clients = client_ids(plane, 30)
@@ -122,8 +142,8 @@ def test_what_if_recomputes_the_derived_ratio_and_keeps_the_aggregates(plane: Da
     index = scorer.row_index(client)
     row = scorer.what_if_row(index, {"AMT_CREDIT": 1_000_000.0, "AMT_INCOME_TOTAL": 200_000.0})
     assert row[scorer.position["CREDIT_INCOME_RATIO"]] == pytest.approx(5.0)
-    aggregate = scorer.position["INST_LATE_DAYS_MEAN"]
-    kept = scorer.column("INST_LATE_DAYS_MEAN")[index]
+    aggregate = scorer.position["INSTAL_LATE_DAYS_MEAN"]
+    kept = scorer.column("INSTAL_LATE_DAYS_MEAN")[index]
     assert row[aggregate] == kept or (math.isnan(row[aggregate]) and math.isnan(kept))
     unchanged = scorer.what_if_row(index, {"AMT_CREDIT": float(scorer.column("AMT_CREDIT")[index])})
     assert scorer.predict_row(unchanged) == pytest.approx(scorer.known_probability(index), abs=1e-9)
