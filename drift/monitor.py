@@ -176,9 +176,8 @@ class Monitor:
         )
         alerts = evaluate(checks, settings)
         outcome = Outcome(
-            status_file.OK, f"No drift rule fired on {count} scored requests.", EXIT_OK, checks, alerts
+            status_file.OK, f"No drift rule fired on {count} scored requests.", EXIT_OK, checks, alerts, count
         )
-        outcome.events = count
         if alerts:
             outcome.status, outcome.exit_code = status_file.ALERT, EXIT_ALERT
             outcome.message = f"{len(alerts)} drift alert(s) on {count} scored requests: " + " ".join(

@@ -123,7 +123,7 @@ class DriftSettings(BaseSettings):
         default=0.20,
         ge=0,
         le=1,
-        description="Alert when a top feature's missing-value rate rises by at least this much (absolute).",
+        description="Alert when a feature's missing-value rate rises by at least this much (absolute).",
     )
     webhook_url: str | None = Field(
         default=None,
