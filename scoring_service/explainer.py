@@ -18,6 +18,7 @@ from scoring_service.errors import InvalidArgument
 
 MAX_TOP_K = 100
 SHAP_CHUNK_ROWS = 2_000  # bounds the memory of one SHAP call in a batch
+SMALL_BATCH_ROWS = 16
 
 
 def validate_top_k(top_k: object) -> int:
@@ -92,7 +93,11 @@ class Explainer:
         parts = []
         for start in range(0, len(rows), SHAP_CHUNK_ROWS):
             pool = Pool(rows[start : start + SHAP_CHUNK_ROWS], cat_features=self.cat_indices)
-            parts.append(np.asarray(self.model.get_feature_importance(pool, type="ShapValues"), dtype=float))
+            # one thread for a few rows: concurrent requests already use the cores, and splitting one row's
+            # trees over threads costs more than it saves (measured on a 300-tree, 331-feature model)
+            threads = 1 if len(rows) <= SMALL_BATCH_ROWS else -1
+            shap = self.model.get_feature_importance(pool, type="ShapValues", thread_count=threads)
+            parts.append(np.asarray(shap, dtype=float))
         return np.vstack(parts) if parts else np.zeros((0, len(self.features) + 1))
 
     def explain(self, rows: np.ndarray, top_k: int, language: str) -> list[Explanation]:
