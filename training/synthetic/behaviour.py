@@ -74,10 +74,19 @@ def build_pos_cash(
     term = previous["CNT_PAYMENT"].to_numpy(dtype=float)[parent]
     term = np.where(np.isnan(term) | (term <= 0), np.maximum(plan.pos_months[parent], 1), term)
     future = np.maximum(term - rank, 0)
-    status_levels = list(cal.column("pos_cash_balance", "NAME_CONTRACT_STATUS")["levels"])
+    status_spec = cal.column("pos_cash_balance", "NAME_CONTRACT_STATUS")
+    status_levels = list(status_spec["levels"])
     codes = np.where(future == 0, status_levels.index("Completed"), status_levels.index("Active")).astype(
         np.int8
     )
+    # the rarer statuses (Signed, Returned to the store, ...) at their real frequencies
+    rare = {k: v for k, v in status_spec["levels"].items() if k not in ("Active", "Completed")}
+    if rare:
+        is_rare = rng.random(n) < sum(rare.values())
+        drawn = np.asarray(
+            categorical({"levels": rare}, rng.random(int(is_rare.sum())), rng=rng), dtype=object
+        )
+        codes[is_rare] = [status_levels.index(level) for level in drawn]
     dpd, dpd_def = _days_past_due(
         cal, "pos_cash_balance", rng, rng.random(n) < 0.35 * late_p[plan.owner[parent]]
     )

@@ -22,7 +22,7 @@ from training.synthetic.marginals import Calibration, unique_ids
 from training.synthetic.previous import build_previous
 from training.synthetic.risk import client_history, draw_target, risk_logit
 
-GENERATOR_VERSION = "3"  # bump when the output for a given seed changes (invalidates cached demo data)
+GENERATOR_VERSION = "4"  # bump when the output for a given seed changes (invalidates cached demo data)
 TEST_PER_TRAIN = 48_744 / 307_511  # the real ratio of test to train clients
 FORMATS = ("parquet", "csv", "csv.gz")
 MAX_CLIENTS = 700_000  # 6-digit ids for train and test together
