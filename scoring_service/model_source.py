@@ -185,7 +185,13 @@ class ModelSource(Generic[T]):
         while not self._stop.wait(self.poll_seconds):
             if self.current_key is not None and self.ref.kind in ("version", "other"):
                 return  # a fixed version never changes once loaded
-            self.check()
+            try:
+                self.check()
+            except Exception:  # the poller outlives any one bad version; the current model keeps serving
+                self.failures += 1
+                log.exception(
+                    "Following %s failed unexpectedly; version %s keeps serving.", self.ref.uri, self.version
+                )
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
