@@ -3,7 +3,12 @@ without and with SHAP, what-if, new application, ScoreBatch of the whole portfol
 peer groups, and the event writer keeping up.
 
     python bench/dataplane_inprocess.py                    # random bundle with a 48,744-client portfolio
+    python bench/dataplane_inprocess.py --realistic        # product features, 300 trees, real-size portfolio
     python bench/dataplane_inprocess.py --bundle DIR|URI   # any bundle folder or registry URI
+
+--realistic trains a 300-tree CatBoost on generated clients through the product's feature build, and takes as
+portfolio the 48,744 applications of the real application_test sample (../shared; it has no secondary-table
+rows, so their aggregates are missing). The bundle stays in a temporary folder, outside the project.
 """
 
 from __future__ import annotations
@@ -25,6 +30,55 @@ from scoring_service.dataplane import DataPlane, build_dataplane  # noqa: E402
 from scoring_service.domain import ClientFilters, PeerGroup, PeerRequest, ScoreRequest  # noqa: E402
 
 REAL_SIZE_PORTFOLIO = 48_744
+
+
+def realistic_bundle(folder: Path, train_clients: int, sample_dir: Path) -> Path:
+    import pandas as pd
+    from catboost import CatBoostClassifier
+
+    from registry.assemble import (
+        build_bundle,
+        global_importance,
+        history_table,
+        portfolio_table,
+        reference_table,
+    )
+    from training.data.loader import HomeCreditTables
+    from training.features.application import application_features
+    from training.features.build import TARGET, build_feature_tables
+    from training.synthetic.dictionary import columns_description
+    from training.synthetic.generator import build_tables
+    from training.synthetic.marginals import Calibration
+
+    tables = HomeCreditTables(
+        **build_tables(train_clients, 3, Calibration.load()), columns_description=columns_description()
+    )
+    built = build_feature_tables(tables)
+    x, y = built.train.drop(columns=[TARGET]), built.train[TARGET].astype(int)
+    model = CatBoostClassifier(iterations=300, depth=6, learning_rate=0.08, verbose=False, random_seed=0)
+    model.fit(x, y, cat_features=built.categorical)
+    raw_test = pd.read_csv(sample_dir / "application_test.csv.gz")
+    test = application_features(raw_test.set_index("SK_ID_CURR")).reindex(columns=x.columns)
+    probability = pd.Series(model.predict_proba(x)[:, 1], index=x.index)
+    bundle = build_bundle(
+        name="credit-scoring",
+        version="1",
+        model=model,
+        threshold=0.3,
+        cost_fn=10.0,
+        cost_fp=1.0,
+        categorical=built.categorical,
+        descriptions=built.descriptions,
+        descriptions_en=built.descriptions_en,
+        importance=global_importance(model, x.head(1_000), built.categorical),
+        metrics={},
+        fingerprint="bench",
+        reference=reference_table(x, y, probability, 5_000, 0),
+        portfolio=portfolio_table(raw_test, test),
+        history=history_table(tables.application_train, x, y, 50_000, 0),
+        extra={},
+    )
+    return bundle.save(folder)
 
 
 def timed(label: str, calls: int, call: Callable[[int], object]) -> None:
@@ -77,11 +131,23 @@ def run(plane: DataPlane, calls: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bundle", help="bundle folder or registry URI; default: build a random bundle")
+    parser.add_argument("--realistic", action="store_true", help="build the realistic bundle (see above)")
+    parser.add_argument("--train-clients", type=int, default=8_000, help="generated clients for --realistic")
+    parser.add_argument(
+        "--sample-dir",
+        type=Path,
+        default=PROJECT_ROOT.parent / "shared/data/homecredit-sample",
+        help="folder of the real sample (application_test.csv.gz) for --realistic",
+    )
     parser.add_argument("--tracking-uri", default=None, help="MLflow tracking store for a registry URI")
     parser.add_argument("--calls", type=int, default=200, help="calls per operation (x10 without SHAP)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as workdir:
         bundle = args.bundle
+        if bundle is None and args.realistic:
+            started = time.perf_counter()
+            bundle = str(realistic_bundle(Path(workdir) / "bundle", args.train_clients, args.sample_dir))
+            print(f"realistic bundle built in {time.perf_counter() - started:.1f} s")
         if bundle is None:
             from tests.bundle_factory import make_random_bundle
 
