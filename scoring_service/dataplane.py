@@ -134,24 +134,17 @@ class DataPlane:
             )
         index = None if client_id is None else scorer.row_index(client_id)
         row: np.ndarray | None = None
-        values_of: Sequence[object] | Callable[[], Sequence[object]]
         if values:
             row = scorer.what_if_row(index, values)
             probability = scorer.predict_row(row)
-        elif index is not None:
+        else:
+            assert index is not None
             probability = scorer.known_probability(index)  # precomputed at load: a lookup
         decision = decide(probability, scorer.threshold)
         explanation = None
         if request.explain:
-            if row is None and index is not None:
-                row = scorer.row(index)
-            assert row is not None
-            explanation = engine.explainer.explain(row.reshape(1, -1), request.top_k, language)[0]
-        if row is not None:
-            values_of = row.tolist()
-        else:
-            assert index is not None
-            values_of = partial(scorer.row_values, index)  # the writer thread builds the row
+            shap_row = scorer.row(index) if row is None else row  # type: ignore[arg-type]
+            explanation = engine.explainer.explain(shap_row.reshape(1, -1), request.top_k, language)[0]
         request_id = uuid.uuid4().hex
         if self._events is not None:
             self._events.submit(
@@ -161,7 +154,8 @@ class DataPlane:
                     client_id=client_id,
                     model_version=engine.version,
                     feature_names=scorer.features,
-                    feature_values=values_of,
+                    # a known client's row is built by the writer thread, off the request's path
+                    feature_values=row.tolist() if row is not None else partial(scorer.row_values, index),  # type: ignore[arg-type]
                     probability=probability,
                     decision=decision.value,
                     threshold=scorer.threshold,
