@@ -127,9 +127,9 @@ def cross_validate(
         if imbalance == "undersample":
             train_idx = undersample(train_idx, y_arr, undersample_ratio, seed + k)
         model = build_model(family, params, numeric, categorical, imbalance, seed)
-        # one OpenMP thread: on a shared 2-core machine the spinning threads of HistGradientBoosting cost
-        # far more than they bring on fold-sized data (CatBoost keeps its own thread pool)
-        with threadpool_limits(limits=1, user_api="openmp"):
+        # one BLAS/OpenMP thread: on a shared 2-core machine spinning worker threads (BLAS in the logistic
+        # regression) cost far more than they bring on fold-sized data (CatBoost keeps its own thread pool)
+        with threadpool_limits(limits=1):
             model.fit(x.iloc[train_idx], y_arr[train_idx])
             oof[val_idx] = model.predict_proba(x.iloc[val_idx])[:, 1]
             train_proba = model.predict_proba(x.iloc[train_idx])[:, 1]

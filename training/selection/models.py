@@ -107,6 +107,8 @@ def _catboost(params: dict[str, Any], numeric: list[str], categorical: list[str]
         ),
         depth=int(params.get("depth", 6)),
         l2_leaf_reg=float(params.get("l2_leaf_reg", 3.0)),
+        border_count=int(params.get("border_count", 64)),  # half the time of 254 borders, same AUC here
+        max_ctr_complexity=int(params.get("max_ctr_complexity", 4)),
         cat_features=categorical,
         auto_class_weights="Balanced" if imbalance == "class_weight" else None,
         random_seed=seed,

@@ -12,7 +12,8 @@ class Budget:
     n_folds: int
     first_pass: int  # candidates per family (the defaults count as the first)
     refine: int  # extra candidates for the chosen family, around its best
-    boosting_iterations: int  # trees for CatBoost and the random forest
+    boosting_iterations: int  # CatBoost trees
+    forest_trees: int  # random-forest trees (each much cheaper than a boosting round, but many more needed)
     demo_clients: int  # train clients of the generated dataset when no --data is given
     reference_rows: int  # rows of the drift reference sample in the bundle
     shap_rows: int  # rows on which global SHAP importance is averaged
@@ -20,9 +21,9 @@ class Budget:
 
 
 PROFILES: dict[str, Budget] = {
-    "tiny": Budget("tiny", 3, 1, 1, 40, 1_000, 1_000, 300, 5_000),
-    "demo": Budget("demo", 4, 2, 2, 200, 10_000, 5_000, 1_000, 50_000),
-    "full": Budget("full", 5, 6, 10, 800, 50_000, 20_000, 5_000, 50_000),
+    "tiny": Budget("tiny", 3, 1, 1, 40, 30, 1_000, 1_000, 300, 5_000),
+    "demo": Budget("demo", 3, 2, 1, 150, 60, 10_000, 5_000, 1_000, 50_000),
+    "full": Budget("full", 5, 6, 10, 800, 300, 50_000, 20_000, 5_000, 50_000),
 }
 
 

@@ -101,11 +101,12 @@ def select_model(
     folds = make_folds(y_dev, budget.n_folds, seed)
     y = y_dev.to_numpy()
     boosting = {"catboost": "iterations", "random_forest": "n_estimators"}
+    trees = {"catboost": budget.boosting_iterations, "random_forest": budget.forest_trees}
 
     def evaluate(family: str, imbalance: str, params: dict[str, Any]) -> CVResult:
         full = dict(params)
         if family in boosting:
-            full[boosting[family]] = budget.boosting_iterations
+            full[boosting[family]] = trees[family]
         return cross_validate(family, full, imbalance, x_dev, y_dev, folds, categorical, costs, seed)
 
     families = list(FAMILIES)
