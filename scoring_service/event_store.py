@@ -190,7 +190,8 @@ class EventWriter:
         with self._lock:
             self.dropped += count
             total = self.dropped
-        log.error("Dropped %d prediction event(s): %s (%d dropped so far).", count, why, total)
+        if total == count or total // 1000 != (total - count) // 1000:  # the first drop, then every 1,000th
+            log.error("Dropped %d prediction event(s): %s (%d dropped so far).", count, why, total)
 
     def _run(self) -> None:
         pending: list[PredictionEvent] = []

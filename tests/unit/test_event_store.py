@@ -172,3 +172,19 @@ def test_a_failing_store_never_fails_scoring(tiny_bundle_dir: Path, tmp_path: Pa
     assert stats["event_batches_failed"] >= 1
     assert stats["events_dropped"] == 20
     assert stats["events_written"] == 0
+
+
+def test_a_full_queue_drops_and_counts_instead_of_blocking(tmp_path: Path) -> None:
+    writer = EventWriter(
+        f"sqlite:///{tmp_path / 'events.db'}", batch_size=10, flush_seconds=0.05, max_queue=5
+    )
+    started = time.perf_counter()
+    for i in range(8):  # the writer thread is not started: nothing drains the queue
+        writer.submit(event(i))
+    assert time.perf_counter() - started < 0.5
+    assert writer.stats()["events_dropped"] == 3 and writer.stats()["events_queued"] == 5
+    writer.start()
+    writer.stop()
+    assert writer.stats()["events_written"] == 5
+    writer.submit(event(99))  # after stop: counted, never blocking
+    assert writer.stats()["events_dropped"] == 4
