@@ -179,9 +179,8 @@ class PeerIndex:
                 field="group",
             )
         query = self.points[[index]]
-        group = self.nn.kneighbors(query, n_neighbors=min(request.k, self.table.size), return_distance=False)[
-            0
-        ]
+        k = min(request.k, self.table.size)
+        group = self.nn.kneighbors(query, n_neighbors=k, return_distance=False)[0]
         if self.history_nn is None:
             return group, np.arange(0)
         hist_k = min(request.k, self.history_nn.n_samples_fit_)
