@@ -32,6 +32,7 @@ SIMILARITY_FEATURES = 10
 MAX_K = 5_000
 MAX_BINS = 200
 MAX_POINTS = 500
+MAX_KEPT_DISTRIBUTIONS = 4_096  # (feature, bins) pairs of the whole portfolio kept in memory
 QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
 
 
@@ -123,6 +124,7 @@ class PeerIndex:
         hx = history[self.space].to_numpy(dtype=float)
         self.history_nn = NearestNeighbors().fit(self._scale(hx)) if len(hx) and self.space else None
         self._columns: dict[str, np.ndarray] = {}
+        self._all_distributions: dict[tuple[str, int], Distribution] = {}
 
     def _scale(self, x: np.ndarray) -> np.ndarray:
         return (np.where(np.isnan(x), self.median, x) - self.mean) / self.std
@@ -192,12 +194,9 @@ class PeerIndex:
         group, hist = self._groups(request, index)
         values = self.column(request.feature)
         in_group = values[group]
-        if request.feature in self.categorical:
-            distribution = categorical_distribution(in_group)
-            percentile = None
-        else:
-            distribution = numeric_distribution(in_group, request.bins)
-            percentile = percentile_of(in_group, float(values[index]))
+        distribution = self._distribution(request, in_group)
+        numeric = request.feature not in self.categorical
+        percentile = percentile_of(in_group, float(values[index])) if numeric else None
         observed: float | None = None
         hist_size = 0 if hist is None else len(hist)
         if hist is not None and hist_size and self.target is not None:
@@ -221,6 +220,19 @@ class PeerIndex:
             client_second_value=self._plain(second, self.column(second)[index]) if second else None,
             points=self._points(request, group) if second else (),
         )
+
+    def _distribution(self, request: PeerRequest, values: np.ndarray) -> Distribution:
+        """The group's distribution; the whole portfolio's is the same for every client, so it is kept."""
+        key = (request.feature, request.bins)
+        if request.group is PeerGroup.ALL and key in self._all_distributions:
+            return self._all_distributions[key]
+        if request.feature in self.categorical:
+            distribution = categorical_distribution(values)
+        else:
+            distribution = numeric_distribution(values, request.bins)
+        if request.group is PeerGroup.ALL and len(self._all_distributions) < MAX_KEPT_DISTRIBUTIONS:
+            self._all_distributions[key] = distribution
+        return distribution
 
     def _points(self, request: PeerRequest, group: np.ndarray) -> tuple[ScatterPoint, ...]:
         assert request.second_feature is not None

@@ -84,7 +84,11 @@ def test_all_clients(plane: DataPlane, bundle: ModelBundle) -> None:
     probabilities = plane.engine().scorer.probabilities
     assert result.group_mean_probability == pytest.approx(probabilities.mean())
     assert result.group_refusal_rate == pytest.approx(np.mean(probabilities >= plane.model_info().threshold))
-    assert result.description == "Revenu annuel du client"
+    assert result.description == plane.model_info("fr").feature_descriptions["AMT_INCOME_TOTAL"] != ""
+    other = int(bundle.portfolio.index[1])
+    again = plane.compare_peers(PeerRequest(client_id=other, feature="AMT_INCOME_TOTAL", bins=10))
+    assert again.distribution is result.distribution  # the whole portfolio's histogram is kept
+    assert again.client_percentile == pytest.approx(100 * np.mean(income <= income[1]))
 
 
 def test_a_filtered_group_and_its_history(plane: DataPlane, bundle: ModelBundle) -> None:
