@@ -4,20 +4,41 @@ service), searchable so that the client can find their own data."""
 from __future__ import annotations
 
 import unicodedata
+from html import escape
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, html
+from dash import Dash, Input, Output, State, dcc, html
 
 from dash_app import ids
 from dash_app.i18n import fmt_value, t
 from dash_app.panels.common import empty, panel
 from dash_app.store import info_from_dict
+from scoring_service.domain import ClientField
 
 
 def _fold(text: str) -> str:
     """Lower case without accents, so that 'revenu' finds 'Revenu' and 'age' finds 'Âge'."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def table_html(fields: list[ClientField], lang: str) -> str:
+    """The table as escaped HTML for one Markdown component: a table of dozens of Dash components would make
+    every update of the page slower (the renderer visits each component on every change)."""
+    head = "".join(
+        f'<th scope="col">{escape(t(lang, k), quote=False)}</th>'
+        for k in ("info.col.field", "info.col.value", "info.col.code")
+    )
+    rows = "".join(
+        f"<tr><td>{escape(f.description or f.name, quote=False)}</td><td>{escape(fmt_value(f.value, lang), quote=False)}</td>"
+        f"<td><code>{escape(f.name, quote=False)}</code></td></tr>"
+        for f in fields
+    )
+    caption = f'<caption class="visually-hidden">{escape(t(lang, "info.heading"), quote=False)}</caption>'
+    return (
+        f'<table class="table table-sm table-striped info-table">{caption}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def render(data: dict[str, Any] | None, query: str | None, lang: str) -> Any:
@@ -30,34 +51,14 @@ def render(data: dict[str, Any] | None, query: str | None, lang: str) -> Any:
         for f in info.fields
         if not needle or needle in _fold(f"{f.description} {f.name} {fmt_value(f.value, lang)}")
     ]
-    head = html.Thead(
-        html.Tr(
-            [html.Th(t(lang, k), scope="col") for k in ("info.col.field", "info.col.value", "info.col.code")]
-        )
-    )
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Td(f.description or f.name),
-                    html.Td(fmt_value(f.value, lang)),
-                    html.Td(html.Code(f.name)),
-                ]
-            )
-            for f in rows
-        ]
-    )
     return html.Div(
         [
-            html.P(
-                t(lang, "info.count", n=len(rows), total=len(info.fields)),
-                id=ids.INFO_COUNT,
-                **{"aria-live": "polite"},
-            ),
+            html.P(t(lang, "info.count", n=len(rows), total=len(info.fields)), id=ids.INFO_COUNT),
             html.Div(
-                dbc.Table([head, body], size="sm", striped=True, className="info-table"),
+                dcc.Markdown(table_html(rows, lang), dangerously_allow_html=True),
                 className="table-responsive info-scroll",
                 tabIndex=0,
+                role="region",
                 **{"aria-label": t(lang, "info.heading")},
             ),
         ],

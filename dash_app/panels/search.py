@@ -13,7 +13,6 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash_app import ids
 from dash_app.i18n import fmt_number, fmt_pct, label, t
 from dash_app.panels import status
-from dash_app.panels.common import decision_badge
 from dash_app.settings import DashSettings
 from dash_app.store import client_to_store
 from scoring_service.domain import (
@@ -23,6 +22,7 @@ from scoring_service.domain import (
     INCOME_BANDS,
     ClientFilters,
     ClientPage,
+    ClientSummary,
     Decision,
     ScoreRequest,
     ScoringApi,
@@ -200,53 +200,39 @@ def layout(lang: str) -> html.Section:
     )
 
 
+def summary_line(c: ClientSummary, lang: str) -> str:
+    """One client of the list in one line (a single button text: the page stays light, see docs/dashboard.md)."""
+    icon = "✔" if c.decision is Decision.GRANTED else "✖"
+    return " · ".join(
+        [
+            str(c.client_id),
+            label(lang, "gender", c.gender),
+            t(lang, "years", n=c.age_years),
+            f"{t(lang, 'search.col.income')} {fmt_number(c.income, lang)}",
+            label(lang, "contract", c.contract_type),
+            f"{fmt_pct(c.probability, lang)} {icon} {label(lang, 'decision', c.decision.value)}",
+        ]
+    )
+
+
 def results_table(page: ClientPage, lang: str) -> html.Div:
+    """The matching clients as buttons: one click (or Enter) shows the client."""
     if page.total == 0:
         return html.Div(html.P(t(lang, "search.none")))
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th(t(lang, f"search.col.{k}"), scope="col")
-                for k in ("id", "gender", "age", "income", "contract", "score", "decision", "action")
-            ]
-        )
-    )
-    rows = [
-        html.Tr(
-            [
-                html.Td(str(c.client_id)),
-                html.Td(label(lang, "gender", c.gender)),
-                html.Td(t(lang, "years", n=c.age_years)),
-                html.Td(fmt_number(c.income, lang)),
-                html.Td(label(lang, "contract", c.contract_type)),
-                html.Td(fmt_pct(c.probability, lang)),
-                html.Td(decision_badge(c.decision, lang, short=True)),
-                html.Td(
-                    html.Button(
-                        t(lang, "search.submit"),
-                        id={"type": ids.PICK_CLIENT_TYPE, "client": c.client_id},
-                        className="btn btn-sm btn-outline-primary",
-                        n_clicks=0,
-                        type="button",
-                        **{"aria-label": t(lang, "search.pick", id=c.client_id)},
-                    )
-                ),
-            ]
-        )
-        for c in page.clients
-    ]
     count = t(
         lang, "search.count", total=fmt_number(page.total, lang), shown=len(page.clients), page=page.page + 1
     )
-    return html.Div(
-        [
-            html.P(count),
-            html.Div(
-                dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="results"),
-                className="table-responsive",
-            ),
-        ]
-    )
+    buttons = [
+        html.Button(
+            summary_line(c, lang),
+            id={"type": ids.PICK_CLIENT_TYPE, "client": c.client_id},
+            className="btn btn-sm btn-outline-primary pick-client",
+            n_clicks=0,
+            type="button",
+        )
+        for c in page.clients
+    ]
+    return html.Div([html.P(count), html.Div(buttons, className="pick-list")])
 
 
 def search_list(

@@ -1,0 +1,73 @@
+"""Driving the dashboard in a browser: start it around a ScoringClient, log in, look a client up, save a
+full-page screenshot. Shared by the browser tests and bench/dashboard_latency.py."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dash_app import ids
+from dash_app.app import create_app
+from dash_app.auth import hash_password
+from dash_app.settings import DashSettings
+from scoring_service.client import ScoringClient
+
+USER, PASSWORD = "conseillere", "mot de passe de test"
+WAIT = 30  # seconds; generous because the test machines are shared
+PANELS = (ids.SCORE_BODY, ids.WHY_BODY, ids.CMP_BODY, ids.INFO_BODY)
+
+
+def dashboard_app(address: str, **settings: Any) -> Any:
+    client = ScoringClient(address, timeout=settings.pop("timeout", 2.0), retries=settings.pop("retries", 1))
+    return create_app(DashSettings(**settings), client, accounts={USER: hash_password(PASSWORD)})
+
+
+def log_in(driver: Any, base_url: str, timeout: float = WAIT) -> None:
+    driver.get(base_url.rstrip("/") + "/")
+    WebDriverWait(driver, timeout).until(ec.presence_of_element_located((By.ID, "username")))
+    driver.find_element(By.ID, "username").send_keys(USER)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "login-submit").click()
+    WebDriverWait(driver, timeout).until(ec.presence_of_element_located((By.ID, ids.CLIENT_ID_INPUT)))
+
+
+def panels_drawn(driver: Any, client_id: int) -> bool:
+    """Every panel shows this client, and the gauge and waterfall charts are drawn."""
+    drawn = driver.execute_script(
+        """
+        const id = arguments[0], panels = arguments[1];
+        return panels.every(p => document.querySelector('#' + p + ' [data-client="' + id + '"]') !== null)
+            && document.querySelector('#gauge-graph .main-svg') !== null
+            && document.querySelector('#waterfall-graph .main-svg') !== null
+            && document.querySelector('#dist-graph .main-svg') !== null;
+        """,
+        str(client_id),
+        list(PANELS),
+    )
+    return bool(drawn)
+
+
+def look_up(driver: Any, client_id: int | str, timeout: float = WAIT) -> None:
+    field = driver.find_element(By.ID, ids.CLIENT_ID_INPUT)
+    field.clear()
+    field.send_keys(str(client_id))
+    field.send_keys(Keys.ENTER)
+    if str(client_id).isdigit():
+        WebDriverWait(driver, timeout).until(lambda d: panels_drawn(d, int(client_id)))
+
+
+def screenshot(driver: Any, path: Path) -> Path:
+    """The whole page, not just the window."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    width = driver.get_window_size()["width"]
+    driver.set_window_size(width, max(1000, int(height) + 100))
+    time.sleep(0.3)
+    driver.save_screenshot(str(path))
+    driver.set_window_size(width, 1000)
+    return path

@@ -1,0 +1,48 @@
+"""The scoring service stops while the page is open: the user sees a friendly message and a retry button,
+never a stack trace or a frozen page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dash_app import ids
+from tests.e2e.dashboard_support import WAIT, dashboard_app, log_in, look_up, screenshot
+from tests.server_support import serve
+
+pytestmark = pytest.mark.e2e
+
+
+def friendly(message: str) -> bool:
+    """Down (connection refused) or slow (deadline while the port times out): both say so in plain French."""
+    return "ne répond pas" in message or "trop de temps" in message
+
+
+def test_service_stopped_shows_a_friendly_message_and_a_retry(
+    chromium_path: str, dash_duo: Any, tiny_bundle_dir: Path, tmp_path: Path, artifacts: Path
+) -> None:
+    with serve(tiny_bundle_dir, tmp_path) as (address, service):
+        dash_duo.start_server(dashboard_app(address, timeout=1.0, retries=1), navigate=False)
+        log_in(dash_duo.driver, dash_duo.server.url)
+        look_up(dash_duo.driver, 100001)
+        service.stop(grace=1.0)
+    driver = dash_duo.driver
+    look_up(driver, "100003")
+    WebDriverWait(driver, WAIT).until(lambda d: friendly(d.find_element(By.ID, ids.STATUS).text))
+    box = driver.find_element(By.ID, ids.STATUS_BOX)
+    assert box.is_displayed() and box.get_attribute("role") == "alert"
+    retry = driver.find_element(By.ID, ids.RETRY)
+    assert retry.is_displayed() and retry.text == "Réessayer"
+    page_text = driver.find_element(By.TAG_NAME, "body").text
+    assert "Traceback" not in page_text and "Error" not in page_text
+    # the page still answers: the previous client stays on screen and retrying says the same, politely
+    assert "100001" in driver.title
+    screenshot(driver, artifacts / "05-service-down.png")
+    driver.execute_script("document.getElementById(arguments[0]).textContent = '';", ids.STATUS)
+    retry.click()
+    WebDriverWait(driver, WAIT).until(lambda d: friendly(d.find_element(By.ID, ids.STATUS).text))
+    assert driver.find_element(By.ID, ids.CLIENT_ID_INPUT).get_attribute("value") == "100003"
