@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import mlflow.pyfunc
 import pandas as pd
+from mlflow.pyfunc import PythonModel
 
 BUNDLE_ARTIFACT = "bundle"
 
 
-class CreditScoringModel(mlflow.pyfunc.PythonModel):
+class CreditScoringModel(PythonModel):
     """Scores rows of model features (columns named as in the bundle's feature list)."""
 
     def load_context(self, context: Any) -> None:

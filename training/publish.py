@@ -75,7 +75,7 @@ def publish(
         categorical=categorical,
         descriptions=descriptions,
         descriptions_en=descriptions_en,
-        importance=importance.to_dict(),
+        importance={str(k): float(v) for k, v in importance.items()},
         metrics=metrics,
         fingerprint=assemble.data_fingerprint(features.train.drop(columns=["TARGET"]), target),
         reference=assemble.reference_table(x_dev, selection.y_dev, oof, budget.reference_rows, settings.seed),

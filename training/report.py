@@ -122,8 +122,10 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         f"- model: {chosen.family}, imbalance method {chosen.imbalance}, parameters `{chosen.params}`",
         f"- threshold **{selection.threshold:.3f}**: the probability above which an application is refused, "
         f"chosen where the out-of-fold business cost is lowest ({chosen.threshold.cost:.3f} per applicant). "
-        f"A false negative costs {ctx.cost_fn:g} times a false positive, so the threshold sits well below 0.5 "
-        "when probabilities are calibrated to the default rate.",
+        f"A false negative costs {ctx.cost_fn:g} times a false positive: on calibrated probabilities the best "
+        f"threshold would sit near {ctx.cost_fp / (ctx.cost_fn + ctx.cost_fp):.2f}; class weights and "
+        "under-sampling inflate the probabilities (the model learns on a balanced population), which moves it up. "
+        "The threshold belongs to this model and travels with it in the bundle.",
         _spread_table(selection),
         "## Over-fitting and leakage guards",
         md_table(pd.DataFrame(guards.as_rows(), columns=["AUC on", "value"])),
@@ -152,6 +154,8 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         "- The served model is always CatBoost (native categoricals, exact SHAP values for the explanations); "
         "another family may have a lower CV cost in the table above, and the gap is then the price of that choice.",
         "- The cost matrix (10:1) is a business assumption; a different ratio moves the threshold.",
+        "- With class weights or under-sampling the probability shown is a score, not a calibrated default rate; "
+        "the decision (probability against the threshold) is what the cost was optimised for.",
         "- Promotion compares held-out costs of versions; that comparison is fair only on the same data "
         "(see the fingerprints).",
         "- SHAP values explain the model, not causes; correlated features share credit arbitrarily.",

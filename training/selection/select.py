@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,11 +137,14 @@ def select_model(
     best_params: dict[str, dict[str, Any]] = {f: dict(search.DEFAULTS[f]) for f in families}
     for i, family in enumerate(families):
         extra = search.candidates(family, budget.first_pass, seed + 100 * i)[1:]
-        found = search.run_search(
-            family, extra, lambda p, f=family: evaluate(f, best_method[f], p), lambda r: record("search", r)
+        search.run_search(
+            family,
+            extra,
+            functools.partial(evaluate, family, best_method[family]),
+            functools.partial(record, "search"),
         )
-        pool = [r for s, r in results if r.family == family and r.imbalance == best_method[family]]
-        best_params[family] = min(pool + found, key=search.objective).params
+        pool = [r for _, r in results if r.family == family and r.imbalance == best_method[family]]
+        best_params[family] = min(pool, key=search.objective).params
 
     # 3b. refinement around the best candidate of the served family
     start = {k: v for k, v in best_params[SERVED_FAMILY].items() if k != boosting[SERVED_FAMILY]}
