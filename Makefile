@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install demo train test test-unit lint format proto bench-generate bench-features bench-train clean
+.PHONY: install demo train test test-unit lint format proto clean bench-generate bench-features bench-demo bench-score bench-dashboard bench-drift
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,9 +15,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job on the embedded default: generate the demo data, train, register the champion.
+## The main job on the embedded default: generate the demo data, train, register the champion, serve (Ctrl-C stops).
 demo: install
-	$(PY) -m training run --profile demo
+	$(PY) -m demo $(ARGS)
 
 train: install
 	$(PY) -m training run $(ARGS)
@@ -41,8 +41,24 @@ format: install
 proto: install
 	$(PY) -m scoring_service.codegen
 
+## Benchmarks (figures recorded in docs/benchmarks.md)
 bench-generate: install
 	$(PY) bench/generate_real_size.py $(ARGS)
+
+bench-features: install
+	$(PY) bench/features_real_size.py $(ARGS)
+
+bench-demo: install
+	$(PY) bench/demo_profile.py $(ARGS)
+
+bench-score: install
+	$(PY) bench/load_score.py $(ARGS)
+
+bench-dashboard: install
+	$(PY) bench/dashboard_latency.py $(ARGS)
+
+bench-drift: install
+	$(PY) bench/drift_report.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
