@@ -5,8 +5,9 @@ in process (the same data plane called directly), and ScoreBatch of a real-size 
     python bench/load_score.py --bundle data/bundles/3 --seconds 5
 
 The server runs in its own process (`python -m scoring_service`, as deployed), so that callers and server do
-not share one interpreter lock; callers are threads sharing one channel. Events are written to a SQLite file
-in a temporary folder, as in production. Per-call JSON logs are off (--server-log-level) unless asked for.
+not share one interpreter lock; callers are threads sharing one channel. The server writes its score events to
+a SQLite file in a temporary folder, as in production (the in-process plane has no event writer), and its
+event counters are read from its metrics page at the end. Per-call JSON logs are off unless asked for.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +63,7 @@ class Run:
 
     def row(self) -> str:
         return (
-            f"| {self.label:<24} | {self.concurrency:>3} | {self.p50:>8.3f} | {self.p99:>8.3f} | "
+            f"| {self.label:<28} | {self.concurrency:>3} | {self.p50:>8.3f} | {self.p99:>8.3f} | "
             f"{self.throughput:>8.0f} | {self.calls:>6} | {self.errors:>3} |"
         )
 
@@ -71,8 +73,8 @@ class Scores(Protocol):
 
 
 HEADER = (
-    "| scenario                 |   c | p50 (ms) | p99 (ms) | calls/s  |  calls | err |\n"
-    "|--------------------------|----:|---------:|---------:|---------:|-------:|----:|"
+    "| scenario                     |   c | p50 (ms) | p99 (ms) | calls/s  |  calls | err |\n"
+    "|------------------------------|----:|---------:|---------:|---------:|-------:|----:|"
 )
 
 
@@ -106,6 +108,31 @@ def load(api: Scores, ids: Sequence[int], explain: bool, concurrency: int, secon
     elapsed = time.perf_counter() - started
     merged = [x for part in latencies for x in part]
     return Run(label, concurrency, len(merged), sum(errors), elapsed, merged)
+
+
+def paired(remote: Scores, local: Scores, ids: Sequence[int], explain: bool, seconds: float) -> list[Run]:
+    """One caller alternates a gRPC call and the same in-process call: on a machine whose load varies, both
+    medians then see the same moments, and their ratio is the service's own overhead."""
+    rng = np.random.default_rng(7)
+    latencies: tuple[list[float], list[float]] = ([], [])
+    errors = [0, 0]
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        request = ScoreRequest(client_id=int(ids[int(rng.integers(len(ids)))]), explain=explain, top_k=10)
+        for k, api in enumerate((remote, local)):
+            begin = time.perf_counter()
+            try:
+                api.score(request)
+            except Exception:  # counted, as in load()
+                errors[k] += 1
+                continue
+            latencies[k].append((time.perf_counter() - begin) * 1000.0)
+    elapsed = time.perf_counter() - started
+    shap = "with SHAP" if explain else "no SHAP"
+    return [
+        Run(f"paired gRPC {shap}", 1, len(latencies[0]), errors[0], elapsed, latencies[0]),
+        Run(f"paired in-process {shap}", 1, len(latencies[1]), errors[1], elapsed, latencies[1]),
+    ]
 
 
 class _HealthCheck:
@@ -142,7 +169,13 @@ def real_size_bundle(folder: Path, clients: int) -> Path:
 
 
 def start_server(
-    bundle: str, tracking_uri: str | None, workdir: Path, port: int, log_level: str, workers: int
+    bundle: str,
+    tracking_uri: str | None,
+    workdir: Path,
+    port: int,
+    metrics_port: int,
+    log_level: str,
+    workers: int,
 ) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCORING_")}
     env.update(
@@ -150,7 +183,7 @@ def start_server(
         SCORING_ADDRESS=f"127.0.0.1:{port}",
         SCORING_MODEL_URI=bundle,
         SCORING_EVENT_STORE_URL=f"sqlite:///{workdir / 'events.db'}",
-        SCORING_METRICS_PORT="",
+        SCORING_METRICS_PORT=str(metrics_port),
         SCORING_LOG_LEVEL=log_level,
         SCORING_MAX_WORKERS=str(workers),
         SCORING_MAX_BATCH_SIZE="100000",
@@ -184,8 +217,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         port = free_port()
         args.tracking_uri = args.tracking_uri or ScoringSettings().tracking_uri
+        args.metrics_port = free_port()
         server = start_server(
-            bundle, args.tracking_uri, workdir, port, args.server_log_level, args.server_workers
+            bundle,
+            args.tracking_uri,
+            workdir,
+            port,
+            args.metrics_port,
+            args.server_log_level,
+            args.server_workers,
         )
         try:
             return run_all(args, bundle, workdir, f"127.0.0.1:{port}", server)
@@ -209,7 +249,7 @@ def run_all(
     local = build_dataplane(
         bundle,
         args.tracking_uri,
-        f"sqlite:///{workdir / 'events-in-process.db'}",
+        None,  # no event writer: at in-process rates its backlog would take the CPU from the computation
         poll_seconds=3600,
         event_batch_size=256,
         event_flush_seconds=1.0,
@@ -221,6 +261,14 @@ def run_all(
     ids = [int(i) for i in local.engine().scorer.client_ids]
     print(f"portfolio: {len(ids)} clients; cpu count {os.cpu_count()}; load {os.getloadavg()[0]:.1f}")
 
+    grpc_times, grpc_count = time_batch(lambda: sum(1 for _ in client.score_batch(ids)), args.batch_repeats)
+    local_times, local_count = time_batch(lambda: sum(1 for _ in local.score_batch(ids)), args.batch_repeats)
+    print(
+        f"ScoreBatch of {grpc_count} clients, no SHAP: gRPC best {min(grpc_times):.3f} s, median "
+        f"{statistics.median(grpc_times):.3f} s; in process best {min(local_times):.3f} s "
+        f"({local_count} results)"
+    )
+
     for api in (client, local):  # warm-up: channels, caches, SHAP code paths
         load(api, ids, False, 2, 0.5, "warm-up")
         load(api, ids, True, 2, 0.5, "warm-up")
@@ -231,19 +279,27 @@ def run_all(
         for concurrency in args.concurrency:
             runs.append(load(client, ids, explain, concurrency, args.seconds, f"gRPC Score {shap}"))
             runs.append(load(local, ids, explain, concurrency, args.seconds, f"in-process {shap}"))
+    for explain in (False, True):
+        runs.extend(paired(client, local, ids, explain, args.seconds))
     print(HEADER)
     for run in runs:
         print(run.row())
+    for explain in (False, True):
+        shap = "with SHAP" if explain else "no SHAP"
+        remote, here = (
+            next(r for r in runs if r.label == f"paired {w} {shap}") for w in ("gRPC", "in-process")
+        )
+        print(
+            f"gRPC overhead at p50, {shap}: +{remote.p50 - here.p50:.3f} ms (+{remote.p50 / here.p50 - 1:.0%})"
+        )
 
-    grpc_times, grpc_count = time_batch(lambda: sum(1 for _ in client.score_batch(ids)), args.batch_repeats)
-    local_times, local_count = time_batch(lambda: sum(1 for _ in local.score_batch(ids)), args.batch_repeats)
-    print(
-        f"ScoreBatch of {grpc_count} clients, no SHAP: gRPC best {min(grpc_times):.3f} s, median "
-        f"{statistics.median(grpc_times):.3f} s; in process best {min(local_times):.3f} s "
-        f"({local_count} results)"
-    )
     errors = sum(r.errors for r in runs)
     print(f"errors under load: {errors}")
+    page = urllib.request.urlopen(f"http://127.0.0.1:{args.metrics_port}/metrics", timeout=10).read().decode()
+    print(
+        "server:",
+        ", ".join(line for line in page.splitlines() if line.startswith("scoring_dataplane_events")),
+    )
     client.close()
     local.stop(timeout=30)
     return 1 if errors else 0
