@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,17 @@ def create_store_engine(url: str) -> sa.Engine:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
     return sa.create_engine(url)
+
+
+def check_url(url: str) -> None:
+    """A malformed URL or a missing driver is a setting to fix before serving, not a store failure to retry."""
+    try:
+        sa.engine.make_url(url).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise ValueError(
+            f"The event store URL {url!r} cannot be used ({exc}). Give sqlite:///PATH/events.db or "
+            "postgresql+psycopg://USER@HOST:PORT/DATABASE, or leave it empty to record no events."
+        ) from exc
 
 
 def ensure_schema(engine: sa.Engine) -> None:
@@ -134,6 +145,7 @@ class EventWriter:
     ) -> None:
         if batch_size < 1 or flush_seconds <= 0:
             raise ValueError("the event batch size must be at least 1 and the flush interval positive")
+        check_url(url)
         self.url = url
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds

@@ -188,3 +188,9 @@ def test_a_full_queue_drops_and_counts_instead_of_blocking(tmp_path: Path) -> No
     assert writer.stats()["events_written"] == 5
     writer.submit(event(99))  # after stop: counted, never blocking
     assert writer.stats()["events_dropped"] == 4
+
+
+@pytest.mark.parametrize("url", ["not a url", "nosuchdb://host/db", "postgresql+nodriver://u@h/d"])
+def test_a_malformed_store_url_is_refused_at_start(url: str) -> None:
+    with pytest.raises(ValueError, match="event store URL"):
+        EventWriter(url)
