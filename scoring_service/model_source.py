@@ -55,7 +55,7 @@ def parse_model_uri(uri: str) -> ModelRef:
             name, alias = rest.split("@", 1)
             return ModelRef(uri, "alias", name, alias)
         name, _, version = rest.rpartition("/")
-        return ModelRef(uri, "version", name or rest, version)
+        return ModelRef(uri, "version", name, version) if name else ModelRef(uri, "other")
     if "://" in uri or uri.startswith("runs:"):
         return ModelRef(uri, "other")
     return ModelRef(uri, "folder")

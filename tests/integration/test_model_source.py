@@ -49,6 +49,7 @@ def _wait_for(condition, seconds: float = 60.0) -> bool:
         ("models:/credit-scoring/3", ModelRef("models:/credit-scoring/3", "version", NAME, "3")),
         ("/data/bundles/3", ModelRef("/data/bundles/3", "folder")),
         ("runs:/abc/model", ModelRef("runs:/abc/model", "other")),
+        ("models:/credit-scoring", ModelRef("models:/credit-scoring", "other")),
     ],
 )
 def test_model_uris_are_told_apart(uri: str, ref: ModelRef) -> None:
