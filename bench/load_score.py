@@ -161,11 +161,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def real_size_bundle(folder: Path, clients: int) -> Path:
-    """The test bundle factory's model with a portfolio of `clients` clients (generated data, no real rows)."""
+def real_size_bundle(folder: Path, clients: int, iterations: int | None, depth: int) -> Path:
+    """The test bundle factory's bundle with a portfolio of `clients` clients (generated data, no real rows).
+
+    With `iterations`, its model is refitted on the bundle's history with that many trees, so that SHAP costs
+    what it costs on a production-size model (the factory's model has 50 trees).
+    """
+    from catboost import CatBoostClassifier
+
+    from registry.bundle import ModelBundle
     from tests.bundle_factory import make_tiny_bundle
 
-    return make_tiny_bundle(folder, clients=2 * clients)
+    path = make_tiny_bundle(folder, clients=2 * clients)
+    if iterations is None:
+        return path
+    bundle = ModelBundle.load(path)
+    features, categorical = bundle.metadata.features, bundle.metadata.categorical_features
+    model = CatBoostClassifier(iterations=iterations, depth=depth, random_seed=0, verbose=False)
+    model.fit(bundle.history[features], bundle.history["TARGET"], cat_features=categorical)
+    bundle.model = model
+    return bundle.save(path)
 
 
 def start_server(
@@ -198,6 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--clients", type=int, default=REAL_SIZE_PORTFOLIO, help="portfolio size when building"
     )
+    parser.add_argument("--iterations", type=int, help="refit the built bundle's model with this many trees")
+    parser.add_argument("--depth", type=int, default=6, help="tree depth of the refitted model")
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each load scenario")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--batch-repeats", type=int, default=3)
@@ -211,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             bundle = args.bundle
         else:
             started = time.perf_counter()
-            bundle = str(real_size_bundle(workdir / "bundle", args.clients))
+            bundle = str(real_size_bundle(workdir / "bundle", args.clients, args.iterations, args.depth))
             print(
                 f"built a bundle with {args.clients} portfolio clients in {time.perf_counter() - started:.1f} s"
             )
