@@ -7,7 +7,6 @@ import threading
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from scoring_service import errors
@@ -25,9 +24,8 @@ def _register(bundle: Path, tracking_uri: str, experiment_id: str) -> str:
 
     from registry.registration import log_bundle_model, register
 
-    example = pd.read_parquet(bundle / "reference.parquet")
     with mlflow.start_run(experiment_id=experiment_id):
-        model_uri = log_bundle_model(bundle, example)
+        model_uri = log_bundle_model(bundle)
     return register(model_uri, NAME, holdout_cost=0.5)
 
 
