@@ -158,3 +158,19 @@ def test_summary_lists_held_out_figures(trained) -> None:
     held = outcome.summary[outcome.summary["model"].str.startswith("HELD-OUT")]
     assert len(held) == 1 and 0 < float(held["cost_at_threshold"].iloc[0]) < 1.0
     assert isinstance(outcome.summary, pd.DataFrame)
+
+
+def test_stages_run_on_their_own(trained, capsys, monkeypatch) -> None:
+    settings, _ = trained
+    monkeypatch.setenv("TRAINING_DATA_ROOT", str(settings.data_root))
+    raw = settings.data_root / "demo" / "raw"
+    features = settings.data_root / "features"
+    out = settings.data_root / "selection"
+    assert training_main(["features", "--data", str(raw), "--out", str(features), "--no-progress"]) == 0
+    args = ["select", "--features", str(features), "--profile", "tiny", "--out", str(out), "--no-progress"]
+    assert training_main(args) == 0
+    printed = capsys.readouterr().out
+    assert "chosen: catboost" in printed and "| dummy | none |" in printed
+    table = pd.read_csv(out / "model_comparison.csv")
+    assert set(table["model"]) == {"dummy", "logistic_regression", "random_forest", "catboost"}
+    assert training_main(["select", "--features", str(settings.data_root / "absent"), "--no-progress"]) == 2
