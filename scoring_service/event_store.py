@@ -63,7 +63,7 @@ prediction_events = sa.Table(
 
 
 def default_event_store_url() -> str:
-    return f"sqlite:///{DATA_DIR / 'events.sqlite'}"
+    return f"sqlite:///{DATA_DIR / 'events.db'}"
 
 
 def create_store_engine(url: str) -> sa.Engine:
