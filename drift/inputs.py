@@ -4,6 +4,7 @@ code) or ready-made feature tables (Parquet or CSV), plus the importance and fea
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,7 +115,8 @@ def bundle_importance(
     from drift.reference import resolve_bundle
     from registry.bundle import load_metadata
 
-    metadata = load_metadata(resolve_bundle(model_uri_or_bundle, tracking_uri))
+    with tempfile.TemporaryDirectory(prefix="drift-bundle-") as download_to:
+        metadata = load_metadata(resolve_bundle(model_uri_or_bundle, tracking_uri, Path(download_to)))
     return {str(k): float(v) for k, v in metadata.global_importance.items()}, list(
         metadata.categorical_features
     )

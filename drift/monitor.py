@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -209,7 +210,8 @@ def run_once(monitor: Monitor, end: datetime) -> Outcome:
     report: str | None = None
     monitor.last_run = None
     try:
-        reference = load_reference(bundle_folder(settings))
+        with tempfile.TemporaryDirectory(prefix="drift-bundle-") as download_to:
+            reference = load_reference(bundle_folder(settings, Path(download_to)))
         version = reference.version
         outcome = monitor.check(reference, end)
         if monitor.last_run is not None:

@@ -36,14 +36,15 @@ class ReferenceUnavailable(Exception):
     """The registry could not provide the model bundle; the message says what to fix."""
 
 
-def bundle_folder(settings: DriftSettings) -> Path:
-    """The local bundle folder: DRIFT_BUNDLE_DIR if set, else the registry model (downloaded)."""
+def bundle_folder(settings: DriftSettings, download_to: Path) -> Path:
+    """The local bundle folder: DRIFT_BUNDLE_DIR if set, else the registry model downloaded into `download_to`
+    (a temporary folder the caller removes, so a monitor running for months does not pile up copies)."""
     if settings.bundle_dir is not None:
         return settings.bundle_dir
-    return resolve_bundle(settings.model_uri, settings.resolved_tracking_uri())
+    return resolve_bundle(settings.model_uri, settings.resolved_tracking_uri(), download_to)
 
 
-def resolve_bundle(model_uri_or_folder: str, tracking_uri: str | None) -> Path:
+def resolve_bundle(model_uri_or_folder: str, tracking_uri: str | None, download_to: Path) -> Path:
     """A bundle folder as is, or a registry URI downloaded (mlflow is imported only then)."""
     local = Path(model_uri_or_folder)
     if "://" not in model_uri_or_folder and not model_uri_or_folder.startswith("models:") and local.is_dir():
@@ -52,7 +53,7 @@ def resolve_bundle(model_uri_or_folder: str, tracking_uri: str | None) -> Path:
     from registry.registration import RegistryError, download_bundle
 
     try:
-        return download_bundle(model_uri_or_folder, tracking_uri)
+        return download_bundle(model_uri_or_folder, tracking_uri, download_to)
     except (RegistryError, BundleError) as exc:
         raise ReferenceUnavailable(str(exc)) from exc
 

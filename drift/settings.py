@@ -44,7 +44,7 @@ def parse_duration(text: str | timedelta | int | float) -> timedelta:
 class DriftSettings(BaseSettings):
     """Where the monitor reads, what it compares, and when it raises an alert."""
 
-    model_config = SettingsConfigDict(env_prefix="DRIFT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="DRIFT_", extra="ignore", populate_by_name=True)
 
     data_root: Path = Field(
         default=PROJECT_DATA, description="Project data folder; the defaults below live under it."

@@ -262,3 +262,48 @@ def test_every_loop_writes_status_and_stops_on_sigterm(
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_reference_from_the_registry_alias(sqlite_url: str, small_bundle_dir: Path, tmp_path: Path) -> None:
+    """DRIFT_MODEL_URI models:/credit-scoring@champion through a real MLflow registry (SQLite), as compose runs it;
+    the downloaded copy of the bundle does not outlive the run."""
+    import tempfile
+
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    from registry.registration import log_bundle_model, register
+
+    tracking_uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(tracking_uri)
+    try:
+        experiment = mlflow.create_experiment("drift", artifact_location=(tmp_path / "artifacts").as_uri())
+        with mlflow.start_run(experiment_id=experiment):
+            model_uri = log_bundle_model(small_bundle_dir)
+        version = register(model_uri, "credit-scoring", holdout_cost=0.5)
+        MlflowClient(tracking_uri=tracking_uri).set_registered_model_alias(
+            "credit-scoring", "champion", version
+        )
+    finally:
+        mlflow.set_tracking_uri(previous)
+    write_events(sqlite_url, small_bundle_dir, shifted(small_bundle_dir))
+    settings = DriftSettings(
+        event_store_url=sqlite_url,
+        model_uri="models:/credit-scoring@champion",
+        tracking_uri=tracking_uri,
+        status_dir=tmp_path / "drift",
+        window=timedelta(hours=2),
+        min_events=100,
+    )
+    before = set(Path(tempfile.gettempdir()).glob("drift-bundle-*"))
+    outcome = run_once(Monitor(settings), END)
+    assert outcome.exit_code == EXIT_ALERT, outcome.message
+    assert (
+        read_status(tmp_path / "drift")["model_version"]
+        == ModelBundle.load(small_bundle_dir).metadata.version
+    )
+    assert set(Path(tempfile.gettempdir()).glob("drift-bundle-*")) == before
+    missing = settings.model_copy(update={"model_uri": "models:/credit-scoring@nobody"})
+    failed = run_once(Monitor(missing), END)
+    assert failed.exit_code == EXIT_ERROR and "could not run" in failed.message

@@ -126,6 +126,9 @@ def test_settings_from_environment(monkeypatch, tmp_path) -> None:
     assert settings.resolved_tracking_uri() == "http://mlflow:5000"
     assert settings.resolved_status_dir() == tmp_path / "drift"
     assert settings.resolved_event_store_url() == f"sqlite:///{tmp_path.resolve() / 'events.db'}"
+    assert (
+        DriftSettings(tracking_uri="sqlite:///x.db").resolved_tracking_uri() == "sqlite:///x.db"
+    )  # by name too
 
 
 def test_status_files_json_and_html(tmp_path) -> None:
