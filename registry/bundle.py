@@ -93,7 +93,8 @@ def load_metadata(folder: Path) -> BundleMetadata:
     if not path.is_file():
         raise BundleError(
             f"{path} is missing: {folder} is not a model bundle. "
-            "Give the folder written by `python -m training run` or a registry URI such as models:/credit-scoring@champion."
+            "Give the folder written by `python -m training run` "
+            "or a registry URI such as models:/credit-scoring@champion."
         )
     try:
         raw = json.loads(path.read_text())
