@@ -12,9 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from drift.settings import DriftSettings
+from registry.assemble import PROBABILITY_COLUMN  # the out-of-fold probability column of reference.parquet
 from registry.bundle import REFERENCE_FILE, BundleError, load_metadata
-
-PROBABILITY_COLUMN = "PROBABILITY"  # the out-of-fold probability column of reference.parquet
 
 
 @dataclass(frozen=True)
