@@ -48,10 +48,10 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="module")
-def scoring_address(tiny_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real scoring server with the tiny bundle, shared by the tests of a module."""
+@pytest.fixture()
+def scoring_address(tiny_bundle_dir: Path, tmp_path: Path) -> Iterator[str]:
+    """A real scoring server with the tiny bundle, one per test (a second to start; no state between tests)."""
     from tests.server_support import serve
 
-    with serve(tiny_bundle_dir, tmp_path_factory.mktemp("scoring")) as (address, _service):
+    with serve(tiny_bundle_dir, tmp_path) as (address, _service):
         yield address

@@ -53,12 +53,13 @@ def panels_drawn(driver: Any, client_id: int) -> bool:
     return bool(drawn)
 
 
-def look_up(driver: Any, client_id: int | str, timeout: float = WAIT) -> None:
+def look_up(driver: Any, client_id: int | str, timeout: float = WAIT, wait: bool = True) -> None:
+    """Type the id and press Enter; wait for every panel unless the id is not expected to exist."""
     field = driver.find_element(By.ID, ids.CLIENT_ID_INPUT)
     field.clear()
     field.send_keys(str(client_id))
     field.send_keys(Keys.ENTER)
-    if str(client_id).isdigit():
+    if wait:
         WebDriverWait(driver, timeout).until(lambda d: panels_drawn(d, int(client_id)))
 
 

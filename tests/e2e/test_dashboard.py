@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dash_app import ids
@@ -66,9 +67,9 @@ def test_look_up_a_client_shows_gauge_decision_waterfall_comparison(page: Any, a
 
 def test_bad_ids_get_a_sentence_saying_what_is_wrong(page: Any, artifacts: Path) -> None:
     driver = page.driver
-    look_up(driver, "12ab")
+    look_up(driver, "12ab", wait=False)
     page.wait_for_contains_text(f"#{ids.CLIENT_ID_FEEDBACK}", "il faut exactement 6 chiffres", timeout=WAIT)
-    look_up(driver, "999999")
+    look_up(driver, "999999", wait=False)
     page.wait_for_text_to_equal(
         f"#{ids.CLIENT_ID_FEEDBACK}",
         "Aucun client n'a l'identifiant 999999 dans le portefeuille. Vérifiez le numéro ou utilisez les filtres.",
@@ -130,16 +131,14 @@ def test_keyboard_reaches_the_id_field_and_enter_looks_up(page: Any) -> None:
 
 def test_filters_narrow_the_list_and_a_pick_shows_the_client(page: Any) -> None:
     driver = page.driver
-    page.select_dcc_dropdown  # noqa: B018  (dash_duo is there; dbc.Select is a native <select>)
-    from selenium.webdriver.support.select import Select
-
     Select(driver.find_element(By.ID, ids.FILTER_DECISION)).select_by_value("refused")
     page.wait_for_contains_text(f"#{ids.SEARCH_RESULTS}", "clients correspondent", timeout=WAIT)
     WebDriverWait(driver, WAIT).until(
         lambda d: "Accordé" not in d.find_element(By.ID, ids.SEARCH_RESULTS).text
     )
-    first = driver.find_element(By.CSS_SELECTOR, f"#{ids.SEARCH_RESULTS} tbody tr td")
-    client_id = int(first.text)
-    driver.find_element(By.CSS_SELECTOR, f"#{ids.SEARCH_RESULTS} tbody tr button").click()
+    first = driver.find_element(By.CSS_SELECTOR, f"#{ids.SEARCH_RESULTS} button")
+    client_id = int(first.text.split(" · ")[0])
+    assert "Refusé" in first.text
+    first.click()
     WebDriverWait(driver, WAIT).until(lambda d: panels_drawn(d, client_id))
     assert text(page, ids.DECISION) == "✖ Crédit refusé"

@@ -26,12 +26,12 @@ def test_service_stopped_shows_a_friendly_message_and_a_retry(
     chromium_path: str, dash_duo: Any, tiny_bundle_dir: Path, tmp_path: Path, artifacts: Path
 ) -> None:
     with serve(tiny_bundle_dir, tmp_path) as (address, service):
-        dash_duo.start_server(dashboard_app(address, timeout=1.0, retries=1), navigate=False)
+        dash_duo.start_server(dashboard_app(address, timeout=10.0, retries=1), navigate=False)
         log_in(dash_duo.driver, dash_duo.server.url)
         look_up(dash_duo.driver, 100001)
         service.stop(grace=1.0)
     driver = dash_duo.driver
-    look_up(driver, "100003")
+    look_up(driver, "100003", wait=False)
     WebDriverWait(driver, WAIT).until(lambda d: friendly(d.find_element(By.ID, ids.STATUS).text))
     box = driver.find_element(By.ID, ids.STATUS_BOX)
     assert box.is_displayed() and box.get_attribute("role") == "alert"
