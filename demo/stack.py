@@ -95,6 +95,18 @@ def _dashboard_account(settings: DemoSettings) -> tuple[Path, str | None]:
     return users, f"demo / {password}"
 
 
+def _scoring_token(settings: DemoSettings, env: dict[str, str]) -> tuple[str, str]:
+    """The token internal callers send; kept in the data folder (mode 600) so that it survives a restart."""
+    if env.get("SCORING_TOKEN"):
+        return env["SCORING_TOKEN"], "SCORING_TOKEN"
+    path = settings.data_root / "demo" / "scoring_token.txt"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(24) + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip(), str(path)
+
+
 def _wait(check, what: str, process: subprocess.Popen, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -121,7 +133,7 @@ def serve(settings: DemoSettings, env: dict[str, str]) -> int:
 
     grpc_address = f"{settings.host}:{settings.grpc_port}"
     dash_url = f"http://{settings.host}:{settings.dash_port}/"
-    token = env.get("SCORING_TOKEN") or secrets.token_urlsafe(24)
+    token, token_file = _scoring_token(settings, env)
     users, credentials = _dashboard_account(settings)
     children: list[subprocess.Popen] = []
     try:
@@ -146,7 +158,7 @@ def serve(settings: DemoSettings, env: dict[str, str]) -> int:
         print(
             "\n"
             f"  Dashboard     {dash_url}   (account {credentials})\n"
-            f"  gRPC service  {grpc_address}   (token in SCORING_TOKEN of this process: {token[:4]}…)\n"
+            f"  gRPC service  {grpc_address}   (token: {token_file}; send it as `authorization: Bearer <token>`)\n"
             f"  MLflow store  {env['MLFLOW_TRACKING_URI']}\n"
             "  Ctrl-C stops everything.\n",
             flush=True,
