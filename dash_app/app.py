@@ -90,6 +90,7 @@ def page_layout(default_language: str) -> html.Div:
             dcc.Store(id=ids.CLIENT_STORE),
             dcc.Store(id=ids.MODEL_STORE),
             dcc.Store(id=ids.SEARCH_PAGE, data=0),
+            dcc.Store(id=ids.PICKED),
             dcc.Store(id=ids.PAGE_TEXTS, data={"home": t(lang, "title.home"), "other": other}),
             html.Div(id=ids.TITLE_SINK, hidden=True),
             html.A(t(lang, "skip"), href=f"#{ids.MAIN}", className="visually-hidden-focusable skip-link"),

@@ -31,6 +31,7 @@ SEARCH_RESULTS = "search-results"
 SEARCH_PAGE = "search-page"
 SEARCH_PREV = "search-prev"
 SEARCH_NEXT = "search-next"
+PICKED = "picked-client"  # store: the id picked in the list
 PICK_CLIENT_TYPE = "pick-client"  # pattern-matching id: {"type": PICK_CLIENT_TYPE, "client": <id>}
 
 # score

@@ -30,7 +30,8 @@ def table_html(fields: list[ClientField], lang: str) -> str:
         for k in ("info.col.field", "info.col.value", "info.col.code")
     )
     rows = "".join(
-        f"<tr><td>{escape(f.description or f.name, quote=False)}</td><td>{escape(fmt_value(f.value, lang), quote=False)}</td>"
+        f"<tr><td>{escape(f.description or f.name, quote=False)}</td>"
+        f"<td>{escape(fmt_value(f.value, lang), quote=False)}</td>"
         f"<td><code>{escape(f.name, quote=False)}</code></td></tr>"
         for f in fields
     )

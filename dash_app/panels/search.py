@@ -247,6 +247,13 @@ def search_list(
     return results_table(found, lang), page, page == 0, page + 1 >= pages, *status.clear()
 
 
+def picked_client(trigger: Any, triggered: list[dict[str, Any]]) -> Any:
+    """The id of the list button that was clicked; nothing when the buttons merely appeared."""
+    if not isinstance(trigger, dict) or len(triggered) != 1 or not triggered[0].get("value"):
+        return no_update
+    return int(trigger["client"])
+
+
 def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
     @app.callback(
         Output(ids.CLIENT_STORE, "data"),
@@ -256,19 +263,19 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
         *status.status_outputs(),
         Input(ids.CLIENT_ID_SUBMIT, "n_clicks"),
         Input(ids.CLIENT_ID_INPUT, "n_submit"),
-        Input({"type": ids.PICK_CLIENT_TYPE, "client": ALL}, "n_clicks"),
+        Input(ids.PICKED, "data"),
         Input(ids.RETRY, "n_clicks"),
         Input(ids.URL, "search"),
         State(ids.CLIENT_ID_INPUT, "value"),
         State(ids.LANG_STORE, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def _on_client(_submit, _enter, _picks, _retry, search, raw_id, lang):  # type: ignore[no-untyped-def]
+    def _on_client(_submit, _enter, picked, _retry, search, raw_id, lang):  # type: ignore[no-untyped-def]
         trigger = ctx.triggered_id
-        if isinstance(trigger, dict):  # a "show" button in the list
-            if not ctx.triggered or not ctx.triggered[0]["value"]:
+        if trigger == ids.PICKED:
+            if not picked:
                 return (no_update,) * 6
-            raw_id = str(trigger["client"])
+            raw_id = str(picked)
         elif trigger == ids.URL or trigger is None:
             wanted = parse_qs((search or "").lstrip("?")).get("client")
             if not wanted:
@@ -278,6 +285,16 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
             return (no_update,) * 6
         store, feedback, invalid, message, hidden = load_client(api, settings, raw_id, lang)
         return store, feedback, invalid, raw_id, message, hidden
+
+    # A pick goes through its own store: the list's buttons appearing (0 clicks) must not re-run, and so
+    # cancel, a lookup in flight (Dash keeps only the latest call of a callback).
+    @app.callback(
+        Output(ids.PICKED, "data"),
+        Input({"type": ids.PICK_CLIENT_TYPE, "client": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _on_pick(_clicks):  # type: ignore[no-untyped-def]
+        return picked_client(ctx.triggered_id, ctx.triggered)
 
     @app.callback(
         Output(ids.SEARCH_RESULTS, "children"),

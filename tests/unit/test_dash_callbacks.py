@@ -177,3 +177,21 @@ def test_what_if_reports_a_rejected_request_in_words() -> None:
     block, message, hidden = whatif.simulate(api, store, [1.0, 2.0, None, None, None], "fr")
     assert block is no_update and hidden is False
     assert message == "Le service de score a refusé la demande : AMT_CREDIT must be finite."
+
+
+def test_a_pick_is_the_clicked_button_and_appearing_buttons_pick_nothing() -> None:
+    one = {"type": "pick-client", "client": 100003}
+    assert search.picked_client(one, [{"prop_id": "x.n_clicks", "value": 1}]) == 100003
+    appeared = [{"prop_id": "a.n_clicks", "value": 0}, {"prop_id": "b.n_clicks", "value": 0}]
+    assert search.picked_client(one, appeared) is no_update
+    assert search.picked_client(one, [{"prop_id": "a.n_clicks", "value": 0}]) is no_update
+
+
+def test_client_information_escapes_html_from_the_data() -> None:
+    store = search.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
+    store["info"]["fields"][0][2] = "<script>alert(1)</script>"
+    html_text = client_info.table_html(
+        list(__import__("dash_app.store", fromlist=["info_from_dict"]).info_from_dict(store["info"]).fields),
+        "fr",
+    )
+    assert "<script>" not in html_text and "&lt;script&gt;" in html_text
