@@ -23,7 +23,10 @@ def compose() -> dict:
 def test_compose_file_matches_the_compose_specification(compose: dict) -> None:
     import jsonschema
 
-    require(COMPOSE_SCHEMA.is_file(), f"the Compose Specification schema is not at {COMPOSE_SCHEMA} (apt-get install docker-compose)")
+    require(
+        COMPOSE_SCHEMA.is_file(),
+        f"the Compose Specification schema is not at {COMPOSE_SCHEMA} (apt-get install docker-compose)",
+    )
     schema = json.loads(COMPOSE_SCHEMA.read_text())
     validator = jsonschema.Draft201909Validator(schema)
     errors = sorted(validator.iter_errors(compose), key=lambda e: list(e.path))
