@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-REAL_SAMPLE_DIR = Path(os.environ.get("HOMECREDIT_SAMPLE_DIR", PROJECT_ROOT.parent / "shared/data/homecredit-sample"))
+REAL_SAMPLE_DIR = Path(
+    os.environ.get("HOMECREDIT_SAMPLE_DIR", PROJECT_ROOT.parent / "shared/data/homecredit-sample")
+)
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
