@@ -40,7 +40,7 @@ def prefill(data: dict[str, Any] | None) -> list[float | None]:
         elif name == "DAYS_EMPLOYED":
             out.append(round(-value / DAYS_PER_YEAR, 1) if value <= 0 else None)
         else:
-            out.append(float(value))
+            out.append(round(float(value), 2))
     return out
 
 
