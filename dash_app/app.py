@@ -23,7 +23,7 @@ class LocalisedDash(Dash):
 
     default_language = "fr"
 
-    def interpolate_index(self, **kwargs: str) -> str:
+    def interpolate_index(self, **kwargs: str) -> str:  # type: ignore[override]  # same keywords, typed
         lang = auth.current_language(self.default_language) if flask.has_request_context() else "fr"
         kwargs["title"] = t(lang, "title.home")
         page = super().interpolate_index(**kwargs)
@@ -107,10 +107,10 @@ def create_app(settings: DashSettings, api: ScoringApi, accounts: dict[str, str]
     LocalisedDash.default_language = settings.default_language
     app = LocalisedDash(
         __name__,
-        server=server,
+        server=server,  # type: ignore[arg-type]  # Dash accepts a Flask app; its annotation omits it
         assets_folder=ASSETS,
         title=t(settings.default_language, "title.home"),
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None is documented: no "Updating..." title
         suppress_callback_exceptions=True,
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],

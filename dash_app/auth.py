@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 import flask
+from flask.typing import ResponseReturnValue
 
 from dash_app.i18n import t
 from dash_app.settings import DashSettings
@@ -130,7 +131,7 @@ def install_login(server: flask.Flask, settings: DashSettings, accounts: Mapping
     lifetime = settings.session_minutes * 60
 
     @server.before_request
-    def _require_login() -> flask.Response | None:
+    def _require_login() -> ResponseReturnValue | None:
         path = flask.request.path
         if path.startswith(PUBLIC_PREFIXES) or path.startswith("/lang/"):
             return None
@@ -148,7 +149,7 @@ def install_login(server: flask.Flask, settings: DashSettings, accounts: Mapping
         return flask.redirect("/login?" + urlencode(query))
 
     @server.route("/login", methods=["GET", "POST"])
-    def login() -> flask.Response | str:
+    def login() -> ResponseReturnValue:
         lang = current_language(settings.default_language)
         next_url = _safe_next(flask.request.values.get("next"))
         if flask.request.method == "GET":
@@ -165,14 +166,14 @@ def install_login(server: flask.Flask, settings: DashSettings, accounts: Mapping
         return flask.redirect(next_url)
 
     @server.route("/logout")
-    def logout() -> flask.Response:
+    def logout() -> ResponseReturnValue:
         lang = current_language(settings.default_language)
         flask.session.clear()
         flask.session[SESSION_LANG] = lang
         return flask.redirect("/login")
 
     @server.route("/lang/<code>")
-    def switch_language(code: str) -> flask.Response:
+    def switch_language(code: str) -> ResponseReturnValue:
         if code in ("fr", "en"):
             flask.session[SESSION_LANG] = code
         return flask.redirect(_safe_next(flask.request.args.get("next")))

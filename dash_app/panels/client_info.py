@@ -12,7 +12,7 @@ from dash import Dash, Input, Output, State, dcc, html
 
 from dash_app import ids
 from dash_app.i18n import fmt_value, t
-from dash_app.panels.common import empty, panel
+from dash_app.panels.common import attrs, empty, panel
 from dash_app.store import info_from_dict
 from scoring_service.domain import ClientField
 
@@ -60,10 +60,10 @@ def render(data: dict[str, Any] | None, query: str | None, lang: str) -> Any:
                 className="table-responsive info-scroll",
                 tabIndex=0,
                 role="region",
-                **{"aria-label": t(lang, "info.heading")},
+                **attrs({"aria-label": t(lang, "info.heading")}),
             ),
         ],
-        **{"data-client": str(data["client_id"])},
+        **attrs({"data-client": str(data["client_id"])}),
     )
 
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 from dash import dcc, html
 
 from dash_app.i18n import t
 from scoring_service.domain import Decision
 
-STATIC = {"displayModeBar": False, "staticPlot": True, "responsive": True}
-INTERACTIVE = {"displayModeBar": False, "responsive": True}
+
+def attrs(values: dict[str, str]) -> dict[str, Any]:
+    """aria-* and data-* attributes, which Dash's html components accept but cannot name as keywords."""
+    return dict(values)
+
+
+STATIC: dict[str, Any] = {"displayModeBar": False, "staticPlot": True, "responsive": True}
+INTERACTIVE: dict[str, Any] = {"displayModeBar": False, "responsive": True}
 
 
 def chart(graph_id: str, alt_id: str, figure: go.Figure, alt: str, interactive: bool = False) -> html.Figure:
@@ -18,9 +26,9 @@ def chart(graph_id: str, alt_id: str, figure: go.Figure, alt: str, interactive: 
     return html.Figure(
         [
             html.Div(
-                dcc.Graph(id=graph_id, figure=figure, config=INTERACTIVE if interactive else STATIC),
+                dcc.Graph(id=graph_id, figure=figure, config=INTERACTIVE if interactive else STATIC),  # type: ignore[arg-type]
                 role="img",
-                **{"aria-labelledby": alt_id},
+                **attrs({"aria-labelledby": alt_id}),
             ),
             html.Figcaption(alt, id=alt_id, className="chart-alt"),
         ],
@@ -35,7 +43,7 @@ def decision_badge(decision: Decision, lang: str, short: bool = False) -> html.S
     words = t(lang, key)
     return html.Span(
         [
-            html.Span("✔" if granted else "✖", className="decision-icon", **{"aria-hidden": "true"}),
+            html.Span("✔" if granted else "✖", className="decision-icon", **attrs({"aria-hidden": "true"})),
             " ",
             words,
         ],
@@ -48,12 +56,12 @@ def empty(text: str) -> html.P:
 
 
 def panel(
-    heading_id: str, heading: str, body_id: str, body: object, extra: list | None = None, live: bool = False
+    heading_id: str, heading: str, body_id: str, body: Any, extra: list | None = None, live: bool = False
 ) -> html.Section:
     """A titled section; `live` announces its updates (only for short content such as the decision)."""
-    attrs = {"aria-live": "polite"} if live else {}
+    live_region = attrs({"aria-live": "polite"} if live else {})
     return html.Section(
-        [html.H2(heading, id=heading_id), *(extra or []), html.Div(body, id=body_id, **attrs)],
+        [html.H2(heading, id=heading_id), *(extra or []), html.Div(body, id=body_id, **live_region)],
         className="panel",
-        **{"aria-labelledby": heading_id},
+        **attrs({"aria-labelledby": heading_id}),
     )

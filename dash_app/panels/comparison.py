@@ -21,7 +21,7 @@ from dash_app.figures.peers import (
 )
 from dash_app.i18n import t
 from dash_app.panels import status
-from dash_app.panels.common import chart, empty, panel
+from dash_app.panels.common import attrs, chart, empty, panel
 from dash_app.panels.search import FILTER_IDS, filters_from_values
 from dash_app.settings import DashSettings
 from scoring_service.domain import PeerComparison, PeerGroup, PeerRequest, ScoringApi
@@ -54,7 +54,7 @@ def render(cmp: PeerComparison, lang: str, client_id: int) -> html.Div:
         )
     else:
         parts.append(empty(t(lang, "cmp.scatter_none")))
-    return html.Div(parts, **{"data-client": str(client_id)})
+    return html.Div(parts, **attrs({"data-client": str(client_id)}))
 
 
 def compare(

@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, html
 from dash_app import ids
 from dash_app.figures.waterfall import waterfall_figure, waterfall_text, why_sentence
 from dash_app.i18n import t
-from dash_app.panels.common import chart, empty, panel
+from dash_app.panels.common import attrs, chart, empty, panel
 from dash_app.store import result_from_dict
 
 
@@ -30,7 +30,7 @@ def render(data: dict[str, Any] | None, lang: str) -> Any:
                 waterfall_text(result.explanation, lang),
             ),
         ],
-        **{"data-client": str(data["client_id"])},
+        **attrs({"data-client": str(data["client_id"])}),
     )
 
 

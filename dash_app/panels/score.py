@@ -9,7 +9,7 @@ from dash import Dash, Input, Output, State, html
 from dash_app import ids
 from dash_app.figures.gauge import distance_sentence, gauge_figure, gauge_text
 from dash_app.i18n import t
-from dash_app.panels.common import chart, decision_badge, empty, panel
+from dash_app.panels.common import attrs, chart, decision_badge, empty, panel
 from dash_app.store import result_from_dict
 
 
@@ -24,7 +24,7 @@ def render(data: dict[str, Any] | None, lang: str) -> Any:
             chart(ids.GAUGE_GRAPH, ids.GAUGE_ALT, gauge_figure(result, lang), gauge_text(result, lang)),
             html.P(t(lang, "score.model", v=result.model_version), className="text-muted small"),
         ],
-        **{"data-client": str(data["client_id"])},
+        **attrs({"data-client": str(data["client_id"])}),
     )
 
 

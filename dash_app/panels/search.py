@@ -13,6 +13,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash_app import ids
 from dash_app.i18n import fmt_number, fmt_pct, label, t
 from dash_app.panels import status
+from dash_app.panels.common import attrs
 from dash_app.settings import DashSettings
 from dash_app.store import client_to_store
 from scoring_service.domain import (
@@ -129,7 +130,9 @@ def layout(lang: str) -> html.Section:
                             ),
                             html.Div(t(lang, "search.id_help"), id="client-id-help", className="form-text"),
                             html.Div(
-                                id=ids.CLIENT_ID_FEEDBACK, className="field-error", **{"aria-live": "polite"}
+                                id=ids.CLIENT_ID_FEEDBACK,
+                                className="field-error",
+                                **attrs({"aria-live": "polite"}),
                             ),
                         ],
                         md=6,
@@ -171,7 +174,7 @@ def layout(lang: str) -> html.Section:
                 ],
                 className="g-2",
             ),
-            html.Div(id=ids.SEARCH_RESULTS, className="mt-2", **{"aria-live": "polite"}),
+            html.Div(id=ids.SEARCH_RESULTS, className="mt-2", **attrs({"aria-live": "polite"})),
             html.Div(
                 [
                     dbc.Button(
@@ -196,7 +199,7 @@ def layout(lang: str) -> html.Section:
             ),
         ],
         className="panel",
-        **{"aria-labelledby": "search-heading"},
+        **attrs({"aria-labelledby": "search-heading"}),
     )
 
 

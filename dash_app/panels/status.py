@@ -9,6 +9,7 @@ from dash import Output, html, set_props
 
 from dash_app import ids
 from dash_app.i18n import t
+from dash_app.panels.common import attrs
 from scoring_service.errors import (
     DeadlineExceeded,
     InvalidArgument,
@@ -55,7 +56,7 @@ def layout(lang: str) -> html.Div:
     """Hidden while all is well; the retry button re-runs the fetches that failed."""
     return html.Div(
         [
-            html.Span("⚠ ", **{"aria-hidden": "true"}),
+            html.Span("⚠ ", **attrs({"aria-hidden": "true"})),
             html.Span(id=ids.STATUS, className="me-3"),
             dbc.Button(t(lang, "error.retry"), id=ids.RETRY, color="primary", size="sm", n_clicks=0),
         ],
