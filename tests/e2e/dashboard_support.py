@@ -72,3 +72,9 @@ def screenshot(driver: Any, path: Path) -> Path:
     driver.save_screenshot(str(path))
     driver.set_window_size(width, 1000)
     return path
+
+
+def click(driver: Any, element: Any) -> None:
+    """Scroll the element to the middle of the window and click it (a plain click can land on a neighbour
+    while the page is still moving below the fold)."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element)

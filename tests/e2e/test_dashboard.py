@@ -14,7 +14,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dash_app import ids
-from tests.e2e.dashboard_support import WAIT, dashboard_app, log_in, look_up, panels_drawn, screenshot
+from tests.e2e.dashboard_support import WAIT, click, dashboard_app, log_in, look_up, panels_drawn, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -90,7 +90,7 @@ def test_what_if_shows_the_new_score_beside_the_current(page: Any, artifacts: Pa
     old = float(credit.get_attribute("value"))
     credit.clear()
     credit.send_keys(str(round(old * 3)))
-    driver.find_element(By.ID, ids.WI_RUN).click()
+    click(driver, driver.find_element(By.ID, ids.WI_RUN))
     page.wait_for_element("#wi-new", timeout=WAIT)
     result = text(page, ids.WI_RESULT)
     assert "Actuel" in result and "Simulation" in result and "fait passer la probabilité de défaut" in result
@@ -142,6 +142,6 @@ def test_filters_narrow_the_list_and_a_pick_shows_the_client(page: Any) -> None:
     first = driver.find_element(By.CSS_SELECTOR, f"#{ids.SEARCH_RESULTS} button")
     client_id = int(first.text.split(" · ")[0])
     assert "Refusé" in first.text
-    first.click()
+    click(driver, first)
     WebDriverWait(driver, WAIT).until(lambda d: panels_drawn(d, client_id))
     assert text(page, ids.DECISION) == "✖ Crédit refusé"

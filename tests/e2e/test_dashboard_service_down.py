@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dash_app import ids
-from tests.e2e.dashboard_support import WAIT, dashboard_app, log_in, look_up, screenshot
+from tests.e2e.dashboard_support import WAIT, click, dashboard_app, log_in, look_up, screenshot
 from tests.server_support import serve
 
 pytestmark = pytest.mark.e2e
@@ -42,7 +42,7 @@ def test_service_stopped_shows_a_friendly_message_and_a_retry(
     # the page still answers: the previous client stays on screen and retrying says the same, politely
     assert "100001" in driver.title
     screenshot(driver, artifacts / "05-service-down.png")
-    retry.click()  # the service is still down: the same polite answer, and the page keeps answering
+    click(driver, retry)  # the service is still down: the same polite answer, and the page keeps answering
     look_up(driver, "12ab", wait=False)
     dash_duo.wait_for_contains_text(f"#{ids.CLIENT_ID_FEEDBACK}", "6 chiffres", timeout=WAIT)
     assert "Traceback" not in driver.find_element(By.TAG_NAME, "body").text
