@@ -10,6 +10,7 @@ import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from dash_app import auth, ids
+from dash_app.drift_status import install_drift_pages
 from dash_app.i18n import t
 from dash_app.panels import client_info, comparison, explanation, importance, score, search, status, whatif
 from dash_app.settings import DashSettings
@@ -51,6 +52,7 @@ def page_layout(default_language: str) -> html.Div:
                         hrefLang=other,
                         className="me-3",
                     ),
+                    html.A(t(lang, "drift.link"), href="/drift/", className="me-3"),
                     html.A(t(lang, "logout"), href="/logout"),
                 ],
                 className="header-nav",
@@ -104,6 +106,7 @@ def create_app(settings: DashSettings, api: ScoringApi, accounts: dict[str, str]
     """The dashboard around `api`. Accounts come from the settings (users file, DASH_ACCOUNTS) unless given."""
     server = flask.Flask(__name__)
     auth.install_login(server, settings, accounts if accounts is not None else auth.load_accounts(settings))
+    install_drift_pages(server, settings, settings.default_language)
     LocalisedDash.default_language = settings.default_language
     app = LocalisedDash(
         __name__,
