@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from scoring_service.dataplane import DataPlane, build_dataplane
+from scoring_service.dataplane import DataPlane
 from scoring_service.domain import ScoreRequest
 from scoring_service.explainer import top_contributions
-
-
-@pytest.fixture(scope="module")
-def plane(tiny_bundle_dir: Path):
-    dataplane = build_dataplane(
-        str(tiny_bundle_dir),
-        None,
-        None,
-        poll_seconds=0,
-        event_batch_size=10,
-        event_flush_seconds=0.1,
-        max_batch_size=50,
-    )
-    dataplane.start()
-    yield dataplane
-    dataplane.stop()
 
 
 def logit(p: float) -> float:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from registry.bundle import ModelBundle
-from scoring_service.dataplane import DataPlane, build_dataplane
+from scoring_service.dataplane import DataPlane
 from scoring_service.domain import ClientFilters, Decision, PeerGroup, PeerRequest
 from scoring_service.errors import InvalidArgument, NotFound
 from scoring_service.peers import (
@@ -19,22 +19,6 @@ from scoring_service.peers import (
     similarity_features,
 )
 from scoring_service.portfolio import age_years
-
-
-@pytest.fixture(scope="module")
-def plane(tiny_bundle_dir: Path):
-    dataplane = build_dataplane(
-        str(tiny_bundle_dir),
-        None,
-        None,
-        poll_seconds=0,
-        event_batch_size=10,
-        event_flush_seconds=0.1,
-        max_batch_size=50,
-    )
-    dataplane.start()
-    yield dataplane
-    dataplane.stop()
 
 
 @pytest.fixture(scope="module")

@@ -8,26 +8,10 @@ import numpy as np
 import pytest
 
 from registry.bundle import ModelBundle
-from scoring_service.dataplane import DataPlane, build_dataplane
+from scoring_service.dataplane import DataPlane
 from scoring_service.domain import AGE_BANDS, INCOME_BANDS, ClientFilters, Decision
 from scoring_service.errors import InvalidArgument, NotFound
 from scoring_service.portfolio import AGE_EDGES, INCOME_EDGES, age_band, age_years, band_codes, income_band
-
-
-@pytest.fixture(scope="module")
-def plane(tiny_bundle_dir: Path):
-    dataplane = build_dataplane(
-        str(tiny_bundle_dir),
-        None,
-        None,
-        poll_seconds=0,
-        event_batch_size=10,
-        event_flush_seconds=0.1,
-        max_batch_size=50,
-    )
-    dataplane.start()
-    yield dataplane
-    dataplane.stop()
 
 
 @pytest.mark.parametrize(

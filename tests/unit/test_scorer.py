@@ -17,22 +17,6 @@ from tests.bundle_factory import make_random_bundle
 
 
 @pytest.fixture(scope="module")
-def plane(tiny_bundle_dir: Path):
-    dataplane = build_dataplane(
-        str(tiny_bundle_dir),
-        None,
-        None,
-        poll_seconds=0,
-        event_batch_size=10,
-        event_flush_seconds=0.1,
-        max_batch_size=50,
-    )
-    dataplane.start()
-    yield dataplane
-    dataplane.stop()
-
-
-@pytest.fixture(scope="module")
 def directional_plane(tmp_path_factory: pytest.TempPathFactory):
     """A model whose risk rises with credit / income by construction (make_random_bundle)."""
     folder = make_random_bundle(tmp_path_factory.mktemp("directional"))
