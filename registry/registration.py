@@ -80,12 +80,14 @@ def download_bundle(model_uri: str, tracking_uri: str | None, dst: Path | None =
             f"{local} holds no model bundle ({METADATA_FILE} is missing). Give a bundle folder written by "
             "`python -m training run` (data/bundles/<version>) or `python -m registry export`."
         )
-    if tracking_uri:
-        mlflow.set_tracking_uri(tracking_uri)
+    # The store is passed to this call only: a hot reload in a long-running process must not change the
+    # process-wide tracking URI that a training run in the same process relies on.
     target = Path(dst) if dst is not None else Path(tempfile.mkdtemp(prefix="credit-bundle-"))
     target.mkdir(parents=True, exist_ok=True)
     try:
-        path = mlflow.artifacts.download_artifacts(artifact_uri=model_uri, dst_path=str(target))
+        path = mlflow.artifacts.download_artifacts(
+            artifact_uri=model_uri, dst_path=str(target), tracking_uri=tracking_uri, registry_uri=tracking_uri
+        )
     except MlflowException as exc:
         raise RegistryError(
             f"The model {model_uri} cannot be fetched from the tracking store "

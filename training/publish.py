@@ -63,7 +63,7 @@ def publish(
     train_prepared = prepare_frame(features.train.drop(columns=["TARGET"]), categorical)[names]
     test_prepared = prepare_frame(features.test, categorical)[names]
     descriptions, descriptions_en = _descriptions(features)
-    client = MlflowClient()
+    client = MlflowClient(tracking_uri=settings.resolved_tracking_uri())
     version = next_version(client, settings.model_name) if settings.register_model else f"local-{run_id[:8]}"
     bundle = assemble.build_bundle(
         name=settings.model_name,
