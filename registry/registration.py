@@ -80,13 +80,15 @@ def download_bundle(model_uri: str, tracking_uri: str | None, dst: Path | None =
             f"{local} holds no model bundle ({METADATA_FILE} is missing). Give a bundle folder written by "
             "`python -m training run` (data/bundles/<version>) or `python -m registry export`."
         )
-    # The store is passed to this call only: a hot reload in a long-running process must not change the
-    # process-wide tracking URI that a training run in the same process relies on.
+    # The store is passed explicitly and the process-wide tracking URI is left alone: a hot reload in a
+    # long-running process must not redirect a training run of the same process. A registry URI is resolved here
+    # because download_artifacts resolves `models:/` against the default store whatever store it is given.
     target = Path(dst) if dst is not None else Path(tempfile.mkdtemp(prefix="credit-bundle-"))
     target.mkdir(parents=True, exist_ok=True)
     try:
+        source = _registry_source(model_uri, tracking_uri or mlflow.get_tracking_uri())
         path = mlflow.artifacts.download_artifacts(
-            artifact_uri=model_uri, dst_path=str(target), tracking_uri=tracking_uri, registry_uri=tracking_uri
+            artifact_uri=source, dst_path=str(target), tracking_uri=tracking_uri
         )
     except MlflowException as exc:
         raise RegistryError(
@@ -102,6 +104,22 @@ def download_bundle(model_uri: str, tracking_uri: str | None, dst: Path | None =
             "it was not registered by this product. Register a model with `python -m training run`."
         )
     return folder
+
+
+def _registry_source(model_uri: str, tracking_uri: str) -> str:
+    """`models:/NAME@ALIAS` or `models:/NAME/VERSION` -> where that version's files are; other URIs unchanged."""
+    if not model_uri.startswith("models:/"):
+        return model_uri
+    reference = model_uri[len("models:/") :]
+    client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+    if "@" in reference:
+        name, alias = reference.split("@", 1)
+        version = client.get_model_version_by_alias(name, alias).version
+    elif "/" in reference:
+        name, version = reference.rsplit("/", 1)
+    else:
+        return model_uri  # a logged model id (models:/m-...), resolved by the tracking store given
+    return str(client.get_model_version_download_uri(name, version))
 
 
 def _bundle_in_model(model_dir: Path) -> Path | None:
