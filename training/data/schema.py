@@ -40,7 +40,7 @@ def _columns(spec: str) -> dict[str, Kind]:
     return {name: kind for name, kind in pairs}  # type: ignore[misc]
 
 
-_BUILDING = [
+BUILDING_STEMS: tuple[str, ...] = (
     "APARTMENTS",
     "BASEMENTAREA",
     "YEARS_BEGINEXPLUATATION",
@@ -55,8 +55,8 @@ _BUILDING = [
     "LIVINGAREA",
     "NONLIVINGAPARTMENTS",
     "NONLIVINGAREA",
-]
-BUILDING_COLUMNS: tuple[str, ...] = tuple(f"{s}_{a}" for a in ("AVG", "MODE", "MEDI") for s in _BUILDING)
+)
+BUILDING_COLUMNS: tuple[str, ...] = tuple(f"{s}_{a}" for a in ("AVG", "MODE", "MEDI") for s in BUILDING_STEMS)
 
 APPLICATION_TRAIN: dict[str, Kind] = {
     **_columns(

@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from training.data.schema import BUILDING_STEMS
 from training.features.aggregates import aggregate_features
 from training.features.field_texts import DERIVED_TEXTS
 
@@ -46,22 +47,6 @@ APPLICATION_CATEGORICAL: tuple[str, ...] = (
     "EMERGENCYSTATE_MODE",
 )
 
-_BUILDING_STEMS = (
-    "APARTMENTS",
-    "BASEMENTAREA",
-    "YEARS_BEGINEXPLUATATION",
-    "YEARS_BUILD",
-    "COMMONAREA",
-    "ELEVATORS",
-    "ENTRANCES",
-    "FLOORSMAX",
-    "FLOORSMIN",
-    "LANDAREA",
-    "LIVINGAPARTMENTS",
-    "LIVINGAREA",
-    "NONLIVINGAPARTMENTS",
-    "NONLIVINGAREA",
-)
 _DOCUMENTS = tuple(f"FLAG_DOCUMENT_{n}" for n in range(2, 22))
 _CONTACTS = ("FLAG_EMP_PHONE", "FLAG_WORK_PHONE", "FLAG_PHONE", "FLAG_EMAIL")
 _ADDRESS_MISMATCHES = (
@@ -100,7 +85,7 @@ _NUMERIC_INPUT: tuple[str, ...] = (
     "HOUR_APPR_PROCESS_START",
     *_ADDRESS_MISMATCHES,
     *_EXT_SOURCES,
-    *(f"{s}_{stat}" for stat in ("AVG", "MODE", "MEDI") for s in _BUILDING_STEMS),
+    *(f"{s}_{stat}" for stat in ("AVG", "MODE", "MEDI") for s in BUILDING_STEMS),
     "TOTALAREA_MODE",
     "OBS_30_CNT_SOCIAL_CIRCLE",
     "DEF_30_CNT_SOCIAL_CIRCLE",
@@ -116,7 +101,7 @@ _NUMERIC_INPUT: tuple[str, ...] = (
 DROPPED_RAW: tuple[str, ...] = (
     "FLAG_MOBIL",
     *(f"FLAG_DOCUMENT_{n}" for n in (2, 4, 7, 10, 12, 17, 19, 20, 21)),
-    *(f"{s}_{stat}" for stat in ("MODE", "MEDI") for s in _BUILDING_STEMS),
+    *(f"{s}_{stat}" for stat in ("MODE", "MEDI") for s in BUILDING_STEMS),
 )
 _RAW_NUMERIC_FEATURES = tuple(c for c in _NUMERIC_INPUT if c not in DROPPED_RAW)
 
@@ -270,6 +255,6 @@ def _derived(x: np.ndarray, raw_days_employed: np.ndarray) -> np.ndarray:
         np.where(np.isnan(requests).all(axis=1), np.nan, np.nansum(requests, axis=1)),
         _ratio(col("DEF_30_CNT_SOCIAL_CIRCLE"), col("OBS_30_CNT_SOCIAL_CIRCLE")),
         _ratio(col("DEF_60_CNT_SOCIAL_CIRCLE"), col("OBS_60_CNT_SOCIAL_CIRCLE")),
-        np.isnan(cols(tuple(f"{s}_AVG" for s in _BUILDING_STEMS))).sum(axis=1).astype(np.float64),
+        np.isnan(cols(tuple(f"{s}_AVG" for s in BUILDING_STEMS))).sum(axis=1).astype(np.float64),
     ]
     return np.column_stack(columns)
