@@ -21,19 +21,23 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m training", description=__doc__.splitlines()[0])
+def dispatch(
+    prog: str, description: str, commands: dict[str, tuple[str, str]], argv: Sequence[str] | None = None
+) -> int:
+    """Parse `argv` for one of `commands`, importing only the chosen command's module, and run it.
+
+    Shared by the product's command-line packages (`python -m training`, `python -m drift`)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if a in commands), None)
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, (module_name, help_text) in COMMANDS.items():
+    for name, (module_name, help_text) in commands.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         if name == command:
             importlib.import_module(module_name).add_arguments(sub_parser)
-    return parser
+    args = parser.parse_args(argv)
+    return int(importlib.import_module(commands[args.command][0]).run(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    command = next((a for a in argv if a in COMMANDS), None)
-    args = build_parser(command).parse_args(argv)
-    module = importlib.import_module(COMMANDS[args.command][0])
-    return int(module.run(args))
+    return dispatch("python -m training", __doc__.splitlines()[0], COMMANDS, argv)
