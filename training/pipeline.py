@@ -6,6 +6,7 @@ Without --data it trains on the generated demo dataset (created once, then cache
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from dataclasses import dataclass
@@ -36,6 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=["tiny", "demo", "full"], default=None, help="search budget")
     parser.add_argument("--clients", type=int, default=None, help="train clients of the generated demo data")
     parser.add_argument("--seed", type=int, default=None, help="seed of splits, search and models")
+    parser.add_argument(
+        "--search-clients",
+        type=int,
+        default=None,
+        help="development clients the search runs on (stratified sample; 0: all; default: the profile's)",
+    )
     parser.add_argument("--force", action="store_true", help="move the alias even if the champion is better")
     parser.add_argument(
         "--no-register", action="store_true", help="track the run but do not register a version"
@@ -50,6 +57,7 @@ def settings_from(args: argparse.Namespace) -> TrainingSettings:
         "profile": args.profile,
         "demo_clients": args.clients,
         "seed": args.seed,
+        "search_clients": args.search_clients,
     }
     updates = {k: v for k, v in updates.items() if v is not None}
     if args.force:
@@ -92,6 +100,8 @@ def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
     from training.tracking import log_cv_result, open_experiment
 
     budget = budget_for(settings.profile)
+    if settings.search_clients is not None:
+        budget = dataclasses.replace(budget, search_clients=settings.search_clients)
     uri = settings.resolved_tracking_uri()
     seconds: dict[str, float] = {}
     start = time.perf_counter()
@@ -118,6 +128,7 @@ def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
                 "cost_fp": settings.cost_fp,
                 "seed": settings.seed,
                 "n_folds": budget.n_folds,
+                "search_clients": budget.search_clients,
                 "test_size": settings.test_size,
             }
         )

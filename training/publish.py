@@ -48,11 +48,11 @@ def publish(
     categorical = list(features.categorical)
     model = selection.model
     names = [str(c) for c in model.feature_names_]
-    x_dev = selection.x_dev[names]
-    oof = pd.Series(selection.chosen.oof, index=x_dev.index)
+    x_cv = selection.x_cv[names]
+    oof = pd.Series(selection.chosen.oof, index=x_cv.index)
     importance = pd.Series(
         assemble.global_importance(
-            model, assemble.sample_rows(x_dev, budget.shap_rows, settings.seed), categorical
+            model, assemble.sample_rows(x_cv, budget.shap_rows, settings.seed), categorical
         )
     )
     metrics = bundle_metrics(selection)
@@ -78,7 +78,7 @@ def publish(
         importance={str(k): float(v) for k, v in importance.items()},
         metrics=metrics,
         fingerprint=assemble.data_fingerprint(features.train.drop(columns=["TARGET"]), target),
-        reference=assemble.reference_table(x_dev, selection.y_dev, oof, budget.reference_rows, settings.seed),
+        reference=assemble.reference_table(x_cv, selection.y_cv, oof, budget.reference_rows, settings.seed),
         portfolio=_objects(assemble.portfolio_table(tables.application_test, test_prepared)),
         history=_objects(
             assemble.history_table(
@@ -220,7 +220,7 @@ def _local_explanations(
 
 
 def _log_tables_and_figures(selection: SelectionResult, importance: pd.Series, costs: CostMatrix) -> None:
-    y = selection.y_dev.to_numpy()
+    y = selection.y_cv.to_numpy()
     best_per_family: dict[str, np.ndarray] = {}
     for _, result in sorted(selection.results, key=lambda sr: -sr[1].threshold.cost):
         best_per_family[f"{result.family} / {result.imbalance}"] = result.oof

@@ -88,6 +88,17 @@ def _spread_table(selection: SelectionResult) -> str:
     return md_table(pd.DataFrame(rows))
 
 
+def _folds_line(selection: SelectionResult) -> str:
+    folds = f"{len(selection.folds.validation)} stratified folds"
+    searched = len(selection.y_cv)
+    if searched == selection.n_dev:
+        return f"{folds} on the remaining {selection.n_dev:,}"
+    return (
+        f"{folds} on a stratified sample of {searched:,} of the remaining {selection.n_dev:,} (the search); "
+        f"the chosen model is then fitted on all {selection.n_dev:,}"
+    )
+
+
 def render(selection: SelectionResult, ctx: ReportContext) -> str:
     chosen = selection.chosen
     guards = selection.guards
@@ -107,7 +118,7 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         f"- source: {ctx.data_source}",
         f"- {ctx.n_train:,} training clients ({ctx.positive_rate:.2%} defaults), {ctx.n_test:,} clients to score",
         f"- held-out split: {len(selection.y_holdout):,} clients, stratified, used once at the end; "
-        f"{len(selection.folds.validation)} stratified folds on the remaining {len(selection.y_dev):,}",
+        + _folds_line(selection),
         f"- fingerprint: `{ctx.fingerprint}`",
         "## Features",
         f"{ctx.n_features} features per client ({ctx.n_categorical} categorical, kept as CatBoost native "

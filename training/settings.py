@@ -59,6 +59,12 @@ class TrainingSettings(BaseSettings):
         default=None,
         description="Train clients of the generated demo dataset; empty means the profile's size.",
     )
+    search_clients: int | None = Field(
+        default=None,
+        ge=0,
+        description="Development clients the cross-validated search runs on (a stratified sample; 0 means all); "
+        "empty means the profile's size. The chosen model is always fitted on every development client.",
+    )
     force_promotion: bool = Field(
         default=False,
         description="Move the alias to the new version even when it does not beat the champion.",

@@ -84,6 +84,17 @@ def holdout_split(
     return x_dev, x_hold, y_dev, y_hold
 
 
+def search_sample(
+    x_dev: pd.DataFrame, y_dev: pd.Series, max_rows: int, seed: int
+) -> tuple[pd.DataFrame, pd.Series]:
+    """At most `max_rows` development clients, stratified on the target, for the cross-validated search
+    (0 or a larger number: all of them)."""
+    if max_rows <= 0 or len(y_dev) <= max_rows:
+        return x_dev, y_dev
+    x_cv, _, y_cv, _ = train_test_split(x_dev, y_dev, train_size=max_rows, stratify=y_dev, random_state=seed)
+    return x_cv, y_cv
+
+
 def make_folds(target: pd.Series, n_folds: int, seed: int) -> Folds:
     splitter = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     validation = [val for _, val in splitter.split(np.zeros(len(target)), target)]

@@ -1,7 +1,8 @@
 """The selection procedure, in the order a reviewer expects:
 
 1. hold out a stratified split (touched once, at the end);
-2. compare every family under both imbalance methods, with the same stratified folds;
+2. compare every family under both imbalance methods, with the same stratified folds (on a stratified sample of
+   the development split when it is larger than the budget's `search_clients`);
 3. search each family's parameters (first pass), then refine around the best of the served family;
 4. choose the threshold on the served candidate's out-of-fold predictions;
 5. fit on the whole development split and measure the held-out split once.
@@ -29,6 +30,7 @@ from training.selection.crossval import (
     cross_validate,
     holdout_split,
     make_folds,
+    search_sample,
     undersample,
 )
 from training.selection.guards import GuardReport, assert_target_absent, run_guards, single_feature_auc
@@ -47,8 +49,9 @@ class SelectionResult:
     cv_spread: dict[str, dict[str, tuple[float, float]]]  # same keys -> (mean, std) across folds
     guards: GuardReport
     feature_aucs: pd.Series
-    x_dev: pd.DataFrame
-    y_dev: pd.Series
+    x_cv: pd.DataFrame  # the development clients cross-validated (OOF predictions are aligned on them)
+    y_cv: pd.Series
+    n_dev: int  # development clients the final model was fitted on (x_cv is all of them or a sample)
     x_holdout: pd.DataFrame
     y_holdout: pd.Series
     holdout_proba: np.ndarray
@@ -99,8 +102,9 @@ def select_model(
     check_positives(target, budget.n_folds, test_size)
     frame = prepare_frame(features, categorical)
     x_dev, x_hold, y_dev, y_hold = holdout_split(frame, target.astype(int), test_size, seed)
-    folds = make_folds(y_dev, budget.n_folds, seed)
-    y = y_dev.to_numpy()
+    x_cv, y_cv = search_sample(x_dev, y_dev, budget.search_clients, seed)
+    folds = make_folds(y_cv, budget.n_folds, seed)
+    y = y_cv.to_numpy()
     boosting = {"catboost": "iterations", "random_forest": "n_estimators"}
     trees = {"catboost": budget.boosting_iterations, "random_forest": budget.forest_trees}
 
@@ -108,7 +112,7 @@ def select_model(
         full = dict(params)
         if family in boosting:
             full[boosting[family]] = trees[family]
-        return cross_validate(family, full, imbalance, x_dev, y_dev, folds, categorical, costs, seed)
+        return cross_validate(family, full, imbalance, x_cv, y_cv, folds, categorical, costs, seed)
 
     families = list(FAMILIES)
     total = 1 + 2 * (len(families) - 1) + (budget.first_pass - 1) * (len(families) - 1) + budget.refine
@@ -162,12 +166,13 @@ def select_model(
 
     # 5. final fit on the development split, one look at the held-out split
     numeric = [c for c in x_dev.columns if c not in categorical]
-    fit_idx = np.arange(len(y))
+    y_fit = y_dev.to_numpy()
+    fit_idx = np.arange(len(y_fit))
     if chosen.imbalance == "undersample":
-        fit_idx = undersample(fit_idx, y, 1.0, seed)
+        fit_idx = undersample(fit_idx, y_fit, 1.0, seed)
     model = build_model(SERVED_FAMILY, chosen.params, numeric, categorical, chosen.imbalance, seed)
-    model.fit(x_dev.iloc[fit_idx], y[fit_idx])
-    train_auc = safe_auc(y, model.predict_proba(x_dev)[:, 1])
+    model.fit(x_dev.iloc[fit_idx], y_fit[fit_idx])
+    train_auc = safe_auc(y_fit, model.predict_proba(x_dev)[:, 1])
     hold_proba = model.predict_proba(x_hold)[:, 1]
     y_h = y_hold.to_numpy()
     holdout = {
@@ -178,7 +183,7 @@ def select_model(
         "at_0.5": fold_metrics(y, chosen.oof, folds.validation, 0.5, costs),
         "at_threshold": fold_metrics(y, chosen.oof, folds.validation, chosen.threshold.threshold, costs),
     }
-    feature_aucs = single_feature_auc(x_dev, y_dev, categorical)
+    feature_aucs = single_feature_auc(x_cv, y_cv, categorical)
     guards = run_guards(train_auc, chosen.cv_auc, holdout["at_threshold"]["auc"], feature_aucs)
     comparison = _comparison(results, y, folds, costs)
     return SelectionResult(
@@ -190,8 +195,9 @@ def select_model(
         cv_spread=cv_spread,
         guards=guards,
         feature_aucs=feature_aucs,
-        x_dev=x_dev,
-        y_dev=y_dev,
+        x_cv=x_cv,
+        y_cv=y_cv,
+        n_dev=len(y_dev),
         x_holdout=x_hold,
         y_holdout=y_hold,
         holdout_proba=hold_proba,
