@@ -57,6 +57,7 @@ def test_login_leads_to_the_french_page_with_its_lang_and_title(client) -> None:
     assert '<html lang="fr">' in page
     assert "<title>Recherche d'un client — Prêt à dépenser</title>" in page
     assert "cdn" not in page.lower() and "https://" not in page  # everything served locally
+    assert "/deps/react@" in page and "polyfill@" not in page  # no legacy polyfill slowing Plotly down
 
 
 def test_login_never_redirects_off_site(client) -> None:  # type: ignore[no-untyped-def]
