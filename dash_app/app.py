@@ -133,7 +133,7 @@ def create_app(settings: DashSettings, api: ScoringApi, accounts: dict[str, str]
     explanation.register(app)
     importance.register(app, api)
     comparison.register(app, api, settings)
-    client_info.register(app)
+    client_info.register(app, settings)
     whatif.register(app, api)
     app.clientside_callback(
         ClientsideFunction(namespace="pad", function_name="titleAndLanguageLink"),

@@ -65,6 +65,7 @@ CMP_PERCENTILE = "cmp-percentile"
 
 # client information
 INFO_SEARCH = "info-search"
+INFO_ALL = "info-all"
 INFO_BODY = "info-body"
 INFO_COUNT = "info-count"
 

@@ -72,6 +72,12 @@ class DashSettings(BaseSettings):
         200, ge=10, description="Size of the group of most similar clients in the comparison."
     )
     page_size: int = Field(20, ge=5, le=100, description="Clients listed per page of a filtered search.")
+    info_rows: int = Field(
+        30,
+        ge=5,
+        description="Client information rows shown until the user searches or asks for all of them (a model "
+        "bundle describes hundreds of fields; drawing them all slows every lookup).",
+    )
     debug: bool = Field(
         False, description="Dash debug mode (development only: shows tracebacks in the browser)."
     )

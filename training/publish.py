@@ -4,8 +4,8 @@ and the report written last, so that it can state the registry decision."""
 
 from __future__ import annotations
 
+import json
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,10 @@ def publish(
     )
     metrics = bundle_metrics(selection)
     mlflow.log_metrics(finite_metrics(metrics))
-    _log_tables_and_figures(selection, importance, costs)
+    report_dir = settings.reports_dir / run_name
+    write_tables_and_figures(selection, importance, costs, report_dir)
+    write_summary(selection, metrics, features, report_dir)
+    mlflow.log_artifacts(str(report_dir))
 
     target = features.train["TARGET"].astype(int)
     train_prepared = prepare_frame(features.train.drop(columns=["TARGET"]), categorical)[names]
@@ -145,7 +148,7 @@ def publish(
         decision=decision,
         seconds=dict(seconds),
     )
-    path = report.write(report.render(selection, context), settings.reports_dir / run_name)
+    path = report.write(report.render(selection, context), report_dir)
     mlflow.log_artifact(str(path))
     return PipelineOutcome(
         run_id=run_id,
@@ -219,29 +222,47 @@ def _local_explanations(
     return out
 
 
-def _log_tables_and_figures(selection: SelectionResult, importance: pd.Series, costs: CostMatrix) -> None:
+def write_summary(selection: SelectionResult, metrics: dict[str, float], features: Any, out: Path) -> None:
+    """The run's figures in one machine-readable file (aggregates only: no client appears in it)."""
+    out.mkdir(parents=True, exist_ok=True)
+    target = features.train["TARGET"]
+    summary = {
+        "n_train": len(features.train),
+        "n_test": len(features.test),
+        "default_rate": float(target.mean()),
+        "n_features": int(features.train.shape[1] - 1),
+        "n_holdout": len(selection.y_holdout),
+        "n_development": selection.n_dev,
+        "n_searched": len(selection.y_cv),
+        "n_folds": len(selection.folds.validation),
+        "model": selection.chosen.family,
+        "imbalance": selection.chosen.imbalance,
+        "params": {k: str(v) for k, v in selection.chosen.params.items()},
+        "metrics": metrics,
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+
+
+def write_tables_and_figures(
+    selection: SelectionResult, importance: pd.Series, costs: CostMatrix, out: Path
+) -> None:
+    """The comparison table and the figures, next to the run's report (report.md links them)."""
+    out.mkdir(parents=True, exist_ok=True)
     y = selection.y_cv.to_numpy()
     best_per_family: dict[str, np.ndarray] = {}
     for _, result in sorted(selection.results, key=lambda sr: -sr[1].threshold.cost):
         best_per_family[f"{result.family} / {result.imbalance}"] = result.oof
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        table = selection.comparison.assign(params=selection.comparison["params"].astype(str))
-        table.to_csv(out / "model_comparison.csv", index=False)
-        (out / "model_comparison.md").write_text(report.comparison_markdown(selection.comparison) + "\n")
-        importance.rename("mean_abs_shap").to_csv(out / "global_importance.csv", index_label="feature")
-        selection.feature_aucs.rename("auc_alone").to_csv(
-            out / "single_feature_auc.csv", index_label="feature"
-        )
-        figures.roc_pr_figure({k: (y, v) for k, v in best_per_family.items()}, out / "roc_pr_curves.png")
-        figures.cost_figure(
-            y, selection.chosen.oof, selection.threshold, costs, out / "cost_vs_threshold.png"
-        )
-        figures.confusion_figure(
-            selection.y_holdout.to_numpy(),
-            selection.holdout_proba,
-            {"held-out @0.5": 0.5, "held-out @chosen": selection.threshold},
-            out / "confusion_matrices.png",
-        )
-        figures.importance_figure(importance, out / "global_shap_importance.png")
-        mlflow.log_artifacts(str(out))
+    table = selection.comparison.assign(params=selection.comparison["params"].astype(str))
+    table.to_csv(out / "model_comparison.csv", index=False)
+    (out / "model_comparison.md").write_text(report.comparison_markdown(selection.comparison) + "\n")
+    importance.rename("mean_abs_shap").to_csv(out / "global_importance.csv", index_label="feature")
+    selection.feature_aucs.rename("auc_alone").to_csv(out / "single_feature_auc.csv", index_label="feature")
+    figures.roc_pr_figure({k: (y, v) for k, v in best_per_family.items()}, out / report.FIGURES["roc"])
+    figures.cost_figure(y, selection.chosen.oof, selection.threshold, costs, out / report.FIGURES["cost"])
+    figures.confusion_figure(
+        selection.y_holdout.to_numpy(),
+        selection.holdout_proba,
+        {"held-out @0.5": 0.5, "held-out @chosen": selection.threshold},
+        out / report.FIGURES["confusion"],
+    )
+    figures.importance_figure(importance, out / report.FIGURES["importance"])

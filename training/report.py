@@ -26,6 +26,19 @@ COMPARISON_COLUMNS = {
 }
 
 
+# The figures written next to report.md (training.publish), by what they show.
+FIGURES = {
+    "roc": "roc_pr_curves.png",
+    "cost": "cost_vs_threshold.png",
+    "confusion": "confusion_matrices.png",
+    "importance": "global_shap_importance.png",
+}
+
+
+def figure(key: str, caption: str) -> str:
+    return f"![{caption}]({FIGURES[key]})"
+
+
 @dataclass
 class ReportContext:
     run_name: str
@@ -129,6 +142,7 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         "candidate (lowest out-of-fold cost) of a model and imbalance method; thresholds are chosen on out-of-fold "
         "predictions; ± is the standard deviation over folds.",
         comparison_markdown(selection.comparison),
+        figure("roc", "ROC and precision-recall curves of the best candidate of each model (out-of-fold)"),
         "## Chosen model and threshold",
         f"- model: {chosen.family}, imbalance method {chosen.imbalance}, parameters `{chosen.params}`",
         f"- threshold **{selection.threshold:.3f}**: the probability above which an application is refused, "
@@ -138,6 +152,8 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         "under-sampling inflate the probabilities (the model learns on a balanced population), which moves it up. "
         "The threshold belongs to this model and travels with it in the bundle.",
         _spread_table(selection),
+        figure("cost", "Business cost against the threshold (out-of-fold), the chosen threshold marked"),
+        figure("confusion", "Confusion matrices on the held-out split, at 0.5 and at the chosen threshold"),
         "## Over-fitting and leakage guards",
         md_table(pd.DataFrame(guards.as_rows(), columns=["AUC on", "value"])),
         "Features with the strongest AUC taken alone (flagged outside [0.30, 0.70]):",
@@ -145,6 +161,7 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         "\n".join(f"- ⚠ {w}" for w in guards.warnings) or "- no warning",
         "## Global interpretability (mean |SHAP| on the reference sample)",
         md_table(importance, digits=4),
+        figure("importance", "Global importance: mean absolute SHAP value of the top features"),
         "## Local interpretability (held-out clients)",
     ]
     for label, probability, contributions in ctx.local_explanations:

@@ -1,5 +1,6 @@
 """Client information: the descriptive fields with their descriptions (in the page's language, from the
-service), searchable so that the client can find their own data."""
+service), searchable so that the client can find their own data. A bundle describes hundreds of fields: the first
+`info_rows` are drawn until the user searches or asks for all of them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dash import Dash, Input, Output, State, dcc, html
 from dash_app import ids
 from dash_app.i18n import fmt_value, t
 from dash_app.panels.common import attrs, empty, panel
+from dash_app.settings import DashSettings
 from dash_app.store import info_from_dict
 from scoring_service.domain import ClientField
 
@@ -42,7 +44,8 @@ def table_html(fields: list[ClientField], lang: str) -> str:
     )
 
 
-def render(data: dict[str, Any] | None, query: str | None, lang: str) -> Any:
+def render(data: dict[str, Any] | None, query: str | None, lang: str, limit: int | None = None) -> Any:
+    """The matching fields; at most `limit` of them when the user has not searched (None: all)."""
     if not data:
         return empty(t(lang, "info.empty"))
     info = info_from_dict(data["info"])
@@ -52,9 +55,13 @@ def render(data: dict[str, Any] | None, query: str | None, lang: str) -> Any:
         for f in info.fields
         if not needle or needle in _fold(f"{f.description} {f.name} {fmt_value(f.value, lang)}")
     ]
+    if not needle and limit is not None and len(rows) > limit:
+        rows, count = rows[:limit], t(lang, "info.count_some", shown=limit, n=len(rows))
+    else:
+        count = t(lang, "info.count", n=len(rows), total=len(info.fields))
     return html.Div(
         [
-            html.P(t(lang, "info.count", n=len(rows), total=len(info.fields)), id=ids.INFO_COUNT),
+            html.P(count, id=ids.INFO_COUNT),
             html.Div(
                 dcc.Markdown(table_html(rows, lang), dangerously_allow_html=True),
                 className="table-responsive info-scroll",
@@ -72,6 +79,7 @@ def layout(lang: str) -> html.Section:
         [
             dbc.Label(t(lang, "info.search"), html_for=ids.INFO_SEARCH),
             dbc.Input(id=ids.INFO_SEARCH, type="search", debounce=0.3, autoComplete="off"),
+            dbc.Switch(id=ids.INFO_ALL, label=t(lang, "info.all"), value=False, className="mt-2"),
         ],
         className="mb-2",
     )
@@ -80,12 +88,13 @@ def layout(lang: str) -> html.Section:
     )
 
 
-def register(app: Dash) -> None:
+def register(app: Dash, settings: DashSettings) -> None:
     @app.callback(
         Output(ids.INFO_BODY, "children"),
         Input(ids.CLIENT_STORE, "data"),
         Input(ids.INFO_SEARCH, "value"),
+        Input(ids.INFO_ALL, "value"),
         State(ids.LANG_STORE, "data"),
     )
-    def _render(data, query, lang):  # type: ignore[no-untyped-def]
-        return render(data, query, lang)
+    def _render(data, query, show_all, lang):  # type: ignore[no-untyped-def]
+        return render(data, query, lang, None if show_all else settings.info_rows)

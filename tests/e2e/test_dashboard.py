@@ -23,7 +23,8 @@ pytestmark = pytest.mark.e2e
 def page(chromium_path: str, dash_duo: Any, scoring_address: str) -> Any:
     """A logged-in dashboard in the browser, on the real scoring server."""
     # generous deadline: these machines are shared, and a slow answer is not what these tests are about
-    dash_duo.start_server(dashboard_app(scoring_address, timeout=10.0), navigate=False)
+    # info_rows below the tiny model's 21 fields, so that "show every field" has something to show
+    dash_duo.start_server(dashboard_app(scoring_address, timeout=10.0, info_rows=10), navigate=False)
     log_in(dash_duo.driver, dash_duo.server.url)
     dash_duo.wait_for_element(f"#{ids.IMPORTANCE_GRAPH} .main-svg", timeout=WAIT)
     return dash_duo
@@ -54,7 +55,13 @@ def test_look_up_a_client_shows_gauge_decision_waterfall_comparison(page: Any, a
     similar = driver.find_element(By.CSS_SELECTOR, f"#{ids.CMP_GROUP} input[value='similar']")
     driver.execute_script("arguments[0].click();", similar)
     page.wait_for_contains_text(f"#{ids.CMP_STATS}", "Clients les plus semblables", timeout=WAIT)
-    # searchable client information
+    # client information: the first rows, then every field on demand, then a search through all of them
+    assert text(page, ids.INFO_COUNT).startswith("10 premières informations affichées sur ")
+    click(driver, driver.find_element(By.ID, ids.INFO_ALL))
+    page.wait_for_contains_text(f"#{ids.INFO_COUNT}", "informations sur", timeout=WAIT)
+    assert not text(page, ids.INFO_COUNT).startswith("10 ")
+    click(driver, driver.find_element(By.ID, ids.INFO_ALL))
+    page.wait_for_contains_text(f"#{ids.INFO_COUNT}", "premières", timeout=WAIT)
     search = driver.find_element(By.ID, ids.INFO_SEARCH)
     search.send_keys("revenu")
     page.wait_for_contains_text(f"#{ids.INFO_COUNT}", "informations sur", timeout=WAIT)

@@ -3,6 +3,8 @@ bundle contents, MLflow runs and artifacts, the report, and the model's behaviou
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +127,17 @@ def test_report_explains_the_run(trained) -> None:
         assert heading in text
     assert "alias `champion` moved to it" in text
     assert set(outcome.summary["model"]) >= {"dummy", "catboost"}
+    # the figures the report links sit next to it, as do the tables and the machine-readable summary
+    linked = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", text)
+    assert len(linked) == 4
+    for name in linked:
+        assert (outcome.report_path.parent / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    summary = json.loads((outcome.report_path.parent / "summary.json").read_text())
+    assert summary["n_train"] == 1_000 and summary["model"] == "catboost"
+    assert summary["n_holdout"] + summary["n_development"] == 1_000 == summary["n_train"]
+    assert summary["metrics"]["threshold"] == pytest.approx(outcome.summary["threshold"].iloc[-1], abs=1e-3)
+    comparison = pd.read_csv(outcome.report_path.parent / "model_comparison.csv")
+    assert list(comparison["model"]) == list(outcome.summary["model"].iloc[:-1])
 
 
 def test_more_late_installments_do_not_lower_the_risk(trained) -> None:

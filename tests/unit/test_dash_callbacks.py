@@ -102,6 +102,17 @@ def test_client_information_search_ignores_case_and_accents() -> None:
     assert "1 informations sur 7." in found
 
 
+def test_client_information_draws_the_first_rows_until_a_search_or_show_all() -> None:
+    store = search.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
+    first = client_info.render(store, None, "fr", limit=5)
+    assert "5 premières informations affichées sur 7" in text_of(first)
+    assert text_of(first).count("<tr>") == 1 + 5  # header and five fields
+    every = client_info.render(store, None, "fr", limit=None)
+    assert "7 informations sur 7." in text_of(every) and text_of(every).count("<tr>") == 1 + 7
+    # a search looks through every field, whatever the limit
+    assert "1 informations sur 7." in text_of(client_info.render(store, "ECHEANCE", "fr", limit=5))
+
+
 def test_filters_narrow_the_list_and_reset_to_the_first_page() -> None:
     api = FakeScoringApi()
     table, page, prev_disabled, next_disabled, _, _ = search.search_list(
