@@ -13,7 +13,17 @@ from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from dash_app import auth, ids
 from dash_app.drift_status import install_drift_pages
 from dash_app.i18n import t
-from dash_app.panels import client_info, comparison, explanation, importance, score, search, status, whatif
+from dash_app.panels import (
+    client_info,
+    comparison,
+    explanation,
+    importance,
+    lookup,
+    score,
+    search,
+    status,
+    whatif,
+)
 from dash_app.settings import DashSettings
 from scoring_service.domain import ScoringApi
 
@@ -129,8 +139,7 @@ def create_app(settings: DashSettings, api: ScoringApi, accounts: dict[str, str]
     )
     app.layout = lambda: page_layout(settings.default_language)
     search.register(app, api, settings)
-    score.register(app)
-    explanation.register(app)
+    lookup.register(app, api, settings)
     importance.register(app, api)
     comparison.register(app, api, settings)
     client_info.register(app, settings)

@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "features": ("training.features.cli", "build the per-client feature tables (train and portfolio)"),
     "select": ("training.selection.cli", "compare models with cross-validation and choose the threshold"),
     "run": ("training.pipeline", "the whole pipeline: data, features, selection, report, registration"),
+    "document-run": ("training.run_docs", "copy a run's tables and figures into the methodology note"),
 }
 
 

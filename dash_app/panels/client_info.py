@@ -89,12 +89,15 @@ def layout(lang: str) -> html.Section:
 
 
 def register(app: Dash, settings: DashSettings) -> None:
+    """A search or 'show every field' redraws the table; a new client is drawn by the lookup."""
+
     @app.callback(
-        Output(ids.INFO_BODY, "children"),
-        Input(ids.CLIENT_STORE, "data"),
+        Output(ids.INFO_BODY, "children", allow_duplicate=True),
         Input(ids.INFO_SEARCH, "value"),
         Input(ids.INFO_ALL, "value"),
+        State(ids.CLIENT_STORE, "data"),
         State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,
     )
-    def _render(data, query, show_all, lang):  # type: ignore[no-untyped-def]
+    def _render(query, show_all, data, lang):  # type: ignore[no-untyped-def]
         return render(data, query, lang, None if show_all else settings.info_rows)

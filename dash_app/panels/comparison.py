@@ -143,16 +143,17 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
         options, first, second = feature_options(model, lang)
         return options, first, second, options
 
+    # a new choice of feature or group redraws the comparison; a new client is drawn by the lookup
     @app.callback(
-        Output(ids.CMP_BODY, "children"),
+        Output(ids.CMP_BODY, "children", allow_duplicate=True),
         *status.status_outputs(),
-        Input(ids.CLIENT_STORE, "data"),
         Input(ids.CMP_FEATURE, "value"),
         Input(ids.CMP_SECOND, "value"),
         Input(ids.CMP_GROUP, "value"),
+        State(ids.CLIENT_STORE, "data"),
         *(State(i, "value") for i in FILTER_IDS),
         State(ids.LANG_STORE, "data"),
-        prevent_initial_call="initial_duplicate",
+        prevent_initial_call=True,
     )
-    def _compare(data, feature, second, group, *rest):  # type: ignore[no-untyped-def]
+    def _compare(feature, second, group, data, *rest):  # type: ignore[no-untyped-def]
         return compare(api, settings, data, feature, second, group, list(rest[:6]), rest[6])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, State, html
+from dash import html
 
 from dash_app import ids
 from dash_app.figures.waterfall import waterfall_figure, waterfall_text, why_sentence
@@ -36,11 +36,3 @@ def render(data: dict[str, Any] | None, lang: str) -> Any:
 
 def layout(lang: str) -> html.Section:
     return panel("why-heading", t(lang, "why.heading"), ids.WHY_BODY, render(None, lang))
-
-
-def register(app: Dash) -> None:
-    @app.callback(
-        Output(ids.WHY_BODY, "children"), Input(ids.CLIENT_STORE, "data"), State(ids.LANG_STORE, "data")
-    )
-    def _render(data, lang):  # type: ignore[no-untyped-def]
-        return render(data, lang)

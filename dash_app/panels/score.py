@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, State, html
+from dash import html
 
 from dash_app import ids
 from dash_app.figures.gauge import distance_sentence, gauge_figure, gauge_text
@@ -30,11 +30,3 @@ def render(data: dict[str, Any] | None, lang: str) -> Any:
 
 def layout(lang: str) -> html.Section:
     return panel("score-heading", t(lang, "score.heading"), ids.SCORE_BODY, render(None, lang), live=True)
-
-
-def register(app: Dash) -> None:
-    @app.callback(
-        Output(ids.SCORE_BODY, "children"), Input(ids.CLIENT_STORE, "data"), State(ids.LANG_STORE, "data")
-    )
-    def _render(data, lang):  # type: ignore[no-untyped-def]
-        return render(data, lang)

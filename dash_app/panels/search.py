@@ -1,11 +1,9 @@
-"""Find a client: by a 6-digit id (malformed or unknown ids get a sentence saying what is wrong) or by filters
-that narrow a list to pick from. The client is fetched once here and kept in a store that every panel reads."""
+"""Find a client: the id field, and the filters that narrow a list to pick from. A pick goes to its own store,
+which the lookup (panels/lookup.py) follows like a typed id."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
-from urllib.parse import parse_qs
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
@@ -15,7 +13,6 @@ from dash_app.i18n import fmt_number, fmt_pct, label, t
 from dash_app.panels import status
 from dash_app.panels.common import attrs
 from dash_app.settings import DashSettings
-from dash_app.store import client_to_store
 from scoring_service.domain import (
     AGE_BANDS,
     CONTRACT_TYPES,
@@ -25,12 +22,10 @@ from scoring_service.domain import (
     ClientPage,
     ClientSummary,
     Decision,
-    ScoreRequest,
     ScoringApi,
 )
-from scoring_service.errors import NotFound, ScoringError
+from scoring_service.errors import ScoringError
 
-CLIENT_ID = re.compile(r"^\d{6}$")
 ANY = "any"  # the value of "any" in every filter
 FILTER_IDS = (
     ids.FILTER_GENDER,
@@ -40,16 +35,6 @@ FILTER_IDS = (
     ids.FILTER_FAMILY,
     ids.FILTER_DECISION,
 )
-
-
-def parse_client_id(raw: str | None, lang: str) -> tuple[int | None, str]:
-    """The id as an int, or None and the sentence that says what is wrong with it."""
-    text = (raw or "").strip().replace(" ", "")
-    if not text:
-        return None, t(lang, "error.id_empty")
-    if not CLIENT_ID.match(text):
-        return None, t(lang, "error.id_format", value=(raw or "").strip()[:20])
-    return int(text), ""
 
 
 def filters_from_values(values: list[str | None] | tuple[str | None, ...]) -> ClientFilters:
@@ -63,30 +48,6 @@ def filters_from_values(values: list[str | None] | tuple[str | None, ...]) -> Cl
         family_status=family,
         decision=Decision(decision) if decision else None,
     )
-
-
-def fetch_client(api: ScoringApi, client_id: int, lang: str, settings: DashSettings) -> dict[str, Any]:
-    """The one fetch per id: the score with its explanation, and the client's information."""
-    result = api.score(ScoreRequest(client_id=client_id, explain=True, top_k=settings.top_k, language=lang))
-    info = api.get_client(client_id, language=lang)
-    words = t(lang, "score.granted" if result.decision is Decision.GRANTED else "score.refused")
-    return client_to_store(result, info, t(lang, "title.client", id=client_id, decision=words))
-
-
-def load_client(
-    api: ScoringApi, settings: DashSettings, raw_id: str | None, lang: str
-) -> tuple[Any, str, bool, str, bool]:
-    """(store, feedback, invalid, status message, status hidden) for an id typed or picked."""
-    client_id, problem = parse_client_id(raw_id, lang)
-    if client_id is None:
-        return None, problem, True, *status.clear()
-    try:
-        data = fetch_client(api, client_id, lang, settings)
-    except NotFound:
-        return None, t(lang, "error.id_unknown", id=client_id), True, *status.clear()
-    except ScoringError as exc:
-        return no_update, "", False, *status.show(exc, lang)
-    return data, "", False, *status.clear()
 
 
 def _select(id_: str, text: str, options: list[tuple[str, str]], lang: str) -> dbc.Col:
@@ -258,37 +219,6 @@ def picked_client(trigger: Any, triggered: list[dict[str, Any]]) -> Any:
 
 
 def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
-    @app.callback(
-        Output(ids.CLIENT_STORE, "data"),
-        Output(ids.CLIENT_ID_FEEDBACK, "children"),
-        Output(ids.CLIENT_ID_INPUT, "invalid"),
-        Output(ids.CLIENT_ID_INPUT, "value"),
-        *status.status_outputs(),
-        Input(ids.CLIENT_ID_SUBMIT, "n_clicks"),
-        Input(ids.CLIENT_ID_INPUT, "n_submit"),
-        Input(ids.PICKED, "data"),
-        Input(ids.RETRY, "n_clicks"),
-        Input(ids.URL, "search"),
-        State(ids.CLIENT_ID_INPUT, "value"),
-        State(ids.LANG_STORE, "data"),
-        prevent_initial_call="initial_duplicate",
-    )
-    def _on_client(_submit, _enter, picked, _retry, search, raw_id, lang):  # type: ignore[no-untyped-def]
-        trigger = ctx.triggered_id
-        if trigger == ids.PICKED:
-            if not picked:
-                return (no_update,) * 6
-            raw_id = str(picked)
-        elif trigger == ids.URL or trigger is None:
-            wanted = parse_qs((search or "").lstrip("?")).get("client")
-            if not wanted:
-                return (no_update,) * 6
-            raw_id = wanted[0]
-        elif trigger == ids.RETRY and not raw_id:
-            return (no_update,) * 6
-        store, feedback, invalid, message, hidden = load_client(api, settings, raw_id, lang)
-        return store, feedback, invalid, raw_id, message, hidden
-
     # A pick goes through its own store: the list's buttons appearing (0 clicks) must not re-run, and so
     # cancel, a lookup in flight (Dash keeps only the latest call of a callback).
     @app.callback(

@@ -44,6 +44,11 @@ def prefill(data: dict[str, Any] | None) -> list[float | None]:
     return out
 
 
+def waiting(data: dict[str, Any] | None, lang: str) -> html.P:
+    """The result area before a simulation: an invitation to choose a client, or to change a field."""
+    return empty(t(lang, "whatif.empty" if not data else "whatif.help"))
+
+
 def to_request_values(raw: list[Any], lang: str) -> tuple[dict[str, FeatureValue], str]:
     """The values to send, or the sentence naming the first field that is not a number >= 0."""
     values: dict[str, FeatureValue] = {}
@@ -151,16 +156,6 @@ def layout(lang: str) -> html.Section:
 
 
 def register(app: Dash, api: ScoringApi) -> None:
-    @app.callback(
-        *(Output(id_, "value") for id_, _, _ in FIELDS),
-        Output(ids.WI_RESULT, "children", allow_duplicate=True),
-        Input(ids.CLIENT_STORE, "data"),
-        State(ids.LANG_STORE, "data"),
-        prevent_initial_call="initial_duplicate",
-    )
-    def _prefill(data, lang):  # type: ignore[no-untyped-def]
-        return *prefill(data), empty(t(lang, "whatif.empty" if not data else "whatif.help"))
-
     @app.callback(
         Output(ids.WI_RESULT, "children", allow_duplicate=True),
         *status.status_outputs(),

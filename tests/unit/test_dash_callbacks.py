@@ -8,7 +8,7 @@ import json
 import pytest
 from dash import no_update
 
-from dash_app.panels import client_info, comparison, explanation, importance, score, search, whatif
+from dash_app.panels import client_info, comparison, explanation, importance, lookup, score, search, whatif
 from dash_app.settings import DashSettings
 from scoring_service.domain import Decision, PeerGroup
 from scoring_service.errors import DeadlineExceeded, InvalidArgument, Unavailable
@@ -39,29 +39,29 @@ def text_of(component: object) -> str:
     ],
 )
 def test_parse_client_id(raw: str, expected: int | None) -> None:
-    value, problem = search.parse_client_id(raw, "fr")
+    value, problem = lookup.parse_client_id(raw, "fr")
     assert value == expected
     assert (problem == "") == (expected is not None)
 
 
 def test_malformed_id_says_what_is_wrong_without_calling_the_service() -> None:
     api = FakeScoringApi()
-    store, feedback, invalid, _, hidden = search.load_client(api, SETTINGS, "12a45", "fr")
+    store, feedback, invalid, _, hidden = lookup.load_client(api, SETTINGS, "12a45", "fr")
     assert store is None and invalid and hidden
     assert "« 12a45 » n'est pas un identifiant valide : il faut exactement 6 chiffres" in feedback
     assert api.calls == []
-    assert "Type the client id" in search.load_client(api, SETTINGS, "", "en")[1]
+    assert "Type the client id" in lookup.load_client(api, SETTINGS, "", "en")[1]
 
 
 def test_unknown_id_is_named_in_the_message() -> None:
-    store, feedback, invalid, _, _ = search.load_client(FakeScoringApi(), SETTINGS, "999999", "en")
+    store, feedback, invalid, _, _ = lookup.load_client(FakeScoringApi(), SETTINGS, "999999", "en")
     assert store is None and invalid
     assert feedback == "No client has the id 999999 in the portfolio. Check the number or use the filters."
 
 
 def test_one_fetch_per_id_fills_the_store_every_panel_reads() -> None:
     api = FakeScoringApi()
-    store, feedback, invalid, message, hidden = search.load_client(api, SETTINGS, "100003", "fr")
+    store, feedback, invalid, message, hidden = lookup.load_client(api, SETTINGS, "100003", "fr")
     assert feedback == "" and not invalid and message == "" and hidden
     assert [name for name, _ in api.calls] == ["score", "get_client"]
     request = api.calls[0][1]
@@ -84,7 +84,7 @@ def test_service_down_or_slow_keeps_the_page_and_shows_a_friendly_message(
     error: Exception, words: str
 ) -> None:
     api = FakeScoringApi(fail_with=error)  # type: ignore[arg-type]
-    store, feedback, invalid, message, hidden = search.load_client(api, SETTINGS, "100001", "fr")
+    store, feedback, invalid, message, hidden = lookup.load_client(api, SETTINGS, "100001", "fr")
     assert store is no_update and not invalid and feedback == ""
     assert words in message and not hidden
     assert "Traceback" not in message
@@ -96,14 +96,14 @@ def test_empty_panels_invite_to_choose_a_client() -> None:
 
 
 def test_client_information_search_ignores_case_and_accents() -> None:
-    store = search.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
+    store = lookup.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
     found = text_of(client_info.render(store, "ECHEANCE", "fr"))
     assert "Montant de l'échéance" in found and "Revenu annuel" not in found
     assert "1 informations sur 7." in found
 
 
 def test_client_information_draws_the_first_rows_until_a_search_or_show_all() -> None:
-    store = search.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
+    store = lookup.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
     first = client_info.render(store, None, "fr", limit=5)
     assert "5 premières informations affichées sur 7" in text_of(first)
     assert text_of(first).count("<tr>") == 1 + 5  # header and five fields
@@ -145,7 +145,7 @@ def test_clicking_a_bar_selects_its_feature() -> None:
 
 def test_comparison_with_the_filtered_group_sends_the_search_filters() -> None:
     api = FakeScoringApi()
-    store = search.fetch_client(api, 100001, "fr", SETTINGS)
+    store = lookup.fetch_client(api, 100001, "fr", SETTINGS)
     body, _, _ = comparison.compare(
         api, SETTINGS, store, "AMT_CREDIT", "AMT_INCOME_TOTAL", "filtered", ["F", *ANY6[1:]], "fr"
     )
@@ -160,7 +160,7 @@ def test_comparison_with_the_filtered_group_sends_the_search_filters() -> None:
 
 def test_what_if_shows_the_new_score_beside_the_current_one() -> None:
     api = FakeScoringApi()
-    store = search.fetch_client(api, 100005, "fr", SETTINGS)
+    store = lookup.fetch_client(api, 100005, "fr", SETTINGS)
     raw = whatif.prefill(store)
     assert raw == [150000.0, 450000.0, 22500.0, 405000.0, 10.0]
     raw[1] = 900000.0  # twice the credit: the decision flips
@@ -174,7 +174,7 @@ def test_what_if_shows_the_new_score_beside_the_current_one() -> None:
 
 def test_what_if_rejects_a_negative_amount_with_the_field_named() -> None:
     api = FakeScoringApi()
-    store = search.fetch_client(api, 100001, "en", SETTINGS)
+    store = lookup.fetch_client(api, 100001, "en", SETTINGS)
     calls = len(api.calls)
     block, _, _ = whatif.simulate(api, store, [-5, None, None, None, None], "en")
     assert "“Annual income” must be a number, zero or more." in text_of(block)
@@ -183,7 +183,7 @@ def test_what_if_rejects_a_negative_amount_with_the_field_named() -> None:
 
 def test_what_if_reports_a_rejected_request_in_words() -> None:
     api = FakeScoringApi()
-    store = search.fetch_client(api, 100001, "fr", SETTINGS)
+    store = lookup.fetch_client(api, 100001, "fr", SETTINGS)
     api.fail_with = InvalidArgument("AMT_CREDIT must be finite.", field="AMT_CREDIT")
     block, message, hidden = whatif.simulate(api, store, [1.0, 2.0, None, None, None], "fr")
     assert block is no_update and hidden is False
@@ -199,7 +199,7 @@ def test_a_pick_is_the_clicked_button_and_appearing_buttons_pick_nothing() -> No
 
 
 def test_client_information_escapes_html_from_the_data() -> None:
-    store = search.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
+    store = lookup.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
     store["info"]["fields"][0][2] = "<script>alert(1)</script>"
     html_text = client_info.table_html(
         list(__import__("dash_app.store", fromlist=["info_from_dict"]).info_from_dict(store["info"]).fields),

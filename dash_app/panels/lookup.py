@@ -1,0 +1,162 @@
+"""A client's lookup: the id typed, picked in the list or given in the address is checked (malformed or unknown
+ids get a sentence saying what is wrong), the client is fetched once, and every panel that shows the client is drawn
+in the same answer.
+
+One answer rather than a store that each panel reads in a second round trip: the browser then updates the page
+once instead of five times, and a lookup is mostly the browser's work (docs/benchmarks.md). The client is still
+kept in the store, which the panels' own controls (comparison choices, information search, what-if) read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from dash import Dash, Input, Output, State, ctx, no_update
+
+from dash_app import ids
+from dash_app.i18n import t
+from dash_app.panels import client_info, comparison, explanation, score, status, whatif
+from dash_app.panels.search import FILTER_IDS
+from dash_app.settings import DashSettings
+from dash_app.store import client_to_store
+from scoring_service.domain import Decision, ScoreRequest, ScoringApi
+from scoring_service.errors import NotFound, ScoringError
+
+CLIENT_ID = re.compile(r"^\d{6}$")
+
+
+def parse_client_id(raw: str | None, lang: str) -> tuple[int | None, str]:
+    """The id as an int, or None and the sentence that says what is wrong with it."""
+    text = (raw or "").strip().replace(" ", "")
+    if not text:
+        return None, t(lang, "error.id_empty")
+    if not CLIENT_ID.match(text):
+        return None, t(lang, "error.id_format", value=(raw or "").strip()[:20])
+    return int(text), ""
+
+
+def fetch_client(api: ScoringApi, client_id: int, lang: str, settings: DashSettings) -> dict[str, Any]:
+    """The one fetch per id: the score with its explanation, and the client's information."""
+    result = api.score(ScoreRequest(client_id=client_id, explain=True, top_k=settings.top_k, language=lang))
+    info = api.get_client(client_id, language=lang)
+    words = t(lang, "score.granted" if result.decision is Decision.GRANTED else "score.refused")
+    return client_to_store(result, info, t(lang, "title.client", id=client_id, decision=words))
+
+
+def load_client(
+    api: ScoringApi, settings: DashSettings, raw_id: str | None, lang: str
+) -> tuple[Any, str, bool, str, bool]:
+    """(store, feedback, invalid, status message, status hidden) for an id typed or picked."""
+    client_id, problem = parse_client_id(raw_id, lang)
+    if client_id is None:
+        return None, problem, True, *status.clear()
+    try:
+        data = fetch_client(api, client_id, lang, settings)
+    except NotFound:
+        return None, t(lang, "error.id_unknown", id=client_id), True, *status.clear()
+    except ScoringError as exc:
+        return no_update, "", False, *status.show(exc, lang)
+    return data, "", False, *status.clear()
+
+
+@dataclass(frozen=True)
+class PanelState:
+    """What the user has chosen in the panels, kept from one client to the next."""
+
+    feature: str | None = None
+    second: str | None = None
+    group: str | None = None
+    filters: tuple[str | None, ...] = (None,) * len(FILTER_IDS)
+    info_query: str | None = None
+    info_all: bool = False
+
+
+PANEL_OUTPUTS = [
+    Output(ids.SCORE_BODY, "children"),
+    Output(ids.WHY_BODY, "children"),
+    Output(ids.INFO_BODY, "children", allow_duplicate=True),
+    Output(ids.CMP_BODY, "children", allow_duplicate=True),
+    *(Output(id_, "value") for id_, _, _ in whatif.FIELDS),
+    Output(ids.WI_RESULT, "children", allow_duplicate=True),
+]
+PANEL_STATES = [
+    State(ids.CMP_FEATURE, "value"),
+    State(ids.CMP_SECOND, "value"),
+    State(ids.CMP_GROUP, "value"),
+    *(State(i, "value") for i in FILTER_IDS),
+    State(ids.INFO_SEARCH, "value"),
+    State(ids.INFO_ALL, "value"),
+]
+
+
+def client_panels(
+    api: ScoringApi, settings: DashSettings, data: dict[str, Any] | None, state: PanelState, lang: str
+) -> tuple[list[Any], tuple[Any, Any]]:
+    """(every panel's content in PANEL_OUTPUTS order, the comparison's status) for the client in `data` (None: the
+    empty states)."""
+    body, *cmp_status = comparison.compare(
+        api, settings, data, state.feature, state.second, state.group, list(state.filters), lang
+    )
+    limit = None if state.info_all else settings.info_rows
+    panels = [
+        score.render(data, lang),
+        explanation.render(data, lang),
+        client_info.render(data, state.info_query, lang, limit),
+        body,
+        *whatif.prefill(data),
+        whatif.waiting(data, lang),
+    ]
+    return panels, (cmp_status[0], cmp_status[1])
+
+
+def look_up(
+    api: ScoringApi, settings: DashSettings, raw_id: str | None, state: PanelState, lang: str
+) -> tuple[Any, ...]:
+    """The callback's whole answer: store, feedback, invalid, the id shown, status message and visibility, then
+    the panels."""
+    store, feedback, invalid, message, hidden = load_client(api, settings, raw_id, lang)
+    if store is no_update:  # the service failed: the panels keep the client already shown
+        return store, feedback, invalid, raw_id, message, hidden, *([no_update] * len(PANEL_OUTPUTS))
+    panels, (cmp_message, cmp_hidden) = client_panels(api, settings, store, state, lang)
+    if cmp_hidden is False:  # the comparison's call failed: say so, the rest is shown
+        message, hidden = cmp_message, cmp_hidden
+    return store, feedback, invalid, raw_id, message, hidden, *panels
+
+
+def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
+    @app.callback(
+        Output(ids.CLIENT_STORE, "data"),
+        Output(ids.CLIENT_ID_FEEDBACK, "children"),
+        Output(ids.CLIENT_ID_INPUT, "invalid"),
+        Output(ids.CLIENT_ID_INPUT, "value"),
+        *status.status_outputs(),
+        *PANEL_OUTPUTS,
+        Input(ids.CLIENT_ID_SUBMIT, "n_clicks"),
+        Input(ids.CLIENT_ID_INPUT, "n_submit"),
+        Input(ids.PICKED, "data"),
+        Input(ids.RETRY, "n_clicks"),
+        Input(ids.URL, "search"),
+        State(ids.CLIENT_ID_INPUT, "value"),
+        State(ids.LANG_STORE, "data"),
+        *PANEL_STATES,
+        prevent_initial_call="initial_duplicate",
+    )
+    def _on_client(_submit, _enter, picked, _retry, search, raw_id, lang, *chosen):  # type: ignore[no-untyped-def]
+        skip = (no_update,) * (6 + len(PANEL_OUTPUTS))
+        trigger = ctx.triggered_id
+        if trigger == ids.PICKED:
+            if not picked:
+                return skip
+            raw_id = str(picked)
+        elif trigger == ids.URL or trigger is None:
+            wanted = parse_qs((search or "").lstrip("?")).get("client")
+            if not wanted:
+                return skip
+            raw_id = wanted[0]
+        elif trigger == ids.RETRY and not raw_id:
+            return skip
+        feature, second, group, *rest = chosen
+        state = PanelState(feature, second, group, tuple(rest[: len(FILTER_IDS)]), rest[-2], bool(rest[-1]))
+        return look_up(api, settings, raw_id, state, lang)

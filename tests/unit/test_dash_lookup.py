@@ -1,0 +1,112 @@
+"""The lookup answers with every panel at once: a known client fills them all, a bad id empties them with a
+sentence, a service failure leaves the client already shown, and a failed comparison is said without hiding the
+rest."""
+
+from __future__ import annotations
+
+import json
+
+from dash import no_update
+
+from dash_app.panels import lookup, whatif
+from dash_app.panels.lookup import PANEL_OUTPUTS, PanelState
+from dash_app.settings import DashSettings
+from scoring_service.domain import PeerComparison, PeerRequest
+from scoring_service.errors import Unavailable
+from tests.dash_fake_api import FakeScoringApi
+
+SETTINGS = DashSettings(top_k=3, info_rows=5)
+CHOSEN = PanelState(feature="EXT_SOURCE_MEAN", second="AMT_CREDIT", group="all")
+N_WHATIF = len(whatif.FIELDS)
+
+
+def text_of(component: object) -> str:
+    return json.dumps(
+        component.to_plotly_json() if hasattr(component, "to_plotly_json") else component,
+        default=lambda o: o.to_plotly_json(),
+        ensure_ascii=False,
+    )
+
+
+def unpack(answer: tuple) -> dict[str, object]:
+    store, feedback, invalid, shown_id, message, hidden, *panels = answer
+    assert len(panels) == len(PANEL_OUTPUTS)
+    score, why, info, cmp, *rest = panels
+    return {
+        "store": store,
+        "feedback": feedback,
+        "invalid": invalid,
+        "id": shown_id,
+        "message": message,
+        "hidden": hidden,
+        "score": score,
+        "why": why,
+        "info": info,
+        "cmp": cmp,
+        "whatif": rest[:N_WHATIF],
+        "whatif_result": rest[N_WHATIF],
+    }
+
+
+def test_a_known_client_fills_every_panel_in_one_answer() -> None:
+    api = FakeScoringApi()
+    out = unpack(lookup.look_up(api, SETTINGS, " 100 001", CHOSEN, "fr"))
+    assert [name for name, _ in api.calls] == ["score", "get_client", "compare_peers"]
+    assert out["store"]["client_id"] == 100001 and out["feedback"] == "" and not out["invalid"]
+    assert out["id"] == " 100 001" and out["hidden"] is True
+    for panel in ("score", "why", "info", "cmp"):
+        assert '"data-client": "100001"' in text_of(out[panel]), panel
+    assert "Crédit" in text_of(out["score"]) and "Ce qui augmente le plus le risque" in text_of(out["why"])
+    assert "5 premières informations affichées sur 7" in text_of(out["info"])  # the settings' info_rows
+    assert "centile" in text_of(out["cmp"])
+    assert out["whatif"][0] == 200000.0 and "Modifiez" in text_of(out["whatif_result"])
+    request = api.calls[2][1]
+    assert isinstance(request, PeerRequest) and request.second_feature == "AMT_CREDIT"
+
+
+def test_the_chosen_search_and_show_all_carry_over_to_the_next_client() -> None:
+    state = PanelState(feature="EXT_SOURCE_MEAN", info_query="échéance", info_all=False)
+    out = unpack(lookup.look_up(FakeScoringApi(), SETTINGS, "100003", state, "fr"))
+    assert "1 informations sur 7." in text_of(out["info"])
+    every = PanelState(feature="EXT_SOURCE_MEAN", info_all=True)
+    out = unpack(lookup.look_up(FakeScoringApi(), SETTINGS, "100003", every, "fr"))
+    assert "7 informations sur 7." in text_of(out["info"])
+
+
+def test_a_bad_or_unknown_id_empties_the_panels_with_a_sentence() -> None:
+    for raw, words in (("12a45", "6 chiffres"), ("999999", "999999")):
+        api = FakeScoringApi()
+        out = unpack(lookup.look_up(api, SETTINGS, raw, CHOSEN, "fr"))
+        assert out["store"] is None and out["invalid"] and words in out["feedback"]
+        assert "Choisissez un client" in text_of(out["score"]) and "Choisissez" in text_of(out["info"])
+        assert out["whatif"] == [None] * N_WHATIF
+        assert "compare_peers" not in [name for name, _ in api.calls]
+
+
+def test_a_service_failure_keeps_the_client_already_shown() -> None:
+    out = unpack(
+        lookup.look_up(FakeScoringApi(fail_with=Unavailable("down")), SETTINGS, "100001", CHOSEN, "fr")
+    )
+    assert out["store"] is no_update and out["hidden"] is False and "ne répond pas" in out["message"]
+    for panel in ("score", "why", "info", "cmp", "whatif_result"):
+        assert out[panel] is no_update
+    assert out["whatif"] == [no_update] * N_WHATIF
+
+
+class ComparisonDown(FakeScoringApi):
+    def compare_peers(self, request: PeerRequest) -> PeerComparison:
+        raise Unavailable("peers down")
+
+
+def test_a_failed_comparison_is_said_and_the_rest_is_shown() -> None:
+    out = unpack(lookup.look_up(ComparisonDown(), SETTINGS, "100001", CHOSEN, "fr"))
+    assert out["store"]["client_id"] == 100001
+    assert out["hidden"] is False and "ne répond pas" in out["message"]
+    assert '"data-client": "100001"' in text_of(out["score"]) and out["cmp"] is no_update
+
+
+def test_before_the_model_is_known_the_comparison_waits() -> None:
+    api = FakeScoringApi()
+    out = unpack(lookup.look_up(api, SETTINGS, "100001", PanelState(), "fr"))
+    assert out["cmp"] is no_update and out["hidden"] is True
+    assert "compare_peers" not in [name for name, _ in api.calls]

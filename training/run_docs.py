@@ -1,0 +1,151 @@
+"""`python -m training document-run REPORT_DIR --name NAME`: put a pipeline run into the methodology note.
+
+It copies the run's aggregate outputs (comparison table, summary, figures) into `docs/runs/NAME/` and rewrites the
+block `<!-- run:NAME -->` ... `<!-- /run:NAME -->` of `docs/methodology.md` from them, in French. The figures and
+numbers of the note therefore come from the pipeline's own outputs, never typed by hand; a test checks that each
+block still matches its files. `report.md` is not copied: its local explanations describe single clients, and
+on the real sample those are real people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from training.report import FIGURES
+
+PROJECT = Path(__file__).resolve().parents[1]
+METHODOLOGY = PROJECT / "docs" / "methodology.md"
+RUNS = PROJECT / "docs" / "runs"
+COPIED = ("model_comparison.csv", "summary.json", *FIGURES.values())
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+MODELS = {
+    "dummy": "naïf",
+    "logistic_regression": "régression logistique",
+    "random_forest": "forêt aléatoire",
+    "catboost": "CatBoost",
+}
+IMBALANCE = {"none": "aucun", "class_weight": "pondération", "undersample": "sous-échantillonnage"}
+CAPTIONS = {
+    "roc": "Courbes ROC et précision-rappel hors-pli du meilleur candidat de chaque modèle",
+    "cost": "Coût métier hors-pli selon le seuil, seuil retenu marqué",
+    "confusion": "Matrices de confusion sur la validation finale, à 0,5 et au seuil retenu",
+    "importance": "Importance globale : moyenne des |SHAP| des variables principales",
+}
+
+
+class RunDocsError(Exception):
+    """A run folder or a note that cannot be documented; the message says what to fix."""
+
+
+def fr(value: float, digits: int = 3) -> str:
+    """A decimal number the French way (0,512)."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def fr_int(value: int) -> str:
+    """A whole number with a narrow no-break space between thousands (307 511)."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def render_block(name: str, folder: Path) -> str:
+    """The French text of a run's block, from the files in `folder` (docs/runs/NAME)."""
+    table = pd.read_csv(folder / "model_comparison.csv")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    metrics = summary["metrics"]
+    rows = [
+        "| modèle | déséquilibre | AUC (VC) | coût à 0,5 | seuil | coût au seuil | exactitude | rappel |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in table.to_dict("records"):
+        rows.append(
+            f"| {MODELS.get(r['model'], r['model'])} | {IMBALANCE.get(r['imbalance'], r['imbalance'])} "
+            f"| {fr(r['cv_auc'])} ± {fr(r['cv_auc_std'])} | {fr(r['cost_at_0.5'])} | {fr(r['threshold'])} "
+            f"| {fr(r['cost_at_threshold'])} ± {fr(r['cost_at_threshold_std'])} | {fr(r['accuracy'])} "
+            f"| {fr(r['recall'])} |"
+        )
+    dummy = table.loc[table["model"] == "dummy", "cost_at_threshold"]
+    search = (
+        f"{summary['n_folds']} plis sur les {fr_int(summary['n_development'])} clients de développement"
+        if summary["n_searched"] == summary["n_development"]
+        else f"{summary['n_folds']} plis sur un échantillon stratifié de {fr_int(summary['n_searched'])} des "
+        f"{fr_int(summary['n_development'])} clients de développement, modèle final ajusté sur les "
+        f"{fr_int(summary['n_development'])}"
+    )
+    text = [
+        f"<!-- run:{name} (généré par `python -m training document-run`, ne pas modifier à la main) -->",
+        f"Données : {fr_int(summary['n_train'])} clients d'entraînement ({fr(100 * summary['default_rate'], 2)} % "
+        f"de défauts), {summary['n_features']} variables ; validation finale de {fr_int(summary['n_holdout'])} "
+        f"clients ; recherche en validation croisée : {search}.",
+        "",
+        *rows,
+        "",
+        f"Modèle retenu : {MODELS.get(summary['model'], summary['model'])} "
+        f"({IMBALANCE.get(summary['imbalance'], summary['imbalance'])}), seuil {fr(metrics['threshold'])}. "
+        f"Sur la validation finale : AUC {fr(metrics['holdout_auc'])}, coût {fr(metrics['holdout_cost'])} par "
+        f"demandeur au seuil ({fr(metrics['holdout_cost_at_0.5'])} à 0,5), exactitude "
+        f"{fr(metrics['holdout_accuracy'])}, rappel {fr(metrics['holdout_recall'])}"
+        + (f" ; tout accorder coûterait {fr(float(dummy.iloc[0]))}." if len(dummy) else "."),
+        "",
+        *(f"![{CAPTIONS[key]}](runs/{name}/{FIGURES[key]})" for key in FIGURES),
+        f"<!-- /run:{name} -->",
+    ]
+    return "\n".join(text)
+
+
+def block_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"<!-- run:{re.escape(name)}( [^\n]*)? -->.*?<!-- /run:{re.escape(name)} -->", re.S)
+
+
+def documented_runs(note: str) -> list[str]:
+    return re.findall(r"<!-- run:([a-z0-9-]+)[ -]", note)
+
+
+def rewrite(note: str, name: str, block: str) -> str:
+    pattern = block_pattern(name)
+    if not pattern.search(note):
+        raise RunDocsError(
+            f"{METHODOLOGY.name} has no block for the run {name!r}: add the two lines "
+            f"'<!-- run:{name} -->' and '<!-- /run:{name} -->' where its figures belong, then run this again."
+        )
+    return pattern.sub(lambda _: block, note, count=1)
+
+
+def document_run(report_dir: Path, name: str, note_path: Path = METHODOLOGY, runs: Path = RUNS) -> Path:
+    if not NAME.match(name):
+        raise RunDocsError(f"The run name {name!r} must be lower-case letters, digits and dashes.")
+    missing = [f for f in COPIED if not (report_dir / f).is_file()]
+    if missing:
+        raise RunDocsError(
+            f"{report_dir} is not a complete run report folder (missing: {', '.join(missing)}). Give the folder "
+            "of one `python -m training run`, data/reports/<run name>/ by default."
+        )
+    target = runs / name
+    target.mkdir(parents=True, exist_ok=True)
+    for file in COPIED:
+        shutil.copyfile(report_dir / file, target / file)
+    note = note_path.read_text(encoding="utf-8")
+    note_path.write_text(rewrite(note, name, render_block(name, target)), encoding="utf-8")
+    return target
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("report", type=Path, help="the run's report folder (data/reports/<run name>/)")
+    parser.add_argument("--name", required=True, help="the run's name in docs/runs/ and in the note's block")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        target = document_run(args.report, args.name)
+    except RunDocsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"copied the run's tables and figures to {target}; rewrote its block in {METHODOLOGY}")
+    return 0
