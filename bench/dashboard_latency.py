@@ -1,5 +1,6 @@
 """Dashboard latency in headless Chromium: the first page load, and the time from pressing Enter on a client id
-to every panel drawn (score, gauge, waterfall, comparison charts, client information), p50/p95 over N clients.
+to every panel drawn (score, gauge, waterfall, comparison charts with the scatter, client information), p50/p95
+over N clients.
 
     .venv/bin/python bench/dashboard_latency.py                 # tiny model trained on the fly, 20 clients
     .venv/bin/python bench/dashboard_latency.py --bundle DIR    # a real model bundle folder
@@ -40,7 +41,8 @@ WATCH = """
 const id = arguments[0], panels = arguments[1];
 window.__bench = {start: null, end: null};
 const drawn = () => panels.every(p => document.querySelector('#' + p + ' [data-client="' + id + '"]'))
-    && ['gauge-graph', 'waterfall-graph', 'dist-graph'].every(g => document.querySelector('#' + g + ' .main-svg'));
+    && ['gauge-graph', 'waterfall-graph', 'dist-graph'].every(g => document.querySelector('#' + g + ' .main-svg'))
+    && (!document.getElementById('scatter-graph') || document.querySelector('#scatter-graph .main-svg'));
 const check = () => {
     if (window.__bench.start !== null && drawn()) { window.__bench.end = performance.now(); return; }
     requestAnimationFrame(check);

@@ -189,6 +189,9 @@ class DataPlane:
         return self._stream(engine, indices, explain)
 
     def _stream(self, engine: Engine, indices: np.ndarray, explain: bool) -> Iterator[ScoreResult]:
+        """Results in order, each recorded in the event store like a single Score (its features are read by the
+        writer thread); the latency recorded is the time since the batch started."""
+        started = time.perf_counter()
         scorer = engine.scorer
         batch_id = uuid.uuid4().hex[:16]
         probabilities = scorer.probabilities[indices].tolist()
@@ -206,7 +209,7 @@ class DataPlane:
             for offset, (client_id, probability) in enumerate(
                 zip(client_ids[chunk], probabilities[chunk], strict=True)
             ):
-                yield ScoreResult(
+                result = ScoreResult(
                     request_id=f"{batch_id}-{start + offset}",
                     client_id=client_id,
                     probability=probability,
@@ -215,6 +218,23 @@ class DataPlane:
                     model_version=version,
                     explanation=explanations[offset] if explanations is not None else None,
                 )
+                if self._events is not None:
+                    self._events.submit(
+                        PredictionEvent(
+                            event_time=time.time(),
+                            request_id=result.request_id,
+                            client_id=client_id,
+                            model_version=version,
+                            feature_names=scorer.features,
+                            feature_values=partial(scorer.row_values, int(indices[start + offset])),
+                            probability=probability,
+                            decision=result.decision.value,
+                            threshold=threshold,
+                            latency_ms=(time.perf_counter() - started) * 1000.0,
+                            explained=explain,
+                        )
+                    )
+                yield result
 
     # ---- clients, peers, model -------------------------------------------------------------------
     def get_client(self, client_id: int, language: str = "fr") -> ClientInfo:

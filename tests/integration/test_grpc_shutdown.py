@@ -1,5 +1,6 @@
-"""A graceful stop loses no event: calls in flight finish, and every answered Score is in the event store, on
-SQLite and PostgreSQL, through the server helper and through `python -m scoring_service` and SIGTERM."""
+"""A graceful stop loses no event: calls in flight finish, and every answered Score (and every client of a
+ScoreBatch) is in the event store, on SQLite and PostgreSQL, through the server helper and through
+`python -m scoring_service` and SIGTERM."""
 
 from __future__ import annotations
 
@@ -77,6 +78,35 @@ def test_stop_under_load_loses_no_event(tiny_bundle_dir: Path, tmp_path: Path) -
     stored = stored_request_ids(url)
     assert len(stored) == len(set(stored))
     assert set(answered) == set(stored)
+
+
+def test_every_client_of_a_batch_is_recorded_like_a_score(tiny_bundle_dir: Path, tmp_path: Path) -> None:
+    ids = _portfolio_ids(tiny_bundle_dir)[:150]
+    url = f"sqlite:///{tmp_path / 'batch-events.db'}"
+    with (
+        serve(tiny_bundle_dir, tmp_path, event_store_url=url) as (address, _),
+        ScoringClient(address) as client,
+    ):
+        results = list(client.score_batch(ids))
+        results += list(client.score_batch(ids[:3], explain=True))
+    engine = sa.create_engine(url)
+    try:
+        stored = pd.read_sql(
+            "select request_id, client_id, probability, decision, explained, features from prediction_events",
+            engine,
+        )
+    finally:
+        engine.dispose()
+    assert len(stored) == 153 and stored["request_id"].is_unique
+    by_request = stored.set_index("request_id")
+    for result in results:
+        row = by_request.loc[result.request_id]
+        assert int(row["client_id"]) == result.client_id
+        assert float(row["probability"]) == pytest.approx(result.probability)
+        assert row["decision"] == result.decision.value
+    assert int(stored["explained"].astype(int).sum()) == 3
+    features = json.loads(stored["features"].iloc[0])
+    assert len(features) > 5  # the client's feature row, for drift monitoring
 
 
 @pytest.mark.postgres
