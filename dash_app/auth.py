@@ -24,6 +24,7 @@ from dash_app.settings import DashSettings
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 PUBLIC_PREFIXES = ("/login", "/assets/", "/_favicon", "/healthz")
 SESSION_USER, SESSION_SEEN, SESSION_LANG = "user", "seen", "lang"
+SEEN_REFRESH_SECONDS = 60  # how often the session's last-seen time (and so its cookie) is renewed
 
 
 def _now() -> float:
@@ -127,6 +128,7 @@ def install_login(server: flask.Flask, settings: DashSettings, accounts: Mapping
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookie,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_minutes),
+        SESSION_REFRESH_EACH_REQUEST=False,  # a cookie only when the session changes (see _require_login)
     )
     lifetime = settings.session_minutes * 60
 
@@ -137,8 +139,10 @@ def install_login(server: flask.Flask, settings: DashSettings, accounts: Mapping
             return None
         user, seen = flask.session.get(SESSION_USER), flask.session.get(SESSION_SEEN, 0)
         if user in accounts and _now() - float(seen) <= lifetime:
-            flask.session[SESSION_SEEN] = _now()
-            flask.session.permanent = True
+            # the cookie is re-issued at most once a minute, not with every answer: otherwise an answer of the
+            # page still in flight when the user logs out would bring the old session back
+            if _now() - float(seen) >= SEEN_REFRESH_SECONDS:
+                flask.session[SESSION_SEEN] = _now()
             return None
         expired = user is not None  # kept in the session until the next login, so every request says so
         if path.startswith("/_dash-") or path.startswith("/_reload"):

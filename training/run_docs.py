@@ -94,7 +94,7 @@ def render_block(name: str, folder: Path) -> str:
         f"{fr(metrics['holdout_accuracy'])}, rappel {fr(metrics['holdout_recall'])}"
         + (f" ; tout accorder coûterait {fr(float(dummy.iloc[0]))}." if len(dummy) else "."),
         "",
-        *(f"![{CAPTIONS[key]}](runs/{name}/{FIGURES[key]})" for key in FIGURES),
+        "\n\n".join(f"![{CAPTIONS[key]}](runs/{name}/{FIGURES[key]})" for key in FIGURES),
         f"<!-- /run:{name} -->",
     ]
     return "\n".join(text)

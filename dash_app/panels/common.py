@@ -36,6 +36,18 @@ def chart(graph_id: str, alt_id: str, figure: go.Figure, alt: str, interactive: 
     )
 
 
+def image_chart(image_id: str, alt_id: str, src: str, alt: str) -> html.Figure:
+    """A chart drawn on the server as an image: the image's alt is its text alternative, also shown under it as a
+    caption (hidden from assistive technology, which has just read the alt)."""
+    return html.Figure(
+        [
+            html.Img(id=image_id, src=src, alt=alt, className="chart-image"),
+            html.Figcaption(alt, id=alt_id, className="chart-alt", **attrs({"aria-hidden": "true"})),
+        ],
+        className="chart",
+    )
+
+
 def decision_badge(decision: Decision, lang: str, short: bool = False) -> html.Span:
     """Icon AND words: never colour alone."""
     granted = decision is Decision.GRANTED

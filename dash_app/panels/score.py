@@ -7,9 +7,9 @@ from typing import Any
 from dash import html
 
 from dash_app import ids
-from dash_app.figures.gauge import distance_sentence, gauge_figure, gauge_text
+from dash_app.figures.gauge import distance_sentence, gauge_image_src, gauge_text
 from dash_app.i18n import t
-from dash_app.panels.common import attrs, chart, decision_badge, empty, panel
+from dash_app.panels.common import attrs, decision_badge, empty, image_chart, panel
 from dash_app.store import result_from_dict
 
 
@@ -21,7 +21,9 @@ def render(data: dict[str, Any] | None, lang: str) -> Any:
         [
             html.P(decision_badge(result.decision, lang), id=ids.DECISION, className="decision-line"),
             html.P(distance_sentence(result, lang), id=ids.DISTANCE_TEXT, className="lead-sentence"),
-            chart(ids.GAUGE_GRAPH, ids.GAUGE_ALT, gauge_figure(result, lang), gauge_text(result, lang)),
+            image_chart(
+                ids.GAUGE_GRAPH, ids.GAUGE_ALT, gauge_image_src(result, lang), gauge_text(result, lang)
+            ),
             html.P(t(lang, "score.model", v=result.model_version), className="text-muted small"),
         ],
         **attrs({"data-client": str(data["client_id"])}),

@@ -43,7 +43,7 @@ def panels_drawn(driver: Any, client_id: int) -> bool:
         """
         const id = arguments[0], panels = arguments[1];
         return panels.every(p => document.querySelector('#' + p + ' [data-client="' + id + '"]') !== null)
-            && document.querySelector('#gauge-graph .main-svg') !== null
+            && (g => g !== null && g.complete && g.naturalWidth > 0)(document.getElementById('gauge-graph'))
             && document.querySelector('#waterfall-graph .main-svg') !== null
             && document.querySelector('#dist-graph .main-svg') !== null;
         """,

@@ -86,6 +86,25 @@ def test_session_expires_after_inactivity(client, monkeypatch: pytest.MonkeyPatc
     assert "Votre session a expiré" in client.get(expired.location).get_data(as_text=True)
 
 
+def test_an_answer_still_in_flight_at_logout_does_not_bring_the_session_back(client) -> None:  # type: ignore[no-untyped-def]
+    login(client)
+    assert client.get("/_dash-layout").status_code == 200
+    in_flight = client.get("/_dash-layout")  # an answer of the page, within the minute
+    assert "Set-Cookie" not in in_flight.headers  # it carries no cookie that could outlive a logout
+    client.get("/logout")
+    assert client.get("/").status_code == 302
+
+
+def test_the_session_cookie_is_renewed_once_a_minute(client, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    now = [1_000_000.0]
+    monkeypatch.setattr(auth, "_now", lambda: now[0])
+    login(client)
+    now[0] += auth.SEEN_REFRESH_SECONDS + 1
+    assert "Set-Cookie" in client.get("/_dash-layout").headers
+    now[0] += 29 * 60  # idle for less than the 30 minutes since the renewal: still in
+    assert client.get("/_dash-layout").status_code == 200
+
+
 def test_logout_ends_the_session(client) -> None:  # type: ignore[no-untyped-def]
     login(client)
     client.get("/logout")

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import math
+import xml.etree.ElementTree as ET
+
 import plotly.graph_objects as go
+import pytest
 
 from dash_app import theme
-from dash_app.figures.gauge import distance_sentence, gauge_figure, gauge_text
+from dash_app.figures.gauge import (
+    BAND_COLOURS,
+    CX,
+    CY,
+    RADIUS,
+    distance_sentence,
+    gauge_image_src,
+    gauge_svg,
+    gauge_text,
+)
 from dash_app.figures.importance import SELECTED_MARK, importance_figure, importance_text
 from dash_app.figures.peers import (
     distribution_figure,
@@ -70,17 +84,43 @@ def numeric_comparison(**over: object) -> PeerComparison:
     return PeerComparison(**values)  # type: ignore[arg-type]
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _angle_of(x: float, y: float) -> float:
+    """Where a point sits on the half-dial, as a probability in percent (0 on the left, 100 on the right)."""
+    return 100 * (1 - math.atan2(CY - y, x - CX) / math.pi)
+
+
 def test_gauge_marks_the_threshold_and_colours_by_decision() -> None:
-    fig = gauge_figure(result(0.12, Decision.GRANTED), "fr")
-    indicator = fig.data[0]
-    assert indicator.value == 12.0
-    assert indicator.gauge.threshold.value == 35.0
-    assert indicator.gauge.bar.color == theme.GRANTED_TEXT
-    assert "seuil 35,0\u202f%" in indicator.gauge.axis.ticktext
-    assert any("12,0" in a.text for a in fig.layout.annotations)
-    refused = gauge_figure(result(0.6, Decision.REFUSED), "en")
-    assert refused.data[0].gauge.bar.color == theme.REFUSED_TEXT
-    assert "threshold 35.0%" in refused.data[0].gauge.axis.ticktext
+    root = ET.fromstring(gauge_svg(result(0.12, Decision.GRANTED), "fr"))
+    assert root.tag == f"{SVG}svg"
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "12,0\u202f%" in texts and "Probabilité de défaut" in texts
+    assert "Seuil : 35,0\u202f%" in texts  # the threshold's value, in words under the dial
+    paths = list(root.iter(f"{SVG}path"))
+    below, above, value = paths  # the band under the threshold, the band over it, the client's bar
+    assert (below.get("stroke"), above.get("stroke")) == BAND_COLOURS
+    assert value.get("stroke") == theme.GRANTED_TEXT
+    end = value.get("d").split()[-2:]
+    assert _angle_of(float(end[0]), float(end[1])) == pytest.approx(12.0, abs=0.01)
+    split = below.get("d").split()[-2:]
+    assert _angle_of(float(split[0]), float(split[1])) == pytest.approx(35.0, abs=0.01)
+    mark = next(line for line in root.iter(f"{SVG}line") if line.get("stroke") == theme.THRESHOLD)
+    x, y = float(mark.get("x2")), float(mark.get("y2"))
+    assert _angle_of(x, y) == pytest.approx(35.0, abs=0.01)  # the black mark sits on the threshold
+    assert math.hypot(x - CX, y - CY) > RADIUS  # and crosses the band
+    refused = ET.fromstring(gauge_svg(result(0.6, Decision.REFUSED), "en"))
+    assert list(refused.iter(f"{SVG}path"))[2].get("stroke") == theme.REFUSED_TEXT
+    assert "Threshold: 35.0%" in [t.text for t in refused.iter(f"{SVG}text")]
+
+
+def test_gauge_image_is_a_self_contained_svg_with_escaped_text() -> None:
+    src = gauge_image_src(result(0.5, Decision.REFUSED), "fr")
+    assert src.startswith("data:image/svg+xml;base64,")
+    ET.fromstring(base64.b64decode(src.split(",", 1)[1]))  # well-formed: the font name's quotes are escaped
+    for p in (0.0, 1.0):  # the ends of the dial draw too
+        ET.fromstring(gauge_svg(result(p, Decision.GRANTED if p < 0.35 else Decision.REFUSED), "en"))
 
 
 def test_distance_sentence_says_how_far_and_whether_narrow() -> None:

@@ -70,8 +70,10 @@ def confusion_figure(y: np.ndarray, proba: np.ndarray, thresholds: dict[str, flo
             np.asarray(y).astype(int), (np.asarray(proba) >= t).astype(int), labels=[0, 1]
         )
         ax.imshow(matrix, cmap="Blues")
+        dark = matrix.max() / 2  # white figures on the dark cells, black on the light ones
         for (i, j), value in np.ndenumerate(matrix):
-            ax.text(j, i, str(value), ha="center", va="center")
+            colour = "white" if value > dark else "black"
+            ax.text(j, i, f"{value:,}", ha="center", va="center", color=colour, fontsize=11)
         ax.set(
             xticks=[0, 1],
             yticks=[0, 1],
