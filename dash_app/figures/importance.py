@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from dash_app import theme
-from dash_app.figures.common import base_layout, shorten
+from dash_app.figures.common import base_layout, figure, shorten
 from dash_app.i18n import fmt_number, t
 from scoring_service.domain import FeatureImportance
 
@@ -25,25 +25,26 @@ def importance_figure(
     ]
     colours = [theme.OKABE_ITO["orange"] if i.feature == selected else theme.LOWERS_RISK for i in top]
     patterns = ["/" if i.feature == selected else "" for i in top]
-    fig = go.Figure(
-        go.Bar(
-            orientation="h",
-            x=[i.importance for i in top],
-            y=labels,
-            customdata=[i.feature for i in top],
-            hovertext=[f"{i.description or i.feature} ({i.feature})" for i in top],
-            hoverinfo="text+x",
-            marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": theme.TEXT}},
-            text=[fmt_number(i.importance, lang, 3) for i in top],
-            textposition="outside",
-            cliponaxis=False,
-        )
+    bars = {
+        "type": "bar",
+        "orientation": "h",
+        "x": [i.importance for i in top],
+        "y": labels,
+        "customdata": [i.feature for i in top],
+        "hovertext": [f"{i.description or i.feature} ({i.feature})" for i in top],
+        "hoverinfo": "text+x",
+        "marker": {"color": colours, "pattern": {"shape": patterns, "fgcolor": theme.TEXT}},
+        "text": [fmt_number(i.importance, lang, 3) for i in top],
+        "textposition": "outside",
+        "cliponaxis": False,
+    }
+    layout = base_layout(
+        80 + 28 * len(top),
+        xaxis={"title": {"text": t(lang, "imp.axis")}, "gridcolor": "#E3E6EA"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        clickmode="event",
     )
-    base_layout(fig, height=80 + 28 * len(top))
-    fig.update_xaxes(title_text=t(lang, "imp.axis"), gridcolor="#E3E6EA")
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_layout(clickmode="event")
-    return fig
+    return figure([bars], layout)
 
 
 def importance_text(items: Sequence[FeatureImportance], lang: str) -> str:

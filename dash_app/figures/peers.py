@@ -4,11 +4,12 @@ score, and the sentences (percentile, group statistics) that say the same in wor
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import Any
 
 import plotly.graph_objects as go
 
 from dash_app import theme
-from dash_app.figures.common import base_layout
+from dash_app.figures.common import base_layout, figure, vline
 from dash_app.i18n import fmt_number, fmt_pct, fmt_value, t
 from scoring_service.domain import PeerComparison, PeerGroup
 
@@ -20,55 +21,59 @@ def group_name(group: PeerGroup, lang: str) -> str:
 def distribution_figure(cmp: PeerComparison, lang: str) -> go.Figure:
     dist = cmp.distribution
     client_label = t(lang, "cmp.client")
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
     if dist.categories:
         mine = [c == cmp.client_value for c in dist.categories]
-        fig = go.Figure(
-            go.Bar(
-                x=list(dist.categories),
-                y=list(dist.counts),
-                marker={
-                    "color": [theme.OKABE_ITO["orange"] if m else theme.GROUP_BARS for m in mine],
-                    "pattern": {"shape": ["x" if m else "" for m in mine], "fgcolor": theme.TEXT},
-                    "line": {"color": [theme.TEXT if m else theme.GROUP_BARS for m in mine], "width": 2},
-                },
-                text=[f"▼ {client_label}" if m else "" for m in mine],
-                textposition="outside",
-                cliponaxis=False,
-            )
-        )
+        bars = {
+            "type": "bar",
+            "x": list(dist.categories),
+            "y": list(dist.counts),
+            "marker": {
+                "color": [theme.OKABE_ITO["orange"] if m else theme.GROUP_BARS for m in mine],
+                "pattern": {"shape": ["x" if m else "" for m in mine], "fgcolor": theme.TEXT},
+                "line": {"color": [theme.TEXT if m else theme.GROUP_BARS for m in mine], "width": 2},
+            },
+            "text": [f"▼ {client_label}" if m else "" for m in mine],
+            "textposition": "outside",
+            "cliponaxis": False,
+        }
     else:
         edges = dist.bin_edges
-        centres = [(a + b) / 2 for a, b in pairwise(edges)]
-        widths = [b - a for a, b in pairwise(edges)]
-        fig = go.Figure(
-            go.Bar(
-                x=centres,
-                y=list(dist.counts),
-                width=widths,
-                marker={"color": theme.GROUP_BARS, "line": {"color": theme.BACKGROUND, "width": 1}},
-                hovertemplate="%{x}<br>%{y}<extra></extra>",
-            )
-        )
+        bars = {
+            "type": "bar",
+            "x": [(a + b) / 2 for a, b in pairwise(edges)],
+            "y": list(dist.counts),
+            "width": [b - a for a, b in pairwise(edges)],
+            "marker": {"color": theme.GROUP_BARS, "line": {"color": theme.BACKGROUND, "width": 1}},
+            "hovertemplate": "%{x}<br>%{y}<extra></extra>",
+        }
         if isinstance(cmp.client_value, int | float):
-            fig.add_vline(
-                x=float(cmp.client_value), line={"color": theme.CLIENT_MARK, "width": 3, "dash": "dash"}
+            value = float(cmp.client_value)
+            shapes.append(vline(value, {"color": theme.CLIENT_MARK, "width": 3, "dash": "dash"}))
+            sep = " : " if lang == "fr" else ": "
+            annotations.append(
+                {
+                    "x": value,
+                    "y": 1.06,
+                    "xref": "x",
+                    "yref": "paper",
+                    "showarrow": False,
+                    "text": f"▼ {client_label}{sep}{fmt_value(cmp.client_value, lang)}",
+                    "font": {"size": 13, "color": theme.TEXT},
+                    "bgcolor": "rgba(255,255,255,0.9)",
+                }
             )
-            fig.add_annotation(
-                x=float(cmp.client_value),
-                y=1.06,
-                yref="paper",
-                showarrow=False,
-                text=f"▼ {client_label} : {fmt_value(cmp.client_value, lang)}"
-                if lang == "fr"
-                else f"▼ {client_label}: {fmt_value(cmp.client_value, lang)}",
-                font={"size": 13, "color": theme.TEXT},
-                bgcolor="rgba(255,255,255,0.9)",
-            )
-    base_layout(fig, height=300)
-    fig.update_layout(margin={"t": 40}, bargap=0.05)
-    fig.update_xaxes(title_text=cmp.description or cmp.feature, automargin=True)
-    fig.update_yaxes(title_text=t(lang, "cmp.count"), gridcolor="#E3E6EA")
-    return fig
+    layout = base_layout(
+        300,
+        bargap=0.05,
+        shapes=shapes,
+        annotations=annotations,
+        xaxis={"title": {"text": cmp.description or cmp.feature}, "automargin": True},
+        yaxis={"title": {"text": t(lang, "cmp.count")}, "gridcolor": "#E3E6EA"},
+    )
+    layout["margin"]["t"] = 40
+    return figure([bars], layout)
 
 
 def distribution_text(cmp: PeerComparison, lang: str) -> str:
@@ -133,47 +138,49 @@ def scatter_figure(cmp: PeerComparison, lang: str) -> go.Figure:
     if cmp.second_feature is None:
         raise ValueError("This comparison has no second feature; ask for one to draw the scatter plot.")
     pts = cmp.points
-    fig = go.Figure(
-        go.Scatter(
-            x=[p.x for p in pts],
-            y=[p.y for p in pts],
-            mode="markers",
-            marker={
-                "size": 7,
-                "color": [p.probability for p in pts],
-                "colorscale": theme.SCORE_COLORSCALE,
-                "cmin": 0,
-                "cmax": 1,
-                "opacity": 0.8,
-                "colorbar": {"title": {"text": t(lang, "cmp.colorbar")}, "tickformat": ".0%"},
-            },
-            hovertemplate="%{x} ; %{y}<br>%{marker.color:.1%}<extra></extra>",
-        )
+    group = {
+        "type": "scatter",
+        "x": [p.x for p in pts],
+        "y": [p.y for p in pts],
+        "mode": "markers",
+        "marker": {
+            "size": 7,
+            "color": [p.probability for p in pts],
+            "colorscale": theme.SCORE_COLORSCALE,
+            "cmin": 0,
+            "cmax": 1,
+            "opacity": 0.8,
+            "colorbar": {"title": {"text": t(lang, "cmp.colorbar")}, "tickformat": ".0%"},
+        },
+        "hovertemplate": "%{x} ; %{y}<br>%{marker.color:.1%}<extra></extra>",
+    }
+    client = {
+        "type": "scatter",
+        "x": [cmp.client_value],
+        "y": [cmp.client_second_value],
+        "mode": "markers+text",
+        "marker": {
+            "symbol": "star",
+            "size": 22,
+            "color": theme.OKABE_ITO["orange"],
+            "line": {"color": theme.CLIENT_MARK, "width": 2},
+        },
+        "text": [t(lang, "cmp.client")],
+        "textposition": "top center",
+        "textfont": {"size": 14, "color": theme.TEXT},
+        "hoverinfo": "skip",
+    }
+    layout = base_layout(
+        360,
+        xaxis={"title": {"text": cmp.description or cmp.feature}, "gridcolor": "#E3E6EA", "automargin": True},
+        yaxis={
+            "title": {"text": cmp.second_description or cmp.second_feature},
+            "gridcolor": "#E3E6EA",
+            "automargin": True,
+        },
     )
-    fig.add_trace(
-        go.Scatter(
-            x=[cmp.client_value],
-            y=[cmp.client_second_value],
-            mode="markers+text",
-            marker={
-                "symbol": "star",
-                "size": 22,
-                "color": theme.OKABE_ITO["orange"],
-                "line": {"color": theme.CLIENT_MARK, "width": 2},
-            },
-            text=[t(lang, "cmp.client")],
-            textposition="top center",
-            textfont={"size": 14, "color": theme.TEXT},
-            hoverinfo="skip",
-        )
-    )
-    base_layout(fig, height=360)
-    fig.update_layout(margin={"t": 45})
-    fig.update_xaxes(title_text=cmp.description or cmp.feature, gridcolor="#E3E6EA", automargin=True)
-    fig.update_yaxes(
-        title_text=cmp.second_description or cmp.second_feature, gridcolor="#E3E6EA", automargin=True
-    )
-    return fig
+    layout["margin"]["t"] = 45
+    return figure([group, client], layout)
 
 
 def scatter_text(cmp: PeerComparison, lang: str) -> str:

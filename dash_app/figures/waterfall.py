@@ -6,7 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dash_app import theme
-from dash_app.figures.common import base_layout, logit, shorten
+from dash_app.figures.common import base_layout, figure, logit, shorten, vline
 from dash_app.i18n import fmt_number, fmt_value, t
 from scoring_service.domain import Contribution, Explanation, ScoreResult
 
@@ -36,61 +36,57 @@ def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
         values.append(exp.rest)
         hovers.append(t(lang, "why.rest", n=exp.rest_count))
     final = exp.base_value + sum(values)
-    fig = go.Figure(
-        go.Waterfall(
-            orientation="h",
-            base=exp.base_value,
-            y=labels,
-            x=values,
-            measure=["relative"] * len(values),
-            text=[_signed(v, lang) for v in values],
-            textposition="outside",
-            hovertext=hovers,
-            hoverinfo="text+delta",
-            increasing={"marker": {"color": theme.RAISES_RISK}},
-            decreasing={"marker": {"color": theme.LOWERS_RISK}},
-            connector={"line": {"color": theme.MUTED_TEXT, "width": 1, "dash": "dot"}},
-            cliponaxis=False,
-        )
-    )
+    bars = {
+        "type": "waterfall",
+        "orientation": "h",
+        "base": exp.base_value,
+        "y": labels,
+        "x": values,
+        "measure": ["relative"] * len(values),
+        "text": [_signed(v, lang) for v in values],
+        "textposition": "outside",
+        "hovertext": hovers,
+        "hoverinfo": "text+delta",
+        "increasing": {"marker": {"color": theme.RAISES_RISK}},
+        "decreasing": {"marker": {"color": theme.LOWERS_RISK}},
+        "connector": {"line": {"color": theme.MUTED_TEXT, "width": 1, "dash": "dot"}},
+        "cliponaxis": False,
+    }
     marks = (
         (exp.base_value, t(lang, "why.base"), "dot"),
         (final, t(lang, "why.final"), "solid"),
         (logit(result.threshold), t(lang, "score.threshold"), "dash"),
     )
-    for x, _text, dash in marks:
-        fig.add_vline(x=x, line={"color": theme.THRESHOLD, "width": 1.5, "dash": dash})
-    for i, (x, text, _) in enumerate(marks):
-        fig.add_annotation(
-            x=x,
-            y=1.0 + 0.07 * (i + 1),
-            xref="x",
-            yref="paper",
-            text=text,
-            showarrow=False,
-            font={"size": 12, "color": theme.TEXT},
-            bgcolor="rgba(255,255,255,0.85)",
-        )
-    lo = min(
-        exp.base_value,
-        final,
-        logit(result.threshold),
-        *(exp.base_value + sum(values[: i + 1]) for i in range(len(values))),
-    )
-    hi = max(
-        exp.base_value,
-        final,
-        logit(result.threshold),
-        *(exp.base_value + sum(values[: i + 1]) for i in range(len(values))),
-    )
+    running = [exp.base_value + sum(values[: i + 1]) for i in range(len(values))]
+    lo = min(exp.base_value, final, logit(result.threshold), *running)
+    hi = max(exp.base_value, final, logit(result.threshold), *running)
     pad = 0.25 * (hi - lo or 1.0)
-    base_layout(fig, height=90 + 34 * len(values), margin_left=10)
-    fig.update_layout(margin={"t": 80})
-    fig.update_xaxes(
-        title_text=t(lang, "why.axis"), range=[lo - pad, hi + pad], zeroline=False, gridcolor="#E3E6EA"
+    layout = base_layout(
+        90 + 34 * len(values),
+        shapes=[vline(x, {"color": theme.THRESHOLD, "width": 1.5, "dash": dash}) for x, _, dash in marks],
+        annotations=[
+            {
+                "x": x,
+                "y": 1.0 + 0.07 * (i + 1),
+                "xref": "x",
+                "yref": "paper",
+                "text": text,
+                "showarrow": False,
+                "font": {"size": 12, "color": theme.TEXT},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
+            for i, (x, text, _) in enumerate(marks)
+        ],
+        xaxis={
+            "title": {"text": t(lang, "why.axis")},
+            "range": [lo - pad, hi + pad],
+            "zeroline": False,
+            "gridcolor": "#E3E6EA",
+        },
+        yaxis={"autorange": "reversed", "automargin": True},
     )
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    return fig
+    layout["margin"]["t"] = 80
+    return figure([bars], layout)
 
 
 def _names(items: list[Contribution], lang: str) -> str:
