@@ -36,6 +36,9 @@ from scoring_service.scorer import FeatureBuilder, decide, validate_client_id
 
 log = logging.getLogger(__name__)
 
+# A batch waits this long for room in a full event queue before an event is dropped (a single Score never waits).
+BATCH_EVENT_WAIT_SECONDS = 30.0
+
 
 class DataPlane:
     """Satisfies scoring_service.domain.ScoringApi; raises scoring_service.errors classes only."""
@@ -232,7 +235,8 @@ class DataPlane:
                             threshold=threshold,
                             latency_ms=(time.perf_counter() - started) * 1000.0,
                             explained=explain,
-                        )
+                        ),
+                        wait_seconds=BATCH_EVENT_WAIT_SECONDS,
                     )
                 yield result
 

@@ -168,12 +168,18 @@ class EventWriter:
         self._thread = threading.Thread(target=self._run, name="event-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, event: PredictionEvent) -> None:
+    def submit(self, event: PredictionEvent, wait_seconds: float = 0.0) -> None:
+        """Queue an event. A single Score never waits (a full queue drops and counts the event); a batch may wait
+        up to `wait_seconds` for room, so that scoring a whole portfolio slows to the store's pace instead of
+        losing events."""
         if self._stopping.is_set():
             self._count_dropped(1, "the event writer is stopped")
             return
         try:
-            self._queue.put_nowait(event)
+            if wait_seconds > 0:
+                self._queue.put(event, timeout=wait_seconds)
+            else:
+                self._queue.put_nowait(event)
         except queue.Full:
             self._count_dropped(1, "the event queue is full (the store is slower than the traffic)")
 
