@@ -9,11 +9,8 @@ import plotly.graph_objects as go
 
 from dash_app import theme
 
-FONT = {
-    "family": "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif",
-    "size": 14,
-    "color": theme.TEXT,
-}
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif"
+FONT = {"family": FONT_FAMILY, "size": 14, "color": theme.TEXT}
 
 
 def base_layout(height: int, margin_left: int = 10, **extra: Any) -> dict[str, Any]:

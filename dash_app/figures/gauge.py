@@ -7,7 +7,7 @@ import math
 from html import escape
 
 from dash_app import theme
-from dash_app.figures.common import FONT
+from dash_app.figures.common import FONT_FAMILY
 from dash_app.i18n import fmt_number, fmt_pct, t
 from scoring_service.domain import Decision, ScoreResult
 
@@ -92,7 +92,7 @@ def gauge_svg(result: ScoreResult, lang: str) -> str:
     parts.append(
         _text(CX - 56, CY + 54, label + fmt_pct(result.threshold, lang), 15, theme.TEXT, "start", True)
     )
-    font = FONT["family"].replace("'", "&apos;")
+    font = FONT_FAMILY.replace("'", "&apos;")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
         f'height="{HEIGHT}" font-family="{font}">' + "".join(parts) + "</svg>"

@@ -197,9 +197,7 @@ def test_a_malformed_store_url_is_refused_at_start(url: str) -> None:
 
 
 def test_a_batch_waits_for_room_instead_of_dropping(tmp_path: Path) -> None:
-    writer = EventWriter(
-        f"sqlite:///{tmp_path / 'events.db'}", batch_size=2, flush_seconds=0.05, max_queue=3
-    )
+    writer = EventWriter(f"sqlite:///{tmp_path / 'events.db'}", batch_size=2, flush_seconds=0.05, max_queue=3)
     for i in range(3):  # the queue is full and nothing drains it yet
         writer.submit(event(i))
     started = time.perf_counter()
