@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from demo.settings import DemoSettings
 
@@ -136,6 +137,7 @@ def serve(settings: DemoSettings, env: dict[str, str]) -> int:
     token, token_file = _scoring_token(settings, env)
     users, credentials = _dashboard_account(settings)
     children: list[subprocess.Popen] = []
+    previous = _stop_on_signals()
     try:
         _say("2/3", f"starting the scoring service on {grpc_address}")
         scoring_env = {**env, "SCORING_ADDRESS": grpc_address, "SCORING_TOKEN": token}
@@ -169,11 +171,33 @@ def serve(settings: DemoSettings, env: dict[str, str]) -> int:
         raise DemoError(
             f"a service stopped unexpectedly (exit code {stopped.returncode}); its message is above."
         )
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, StopRequested):
         _say("--", "stopping")
         return 0
     finally:
+        for number in previous:  # a second Ctrl-C must not cut the clean stop short (it is bounded by _stop)
+            signal.signal(number, signal.SIG_IGN)
         _stop(children)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+class StopRequested(Exception):
+    """Ctrl-C or SIGTERM: stop the services and end normally."""
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """Ctrl-C and SIGTERM stop the demo even when it was started with SIGINT ignored (in the background, by a
+    process manager); returns the handlers to put back."""
+
+    def _raise(signum: int, frame: object) -> None:
+        raise StopRequested(signal.Signals(signum).name)
+
+    previous = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        previous[number] = signal.getsignal(number)
+        signal.signal(number, _raise)
+    return previous
 
 
 def _stop(children: Sequence[subprocess.Popen]) -> None:
