@@ -193,7 +193,7 @@ def _stop_on_signals() -> dict[int, Any]:
     def _raise(signum: int, frame: object) -> None:
         raise StopRequested(signal.Signals(signum).name)
 
-    previous = {}
+    previous: dict[int, Any] = {}
     for number in (signal.SIGINT, signal.SIGTERM):
         previous[number] = signal.getsignal(number)
         signal.signal(number, _raise)

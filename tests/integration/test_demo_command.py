@@ -31,7 +31,9 @@ def _ignore_sigint() -> None:  # what a shell does to a command started in the b
 
 def test_demo_serves_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
     grpc_port, dash_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCORING_", "DASH_", "MLFLOW_", "TRAINING_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SCORING_", "DASH_", "MLFLOW_", "TRAINING_"))
+    }
     env |= {
         "DEMO_DATA_ROOT": str(tmp_path),
         "DEMO_PROFILE": "tiny",
