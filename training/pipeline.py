@@ -6,7 +6,6 @@ Without --data it trains on the generated demo dataset (created once, then cache
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import time
 from dataclasses import dataclass
@@ -95,13 +94,10 @@ def user_errors() -> tuple[type[Exception], ...]:
 
 def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
     from training.selection.cost import CostMatrix
-    from training.selection.profiles import budget_for
     from training.selection.select import select_model
     from training.tracking import log_cv_result, open_experiment
 
-    budget = budget_for(settings.profile)
-    if settings.search_clients is not None:
-        budget = dataclasses.replace(budget, search_clients=settings.search_clients)
+    budget = settings.budget()
     uri = settings.resolved_tracking_uri()
     seconds: dict[str, float] = {}
     start = time.perf_counter()

@@ -247,14 +247,11 @@ def write_tables_and_figures(
     selection: SelectionResult, importance: pd.Series, costs: CostMatrix, out: Path
 ) -> None:
     """The comparison table and the figures, next to the run's report (report.md links them)."""
-    out.mkdir(parents=True, exist_ok=True)
     y = selection.y_cv.to_numpy()
     best_per_family: dict[str, np.ndarray] = {}
     for _, result in sorted(selection.results, key=lambda sr: -sr[1].threshold.cost):
         best_per_family[f"{result.family} / {result.imbalance}"] = result.oof
-    table = selection.comparison.assign(params=selection.comparison["params"].astype(str))
-    table.to_csv(out / "model_comparison.csv", index=False)
-    (out / "model_comparison.md").write_text(report.comparison_markdown(selection.comparison) + "\n")
+    report.write_comparison(selection.comparison, out)
     importance.rename("mean_abs_shap").to_csv(out / "global_importance.csv", index_label="feature")
     selection.feature_aucs.rename("auc_alone").to_csv(out / "single_feature_auc.csv", index_label="feature")
     figures.roc_pr_figure({k: (y, v) for k, v in best_per_family.items()}, out / report.FIGURES["roc"])

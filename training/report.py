@@ -192,6 +192,15 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
     return "\n\n".join(sections) + "\n"
 
 
+def write_comparison(comparison: pd.DataFrame, folder: Path) -> None:
+    """The model comparison as model_comparison.csv (for tools) and model_comparison.md (for people)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    comparison.assign(params=comparison["params"].astype(str)).to_csv(
+        folder / "model_comparison.csv", index=False
+    )
+    (folder / "model_comparison.md").write_text(comparison_markdown(comparison) + "\n")
+
+
 def write(text: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "report.md"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from training.selection.profiles import Budget
 
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -81,6 +85,15 @@ class TrainingSettings(BaseSettings):
     def artifacts_root(self) -> Path:
         """Where a local (SQLite) tracking store keeps its artifacts."""
         return self.data_root / "mlartifacts"
+
+    def budget(self) -> Budget:
+        """The profile's search budget, with the overrides these settings carry."""
+        from training.selection.profiles import budget_for
+
+        budget = budget_for(self.profile)
+        if self.search_clients is not None:
+            budget = dataclasses.replace(budget, search_clients=self.search_clients)
+        return budget
 
     @property
     def reports_dir(self) -> Path:

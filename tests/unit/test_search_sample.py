@@ -70,3 +70,11 @@ def test_selection_without_a_sample_says_so(frame) -> None:
     result = select_model(x, y, ["kind"], budget_for("tiny"), CostMatrix(fn=10, fp=1), 7, 0.2, progress=False)
     assert len(result.y_cv) == result.n_dev == 1_200
     assert _folds_line(result) == "3 stratified folds on the remaining 1,200"
+
+
+def test_every_stage_reads_the_search_sample_from_the_settings(tmp_path) -> None:
+    from training.settings import TrainingSettings
+
+    assert TrainingSettings(data_root=tmp_path, profile="demo").budget() == budget_for("demo")
+    overridden = TrainingSettings(data_root=tmp_path, profile="demo", search_clients=0).budget()
+    assert overridden.search_clients == 0 and overridden.n_folds == budget_for("demo").n_folds

@@ -26,9 +26,8 @@ def run(args: argparse.Namespace) -> int:
 
     from training.features.build import FeatureTables
     from training.pipeline import user_errors
-    from training.report import comparison_markdown
+    from training.report import comparison_markdown, write_comparison
     from training.selection.cost import CostMatrix
-    from training.selection.profiles import budget_for
     from training.selection.select import select_model
     from training.settings import TrainingSettings
     from training.tracking import log_cv_result, open_experiment
@@ -49,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
                 features.train.drop(columns=["TARGET"]),
                 features.train["TARGET"].astype(int),
                 list(features.categorical),
-                budget_for(settings.profile),
+                settings.budget(),
                 CostMatrix(fn=settings.cost_fn, fp=settings.cost_fp),
                 settings.seed,
                 settings.test_size,
@@ -70,9 +69,5 @@ def run(args: argparse.Namespace) -> int:
     for warning in selection.guards.warnings:
         print(f"warning: {warning}")
     if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        selection.comparison.assign(params=selection.comparison["params"].astype(str)).to_csv(
-            args.out / "model_comparison.csv", index=False
-        )
-        (args.out / "model_comparison.md").write_text(table + "\n")
+        write_comparison(selection.comparison, args.out)
     return 0
