@@ -148,32 +148,47 @@ class DataPlane:
         if request.explain:
             shap_row = scorer.row(index) if row is None else row  # type: ignore[arg-type]
             explanation = engine.explainer.explain(shap_row.reshape(1, -1), request.top_k, language)[0]
-        request_id = uuid.uuid4().hex
-        if self._events is not None:
-            self._events.submit(
-                PredictionEvent(
-                    event_time=time.time(),
-                    request_id=request_id,
-                    client_id=client_id,
-                    model_version=engine.version,
-                    feature_names=scorer.features,
-                    # a known client's row is built by the writer thread, off the request's path
-                    feature_values=row.tolist() if row is not None else partial(scorer.row_values, index),  # type: ignore[arg-type]
-                    probability=probability,
-                    decision=decision.value,
-                    threshold=scorer.threshold,
-                    latency_ms=(time.perf_counter() - started) * 1000.0,
-                    explained=request.explain,
-                )
-            )
-        return ScoreResult(
-            request_id=request_id,
+        result = ScoreResult(
+            request_id=uuid.uuid4().hex,
             client_id=client_id,
             probability=probability,
             decision=decision,
             threshold=scorer.threshold,
             model_version=engine.version,
             explanation=explanation,
+        )
+        # the row's values are read by the writer thread, off the request's path
+        row_values = row.tolist if row is not None else partial(scorer.row_values, index)  # type: ignore[arg-type]
+        self._record(result, scorer.features, row_values, started, request.explain)
+        return result
+
+    def _record(
+        self,
+        result: ScoreResult,
+        features: Sequence[str],
+        values: Sequence[object] | Callable[[], Sequence[object]],
+        started: float,
+        explained: bool,
+        wait_seconds: float = 0.0,
+    ) -> None:
+        """Queue the prediction for the event store (nothing when the store is off)."""
+        if self._events is None:
+            return
+        self._events.submit(
+            PredictionEvent(
+                event_time=time.time(),
+                request_id=result.request_id,
+                client_id=result.client_id,
+                model_version=result.model_version,
+                feature_names=features,
+                feature_values=values,
+                probability=result.probability,
+                decision=result.decision.value,
+                threshold=result.threshold,
+                latency_ms=(time.perf_counter() - started) * 1000.0,
+                explained=explained,
+            ),
+            wait_seconds=wait_seconds,
         )
 
     def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[ScoreResult]:
@@ -221,23 +236,8 @@ class DataPlane:
                     model_version=version,
                     explanation=explanations[offset] if explanations is not None else None,
                 )
-                if self._events is not None:
-                    self._events.submit(
-                        PredictionEvent(
-                            event_time=time.time(),
-                            request_id=result.request_id,
-                            client_id=client_id,
-                            model_version=version,
-                            feature_names=scorer.features,
-                            feature_values=partial(scorer.row_values, int(indices[start + offset])),
-                            probability=probability,
-                            decision=result.decision.value,
-                            threshold=threshold,
-                            latency_ms=(time.perf_counter() - started) * 1000.0,
-                            explained=explain,
-                        ),
-                        wait_seconds=BATCH_EVENT_WAIT_SECONDS,
-                    )
+                row_values = partial(scorer.row_values, int(indices[start + offset]))
+                self._record(result, scorer.features, row_values, started, explain, BATCH_EVENT_WAIT_SECONDS)
                 yield result
 
     # ---- clients, peers, model -------------------------------------------------------------------
