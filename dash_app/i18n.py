@@ -13,6 +13,7 @@ FR: dict[str, str] = {
     "title.home": "Recherche d'un client — Prêt à dépenser",
     "title.client": "Client {id} — {decision} — Prêt à dépenser",
     "skip": "Aller au contenu principal",
+    "colon": " : ",  # French typography: a space before the colon
     "logout": "Se déconnecter",
     "drift.link": "Dérive des données",
     "drift.title": "Dérive des données",
@@ -173,6 +174,7 @@ EN: dict[str, str] = {
     "title.home": "Find a client — Prêt à dépenser",
     "title.client": "Client {id} — {decision} — Prêt à dépenser",
     "skip": "Skip to main content",
+    "colon": ": ",
     "logout": "Log out",
     "drift.link": "Data drift",
     "drift.title": "Data drift",

@@ -13,14 +13,14 @@ FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif"
 FONT = {"family": FONT_FAMILY, "size": 14, "color": theme.TEXT}
 
 
-def base_layout(height: int, margin_left: int = 10, **extra: Any) -> dict[str, Any]:
+def base_layout(height: int, margin_top: int = 30, **extra: Any) -> dict[str, Any]:
     """The layout every chart starts from, as a plain dict; `extra` adds or replaces top-level keys."""
     layout: dict[str, Any] = {
         "height": height,
         "font": FONT,
         "paper_bgcolor": theme.BACKGROUND,
         "plot_bgcolor": theme.BACKGROUND,
-        "margin": {"l": margin_left, "r": 20, "t": 30, "b": 40},
+        "margin": {"l": 10, "r": 20, "t": margin_top, "b": 40},
         "showlegend": False,
         "hoverlabel": {"font": {"size": 14}},
     }

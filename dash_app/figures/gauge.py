@@ -80,11 +80,7 @@ def gauge_svg(result: ScoreResult, lang: str) -> str:
     parts.append(_text(CX, CY - 18, fmt_pct(result.probability, lang), 34, theme.TEXT, bold=True))
     parts.append(_text(CX, CY + 30, t(lang, "score.gauge_title"), 15, theme.MUTED_TEXT))
     # the threshold's legend under the dial, where any threshold fits: a black dash like the mark, then its value
-    label = (
-        f"{t(lang, 'score.threshold').capitalize()} : "
-        if lang == "fr"
-        else f"{t(lang, 'score.threshold').capitalize()}: "
-    )
+    label = t(lang, "score.threshold").capitalize() + t(lang, "colon")
     parts.append(
         f'<line x1="{CX - 80:.1f}" y1="{CY + 49:.1f}" x2="{CX - 62:.1f}" y2="{CY + 49:.1f}" '
         f'stroke="{theme.THRESHOLD}" stroke-width="5"/>'

@@ -51,7 +51,6 @@ def distribution_figure(cmp: PeerComparison, lang: str) -> go.Figure:
         if isinstance(cmp.client_value, int | float):
             value = float(cmp.client_value)
             shapes.append(vline(value, {"color": theme.CLIENT_MARK, "width": 3, "dash": "dash"}))
-            sep = " : " if lang == "fr" else ": "
             annotations.append(
                 {
                     "x": value,
@@ -59,20 +58,20 @@ def distribution_figure(cmp: PeerComparison, lang: str) -> go.Figure:
                     "xref": "x",
                     "yref": "paper",
                     "showarrow": False,
-                    "text": f"▼ {client_label}{sep}{fmt_value(cmp.client_value, lang)}",
+                    "text": f"▼ {client_label}{t(lang, 'colon')}{fmt_value(cmp.client_value, lang)}",
                     "font": {"size": 13, "color": theme.TEXT},
                     "bgcolor": "rgba(255,255,255,0.9)",
                 }
             )
     layout = base_layout(
         300,
+        margin_top=40,
         bargap=0.05,
         shapes=shapes,
         annotations=annotations,
         xaxis={"title": {"text": cmp.description or cmp.feature}, "automargin": True},
         yaxis={"title": {"text": t(lang, "cmp.count")}, "gridcolor": "#E3E6EA"},
     )
-    layout["margin"]["t"] = 40
     return figure([bars], layout)
 
 
@@ -172,6 +171,7 @@ def scatter_figure(cmp: PeerComparison, lang: str) -> go.Figure:
     }
     layout = base_layout(
         360,
+        margin_top=45,
         xaxis={"title": {"text": cmp.description or cmp.feature}, "gridcolor": "#E3E6EA", "automargin": True},
         yaxis={
             "title": {"text": cmp.second_description or cmp.second_feature},
@@ -179,7 +179,6 @@ def scatter_figure(cmp: PeerComparison, lang: str) -> go.Figure:
             "automargin": True,
         },
     )
-    layout["margin"]["t"] = 45
     return figure([group, client], layout)
 
 

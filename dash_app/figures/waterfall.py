@@ -63,6 +63,7 @@ def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
     pad = 0.25 * (hi - lo or 1.0)
     layout = base_layout(
         90 + 34 * len(values),
+        margin_top=80,
         shapes=[vline(x, {"color": theme.THRESHOLD, "width": 1.5, "dash": dash}) for x, _, dash in marks],
         annotations=[
             {
@@ -85,7 +86,6 @@ def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
         },
         yaxis={"autorange": "reversed", "automargin": True},
     )
-    layout["margin"]["t"] = 80
     return figure([bars], layout)
 
 
@@ -120,9 +120,5 @@ def waterfall_text(exp: Explanation, lang: str) -> str:
     if exp.rest_count:
         key = "why.up" if exp.rest >= 0 else "why.down"
         sign = t(lang, key, v=fmt_number(abs(exp.rest), lang, 2))
-        lines.append(
-            f"{t(lang, 'why.rest', n=exp.rest_count)} : {sign}."
-            if lang == "fr"
-            else f"{t(lang, 'why.rest', n=exp.rest_count)}: {sign}."
-        )
+        lines.append(f"{t(lang, 'why.rest', n=exp.rest_count)}{t(lang, 'colon')}{sign}.")
     return t(lang, "why.alt", lines=" ".join(lines))

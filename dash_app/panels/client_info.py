@@ -44,6 +44,11 @@ def table_html(fields: list[ClientField], lang: str) -> str:
     )
 
 
+def row_limit(show_all: bool | None, settings: DashSettings) -> int | None:
+    """How many fields to draw before a search: all of them once the user has asked to."""
+    return None if show_all else settings.info_rows
+
+
 def render(data: dict[str, Any] | None, query: str | None, lang: str, limit: int | None = None) -> Any:
     """The matching fields; at most `limit` of them when the user has not searched (None: all)."""
     if not data:
@@ -100,4 +105,4 @@ def register(app: Dash, settings: DashSettings) -> None:
         prevent_initial_call=True,
     )
     def _render(query, show_all, data, lang):  # type: ignore[no-untyped-def]
-        return render(data, query, lang, None if show_all else settings.info_rows)
+        return render(data, query, lang, row_limit(show_all, settings))

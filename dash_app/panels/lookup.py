@@ -96,19 +96,18 @@ def client_panels(
 ) -> tuple[list[Any], tuple[Any, Any]]:
     """(every panel's content in PANEL_OUTPUTS order, the comparison's status) for the client in `data` (None: the
     empty states)."""
-    body, *cmp_status = comparison.compare(
+    body, cmp_message, cmp_hidden = comparison.compare(
         api, settings, data, state.feature, state.second, state.group, list(state.filters), lang
     )
-    limit = None if state.info_all else settings.info_rows
     panels = [
         score.render(data, lang),
         explanation.render(data, lang),
-        client_info.render(data, state.info_query, lang, limit),
+        client_info.render(data, state.info_query, lang, client_info.row_limit(state.info_all, settings)),
         body,
         *whatif.prefill(data),
         whatif.waiting(data, lang),
     ]
-    return panels, (cmp_status[0], cmp_status[1])
+    return panels, (cmp_message, cmp_hidden)
 
 
 def look_up(
