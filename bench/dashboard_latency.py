@@ -34,22 +34,30 @@ from dash_app import ids  # noqa: E402
 from scoring_service.client import ScoringClient  # noqa: E402
 from scoring_service.domain import ClientFilters  # noqa: E402
 from tests.e2e.conftest import OFFLINE_FLAGS  # noqa: E402
-from tests.e2e.dashboard_support import PANELS, PASSWORD, USER, dashboard_app, log_in  # noqa: E402
+from tests.e2e.dashboard_support import (  # noqa: E402
+    PANELS,
+    PANELS_DRAWN_JS,
+    PASSWORD,
+    USER,
+    dashboard_app,
+    log_in,
+)
 from tests.server_support import serve  # noqa: E402
 
-WATCH = """
+WATCH = (
+    """
 const id = arguments[0], panels = arguments[1];
 window.__bench = {start: null, end: null};
-const drawn = () => panels.every(p => document.querySelector('#' + p + ' [data-client="' + id + '"]'))
-    && (g => g !== null && g.complete && g.naturalWidth > 0)(document.getElementById('gauge-graph'))
-    && ['waterfall-graph', 'dist-graph'].every(g => document.querySelector('#' + g + ' .main-svg'))
-    && (!document.getElementById('scatter-graph') || document.querySelector('#scatter-graph .main-svg'));
+const drawn = () => ("""
+    + PANELS_DRAWN_JS
+    + """)(id, panels);
 const check = () => {
     if (window.__bench.start !== null && drawn()) { window.__bench.end = performance.now(); return; }
     requestAnimationFrame(check);
 };
 requestAnimationFrame(check);
 """
+)
 ON_ENTER = """
 document.getElementById(arguments[0]).addEventListener('keydown', e => {
     if (e.key === 'Enter' && window.__bench) { window.__bench.start = performance.now(); }

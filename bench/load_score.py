@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ if str(PROJECT_ROOT) not in sys.path:
 from scoring_service.client import ScoringClient  # noqa: E402
 from scoring_service.domain import ScoreRequest  # noqa: E402
 from scoring_service.settings import ScoringSettings  # noqa: E402
+from tests.server_support import free_port  # noqa: E402
 
 REAL_SIZE_PORTFOLIO = 48_744  # clients in Home Credit's application_test
 
@@ -166,12 +166,6 @@ def drain_events(metrics_port: int, drains: list[tuple[float, float]]) -> None:
     drains.append((queued, time.perf_counter() - started))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def real_size_bundle(folder: Path, clients: int, iterations: int | None, depth: int) -> Path:
     """The test bundle factory's bundle with a portfolio of `clients` clients (generated data, no real rows).
 
@@ -217,10 +211,14 @@ def start_server(
     return subprocess.Popen([sys.executable, "-m", "scoring_service"], cwd=PROJECT_ROOT, env=env)
 
 
-def event_figure(metrics_port: int, name: str) -> float:
-    """One of the server's event-store gauges (queued, written, dropped) from its metrics page."""
+def event_lines(metrics_port: int) -> list[str]:
+    """The server's event-store gauges (queued, written, dropped...) as lines of its metrics page."""
     page = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).read().decode()
-    line = next(x for x in page.splitlines() if x.startswith(f"scoring_dataplane_events_{name} "))
+    return [line for line in page.splitlines() if line.startswith("scoring_dataplane_events")]
+
+
+def event_figure(metrics_port: int, name: str) -> float:
+    line = next(x for x in event_lines(metrics_port) if x.startswith(f"scoring_dataplane_events_{name} "))
     return float(line.split()[-1])
 
 
@@ -344,10 +342,9 @@ def run_all(
 
     errors = sum(r.errors for r in runs)
     print(f"errors under load: {errors}")
-    page = urllib.request.urlopen(f"http://127.0.0.1:{args.metrics_port}/metrics", timeout=10).read().decode()
     print(
         "server:",
-        ", ".join(line for line in page.splitlines() if line.startswith("scoring_dataplane_events")),
+        ", ".join(event_lines(args.metrics_port)),
     )
     client.close()
     local.stop(timeout=30)

@@ -123,6 +123,50 @@ def _default_risk(rng: np.random.Generator, frame: pd.DataFrame) -> np.ndarray:
     return (rng.random(len(frame)) < 1 / (1 + np.exp(-logit))).astype(int)
 
 
+def save_bundle(
+    folder: Path,
+    model: CatBoostClassifier,
+    x_train: pd.DataFrame,
+    target: pd.Series,
+    *,
+    categorical: list[str],
+    descriptions: dict[str, str],
+    descriptions_en: dict[str, str],
+    raw_train: pd.DataFrame,
+    raw_test: pd.DataFrame,
+    test_features: pd.DataFrame,
+    fingerprint: str,
+    threshold: float = 0.35,
+    seed: int = 0,
+    importance_rows: int | None = None,
+    reference_rows: int | None = None,
+    history_rows: int | None = None,
+) -> Path:
+    """A fitted model and its training frame packed by registry.assemble as the pipeline packs them (every training
+    client in the reference and history unless a number of rows is given), saved in `folder`."""
+    probability = pd.Series(model.predict_proba(x_train)[:, 1], index=x_train.index)
+    importance_frame = x_train if importance_rows is None else x_train.head(importance_rows)
+    bundle = build_bundle(
+        name=NAME,
+        version="1",
+        model=model,
+        threshold=threshold,
+        cost_fn=10.0,
+        cost_fp=1.0,
+        categorical=categorical,
+        descriptions=descriptions,
+        descriptions_en=descriptions_en,
+        importance=global_importance(model, importance_frame, categorical),
+        metrics={"auc_cv": 0.75, "cost_per_client": 0.5},
+        fingerprint=fingerprint,
+        reference=reference_table(x_train, target, probability, reference_rows or len(x_train), seed),
+        portfolio=portfolio_table(raw_test, test_features),
+        history=history_table(raw_train, x_train, target, history_rows or len(x_train), seed),
+        extra={},
+    )
+    return bundle.save(Path(folder))
+
+
 def make_random_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Path:
     """Random application-shaped clients whose default risk rises with credit / income, late instalments and
     low external scores (a known direction for behavioural tests); about a second, and seconds at 100,000
@@ -142,27 +186,21 @@ def make_random_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Pa
         iterations=50, depth=4, learning_rate=0.2, random_seed=seed, verbose=False, thread_count=1
     )
     model.fit(x_train, target, cat_features=CATEGORICAL)
-    probability = pd.Series(model.predict_proba(x_train)[:, 1], index=x_train.index)
     french, english = _descriptions()
-    bundle = build_bundle(
-        name=NAME,
-        version="1",
-        model=model,
-        threshold=0.35,
-        cost_fn=10.0,
-        cost_fp=1.0,
+    return save_bundle(
+        folder,
+        model,
+        x_train,
+        target,
         categorical=CATEGORICAL,
         descriptions=french,
         descriptions_en=english,
-        importance=global_importance(model, x_train, CATEGORICAL),
-        metrics={"auc_cv": 0.75, "cost_per_client": 0.5},
+        raw_train=raw_train.reset_index(),
+        raw_test=raw_test.reset_index(),
+        test_features=x_test,
         fingerprint=f"random-seed-{seed}-clients-{clients}",
-        reference=reference_table(x_train, target, probability, len(x_train), seed),
-        portfolio=portfolio_table(raw_test.reset_index(), x_test),
-        history=history_table(raw_train.reset_index(), x_train, target, len(x_train), seed),
-        extra={},
+        seed=seed,
     )
-    return bundle.save(Path(folder))
 
 
 def _tables(clients: int, seed: int) -> HomeCreditTables:
@@ -209,23 +247,17 @@ def make_tiny_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Path
         thread_count=1,
     )
     model.fit(x_train, target, cat_features=built.categorical)
-    probability = pd.Series(model.predict_proba(x_train)[:, 1], index=x_train.index)
-    bundle = build_bundle(
-        name=NAME,
-        version="1",
-        model=model,
-        threshold=0.35,
-        cost_fn=10.0,
-        cost_fp=1.0,
+    return save_bundle(
+        folder,
+        model,
+        x_train,
+        target,
         categorical=built.categorical,
         descriptions=built.descriptions,
         descriptions_en=built.descriptions_en,
-        importance=global_importance(model, x_train, built.categorical),
-        metrics={"auc_cv": 0.75, "cost_per_client": 0.5},
+        raw_train=tables.application_train,
+        raw_test=tables.application_test,
+        test_features=built.test,
         fingerprint=f"tiny-seed-{seed}-clients-{clients}",
-        reference=reference_table(x_train, target, probability, len(x_train), seed),
-        portfolio=portfolio_table(tables.application_test, built.test),
-        history=history_table(tables.application_train, x_train, target, len(x_train), seed),
-        extra={},
+        seed=seed,
     )
-    return bundle.save(Path(folder))

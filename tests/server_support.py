@@ -10,14 +10,36 @@ from the environment and writes under tmp_path.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from scoring_service.dataplane import DataPlane, build_dataplane
 from scoring_service.server import RunningService, start_service
 from scoring_service.settings import ScoringSettings
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (for a server started in another process)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def offline_dataplane(bundle_dir: str | Path, max_batch_size: int = 50) -> DataPlane:
+    """The data plane over a bundle folder, without event store or alias polling; the caller starts and stops it."""
+    return build_dataplane(
+        str(bundle_dir),
+        None,
+        None,
+        poll_seconds=0,
+        event_batch_size=10,
+        event_flush_seconds=0.1,
+        max_batch_size=max_batch_size,
+    )
 
 
 def server_settings(bundle_dir_or_uri: str | Path, tmp_path: Path, **overrides: Any) -> ScoringSettings:

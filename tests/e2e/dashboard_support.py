@@ -37,20 +37,19 @@ def log_in(driver: Any, base_url: str, timeout: float = WAIT) -> None:
     WebDriverWait(driver, timeout).until(ec.presence_of_element_located((By.ID, ids.CLIENT_ID_INPUT)))
 
 
+# A JavaScript function of (client id, panel ids): every panel shows this client, the gauge image is loaded and
+# the Plotly charts are drawn (the scatter too when the comparison has one). Shared with the latency benchmark.
+PANELS_DRAWN_JS = """(id, panels) =>
+    panels.every(p => document.querySelector('#' + p + ' [data-client="' + id + '"]') !== null)
+    && (g => g !== null && g.complete && g.naturalWidth > 0)(document.getElementById('gauge-graph'))
+    && ['waterfall-graph', 'dist-graph'].every(g => document.querySelector('#' + g + ' .main-svg') !== null)
+    && (!document.getElementById('scatter-graph') || document.querySelector('#scatter-graph .main-svg') !== null)"""
+
+
 def panels_drawn(driver: Any, client_id: int) -> bool:
-    """Every panel shows this client, and the gauge and waterfall charts are drawn."""
-    drawn = driver.execute_script(
-        """
-        const id = arguments[0], panels = arguments[1];
-        return panels.every(p => document.querySelector('#' + p + ' [data-client="' + id + '"]') !== null)
-            && (g => g !== null && g.complete && g.naturalWidth > 0)(document.getElementById('gauge-graph'))
-            && document.querySelector('#waterfall-graph .main-svg') !== null
-            && document.querySelector('#dist-graph .main-svg') !== null;
-        """,
-        str(client_id),
-        list(PANELS),
-    )
-    return bool(drawn)
+    """Every panel shows this client, and its charts are drawn."""
+    script = f"return ({PANELS_DRAWN_JS})(arguments[0], arguments[1]);"
+    return bool(driver.execute_script(script, str(client_id), list(PANELS)))
 
 
 def look_up(driver: Any, client_id: int | str, timeout: float = WAIT, wait: bool = True) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,15 +22,10 @@ from dash_app.auth import hash_password
 from scoring_service.client import ScoringClient
 from scoring_service.domain import ClientFilters, Decision, ScoreRequest
 from tests.e2e.dashboard_support import PASSWORD, USER, log_in, look_up, screenshot
+from tests.server_support import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 TOKEN = "journey-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -73,7 +67,7 @@ def test_train_register_serve_score_browse_log_and_monitor(
     base_env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SCORING_", "DASH_", "DRIFT_", "TRAINING_"))
     }
-    mlflow_port, grpc_port, dash_port, metrics_port = (_free_port() for _ in range(4))
+    mlflow_port, grpc_port, dash_port, metrics_port = (free_port() for _ in range(4))
     tracking = f"http://127.0.0.1:{mlflow_port}"
     env = {**base_env, "MLFLOW_TRACKING_URI": tracking, "TRAINING_DATA_ROOT": str(tmp_path / "data")}
 

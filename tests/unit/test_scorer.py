@@ -9,26 +9,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scoring_service.dataplane import DataPlane, build_dataplane
+from scoring_service.dataplane import DataPlane
 from scoring_service.domain import Decision, ScoreRequest
 from scoring_service.errors import InvalidArgument, NotFound, ResourceExhausted, Unavailable
 from scoring_service.scorer import decide, validate_client_id
 from tests.bundle_factory import make_random_bundle
+from tests.server_support import offline_dataplane
 
 
 @pytest.fixture(scope="module")
 def directional_plane(tmp_path_factory: pytest.TempPathFactory):
     """A model whose risk rises with credit / income by construction (make_random_bundle)."""
     folder = make_random_bundle(tmp_path_factory.mktemp("directional"))
-    dataplane = build_dataplane(
-        str(folder),
-        None,
-        None,
-        poll_seconds=0,
-        event_batch_size=10,
-        event_flush_seconds=0.1,
-        max_batch_size=50,
-    )
+    dataplane = offline_dataplane(folder)
     dataplane.start()
     yield dataplane
     dataplane.stop()
@@ -168,15 +161,7 @@ def test_a_batch_is_checked_before_any_result(plane: DataPlane) -> None:
 
 
 def test_no_model_means_unavailable(tmp_path: Path) -> None:
-    empty = build_dataplane(
-        str(tmp_path / "no-bundle"),
-        None,
-        None,
-        poll_seconds=0,
-        event_batch_size=10,
-        event_flush_seconds=0.1,
-        max_batch_size=10,
-    )
+    empty = offline_dataplane(tmp_path / "no-bundle", max_batch_size=10)
     states: list[bool] = []
     empty.add_ready_listener(states.append)
     empty.start()
