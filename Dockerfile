@@ -8,6 +8,7 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY pyproject.toml README.md ./
 COPY proto proto
+COPY common common
 COPY training training
 COPY registry registry
 COPY scoring_service scoring_service

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
+from common.paths import PROJECT_DATA
 
 
 class DemoSettings(BaseSettings):

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from common.tracking import default_tracking_uri
 from demo.settings import DemoSettings
 
 
@@ -234,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[demo] error: {settings.data} is not a folder; give the folder holding the Kaggle CSV files.")
         return 2
     env = dict(os.environ)
-    env.setdefault("MLFLOW_TRACKING_URI", f"sqlite:///{settings.data_root / 'mlflow.db'}")
+    env.setdefault("MLFLOW_TRACKING_URI", default_tracking_uri(settings.data_root))
     try:
         train(settings, env)
         if not settings.serve:

@@ -12,7 +12,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
+from common.paths import PROJECT_DATA
+from common.tracking import default_tracking_uri
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -144,7 +145,7 @@ class DriftSettings(BaseSettings):
         return self.event_store_url or f"sqlite:///{(self.data_root / 'events.db').resolve()}"
 
     def resolved_tracking_uri(self) -> str:
-        return self.tracking_uri or f"sqlite:///{(self.data_root / 'mlflow.db').resolve()}"
+        return self.tracking_uri or default_tracking_uri(self.data_root)
 
     def resolved_status_dir(self) -> Path:
         return self.status_dir or self.data_root / "drift"

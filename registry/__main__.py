@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from common.tracking import TrackingError, check_reachable
 from registry.settings import RegistrySettings
 
 
@@ -40,7 +41,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from registry.bundle import BundleError
     from registry.registration import RegistryError
-    from training.tracking import TrackingError, check_reachable
 
     try:
         check_reachable(uri)

@@ -7,7 +7,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
+from common.paths import PROJECT_DATA
+from common.tracking import default_tracking_uri
 
 
 class RegistrySettings(BaseSettings):
@@ -27,4 +28,4 @@ class RegistrySettings(BaseSettings):
     model_alias: str = Field(default="champion", description="Alias that serving follows.")
 
     def resolved_tracking_uri(self) -> str:
-        return self.tracking_uri or f"sqlite:///{(self.data_root / 'mlflow.db').resolve()}"
+        return self.tracking_uri or default_tracking_uri(self.data_root)

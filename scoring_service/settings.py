@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
+from common.paths import PROJECT_DATA
+from common.tracking import default_tracking_uri
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -28,7 +29,7 @@ class ScoringSettings(BaseSettings):
         description="Model to serve: a registry URI (models:/NAME@ALIAS) or a local bundle folder.",
     )
     tracking_uri: str | None = Field(
-        default=f"sqlite:///{PROJECT_DATA / 'mlflow.db'}",
+        default=default_tracking_uri(),
         validation_alias=AliasChoices("SCORING_TRACKING_URI", "MLFLOW_TRACKING_URI", "tracking_uri"),
         description="MLflow tracking store that holds the registry (also read from MLFLOW_TRACKING_URI).",
     )

@@ -82,12 +82,12 @@ def run(args: argparse.Namespace) -> int:
 
 def user_errors() -> tuple[type[Exception], ...]:
     """Failures a user can fix (data, tracking store, registry): printed as one sentence, exit code 2."""
+    from common.tracking import TrackingError
     from registry.bundle import BundleError
     from registry.registration import RegistryError
     from training.data.errors import DataError
     from training.selection.crossval import SelectionError
     from training.selection.guards import LeakageError
-    from training.tracking import TrackingError
 
     return (DataError, SelectionError, LeakageError, TrackingError, RegistryError, BundleError)
 

@@ -9,17 +9,13 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from common.paths import PROJECT_DATA
+from common.tracking import default_tracking_uri
+
 if TYPE_CHECKING:
     from training.selection.profiles import Budget
 
-PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
-
 Profile = Literal["tiny", "demo", "full"]
-
-
-def default_tracking_uri(data_root: Path) -> str:
-    """The laptop default: a SQLite tracking store (the registry needs a database) in the project's data folder."""
-    return f"sqlite:///{(data_root / 'mlflow.db').resolve()}"
 
 
 class TrainingSettings(BaseSettings):

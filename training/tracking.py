@@ -1,5 +1,5 @@
-"""MLflow helpers: connect to the tracking store (failing with a clear sentence when it cannot be reached),
-open the experiment with its artifacts in the project's data folder for a local store, log nested runs."""
+"""Training's MLflow runs: open the experiment (the store checked first, its artifacts in the project's data folder
+for a local store) and log nested runs. The store helpers themselves live in `common.tracking`."""
 
 from __future__ import annotations
 
@@ -11,51 +11,8 @@ from typing import Any
 import mlflow
 from mlflow.tracking import MlflowClient
 
+from common.tracking import check_reachable, is_local_database
 from training.selection.crossval import CVResult
-
-
-class TrackingError(Exception):
-    """The MLflow tracking store cannot be used; the message names the URI and the fix."""
-
-
-def _is_local_database(uri: str) -> bool:
-    return uri.startswith("sqlite:")
-
-
-def check_reachable(uri: str, timeout: float = 5.0) -> None:
-    """Raise TrackingError unless the store answers; a remote server gets one quick health request, not retries."""
-    if uri.startswith(("http://", "https://")):
-        import requests
-
-        try:
-            response = requests.get(uri.rstrip("/") + "/health", timeout=timeout)
-        except requests.RequestException as exc:
-            raise TrackingError(
-                f"The MLflow tracking server at {uri} cannot be reached ({type(exc).__name__}). Start it, or unset "
-                "MLFLOW_TRACKING_URI to use the local SQLite store in the project's data folder."
-            ) from exc
-        if response.status_code != 200:
-            raise TrackingError(
-                f"The MLflow tracking server at {uri} answered HTTP {response.status_code} to its health check. "
-                "Check the URL (scheme, host, port) in MLFLOW_TRACKING_URI."
-            )
-        return
-    if _is_local_database(uri):
-        path = Path(uri.split("sqlite:///", 1)[-1])
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise TrackingError(
-                f"The folder {path.parent} of the SQLite tracking store {uri} cannot be created ({exc}). "
-                "Point MLFLOW_TRACKING_URI at a writable location."
-            ) from exc
-    try:
-        MlflowClient(tracking_uri=uri).search_experiments(max_results=1)
-    except Exception as exc:  # mlflow wraps driver errors in several unrelated types
-        raise TrackingError(
-            f"The MLflow tracking store {uri} cannot be used ({str(exc).splitlines()[0][:200]}). "
-            "Check MLFLOW_TRACKING_URI (a database URL such as sqlite:///path/mlflow.db, or an http:// server)."
-        ) from exc
 
 
 def open_experiment(uri: str, experiment: str, artifacts_root: Path) -> str:
@@ -72,7 +29,7 @@ def open_experiment(uri: str, experiment: str, artifacts_root: Path) -> str:
         mlflow.set_experiment(experiment_id=found.experiment_id)
         return str(found.experiment_id)
     location = None
-    if _is_local_database(uri):
+    if is_local_database(uri):
         artifacts_root.mkdir(parents=True, exist_ok=True)
         location = artifacts_root.resolve().as_uri()
     experiment_id = client.create_experiment(experiment, artifact_location=location)

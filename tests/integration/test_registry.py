@@ -9,11 +9,12 @@ import mlflow
 import pytest
 from mlflow.tracking import MlflowClient
 
+from common.tracking import TrackingError, check_reachable
 from registry.__main__ import main as registry_main
 from registry.bundle import ModelBundle
 from registry.champion import DECISION_TAG, promote
 from registry.registration import RegistryError, download_bundle, log_bundle_model, register
-from training.tracking import TrackingError, check_reachable, open_experiment
+from training.tracking import open_experiment
 
 pytestmark = pytest.mark.integration
 NAME = "credit-scoring"

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from training.settings import PROJECT_DATA
+from common.paths import PROJECT_DATA
 
 DEFAULT_FEATURES = PROJECT_DATA / "features"
 
