@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from training.cli import dispatch
+from common.cli import Commands, dispatch
 
 # command -> (module, one-line help)
-COMMANDS: dict[str, tuple[str, str]] = {
+COMMANDS: Commands = {
     "report": (
         "drift.analysis",
         "Evidently drift report between a reference and a current feature table (HTML, JSON and a summary)",
