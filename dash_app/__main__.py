@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import logging
 import sys
 
 from dash import Dash
 
+from common.logs import configure_logging
 from dash_app.auth import AccountsError, add_user
 from dash_app.settings import DashSettings
 
@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = DashSettings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     if args.command == "add-user":
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\n")

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from common.logs import configure_logging
 from drift.inputs import InputError, Inputs, bundle_importance, load_inputs, sample_rows
 from drift.reference import ReferenceUnavailable
 from drift.report import DriftReportDefinition, infer_categorical
@@ -160,7 +161,7 @@ def render_markdown(result: dict[str, Any], summary: DriftSummary) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     settings = DriftSettings()
     try:
         inputs = load_inputs(args.reference, args.current)

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
+from common.logs import configure_logging
 from drift import status as status_file
 from drift.alerts import Alert, AlertStore, WebhookError, evaluate, log_alerts, post_webhook
 from drift.checks import WindowChecks, missing_rates, refusal_rate
@@ -277,7 +278,7 @@ def settings_from_args(args: argparse.Namespace) -> DriftSettings:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     try:
         settings = settings_from_args(args)
         end = parse_end(args.end)

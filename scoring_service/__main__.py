@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Invalid scoring settings: {problems}.", file=sys.stderr)
         return 2
 
-    from scoring_service.logs import configure_logging
+    from common.logs import configure_logging
     from scoring_service.server import ServerError, start_service
 
     configure_logging(settings.log_level)

@@ -14,10 +14,10 @@ from google.protobuf.descriptor_pool import DescriptorPool
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
+from common.logs import JsonFormatter
 from scoring_service import errors
 from scoring_service.client import ScoringClient
 from scoring_service.domain import ScoreRequest
-from scoring_service.logs import JsonFormatter
 from scoring_service.server import SERVICE_NAME, build_dataplane_from, create_server
 from tests.server_support import serve, server_settings
 

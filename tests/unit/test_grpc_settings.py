@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
+from common.logs import JsonFormatter
 from scoring_service.__main__ import build_parser, load_settings
-from scoring_service.logs import JsonFormatter
 from scoring_service.settings import PROJECT_DATA, ScoringSettings
 
 

@@ -1,4 +1,5 @@
-"""JSON log lines (one object per line), so that collectors can filter calls by method, code or duration."""
+"""JSON log lines (one object per line) for every command, so that collectors can filter by logger, level, method,
+code or duration."""
 
 from __future__ import annotations
 
@@ -25,10 +26,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str, ensure_ascii=False)
 
 
-def configure_logging(level: str) -> None:
-    """Sends every logger of the process to stderr as JSON lines at the given level."""
-    handler = logging.StreamHandler(sys.stderr)
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is when a record comes (a test runner swaps it per test)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Sends every logger of the process to stderr as JSON lines at `level`.
+
+    Calling it again replaces the handler it installed before; handlers someone else put on the root logger (a test
+    runner's capture, say) stay."""
+    handler = _StderrHandler()
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if not isinstance(h.formatter, JsonFormatter)] + [handler]
     root.setLevel(level)
