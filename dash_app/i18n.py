@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from common.numbers import fmt_number
 from scoring_service.domain import FeatureValue
 
 FR: dict[str, str] = {
@@ -336,14 +337,6 @@ def t(lang: str, key: str, **values: object) -> str:
 def label(lang: str, prefix: str, value: str) -> str:
     """A category level in words (e.g. label('fr', 'contract', 'Cash loans')), the raw level when unknown."""
     return STRINGS.get(lang, FR).get(f"{prefix}.{value}", value)
-
-
-def fmt_number(value: float, lang: str, digits: int = 0) -> str:
-    """1 234 567,8 in French, 1,234,567.8 in English."""
-    text = f"{value:,.{digits}f}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
 
 
 def fmt_pct(probability: float, lang: str, digits: int = 1) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.numbers import fmt_number
 from training.report import FIGURES
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -46,13 +47,8 @@ class RunDocsError(Exception):
 
 
 def fr(value: float, digits: int = 3) -> str:
-    """A decimal number the French way (0,512)."""
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
-def fr_int(value: int) -> str:
-    """A whole number with a narrow no-break space between thousands (307 511)."""
-    return f"{value:,}".replace(",", "\u202f")
+    """A number the French way (0,512; 307 511 with digits=0)."""
+    return fmt_number(value, "fr", digits)
 
 
 def render_block(name: str, folder: Path) -> str:
@@ -73,16 +69,16 @@ def render_block(name: str, folder: Path) -> str:
         )
     dummy = table.loc[table["model"] == "dummy", "cost_at_threshold"]
     search = (
-        f"{summary['n_folds']} plis sur les {fr_int(summary['n_development'])} clients de développement"
+        f"{summary['n_folds']} plis sur les {fr(summary['n_development'], 0)} clients de développement"
         if summary["n_searched"] == summary["n_development"]
-        else f"{summary['n_folds']} plis sur un échantillon stratifié de {fr_int(summary['n_searched'])} des "
-        f"{fr_int(summary['n_development'])} clients de développement, modèle final ajusté sur les "
-        f"{fr_int(summary['n_development'])}"
+        else f"{summary['n_folds']} plis sur un échantillon stratifié de {fr(summary['n_searched'], 0)} des "
+        f"{fr(summary['n_development'], 0)} clients de développement, modèle final ajusté sur les "
+        f"{fr(summary['n_development'], 0)}"
     )
     text = [
         f"<!-- run:{name} (généré par `python -m training document-run`, ne pas modifier à la main) -->",
-        f"Données : {fr_int(summary['n_train'])} clients d'entraînement ({fr(100 * summary['default_rate'], 2)} % "
-        f"de défauts), {summary['n_features']} variables ; validation finale de {fr_int(summary['n_holdout'])} "
+        f"Données : {fr(summary['n_train'], 0)} clients d'entraînement ({fr(100 * summary['default_rate'], 2)} % "
+        f"de défauts), {summary['n_features']} variables ; validation finale de {fr(summary['n_holdout'], 0)} "
         f"clients ; recherche en validation croisée : {search}.",
         "",
         *rows,

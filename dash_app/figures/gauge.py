@@ -6,9 +6,10 @@ import base64
 import math
 from html import escape
 
+from common.numbers import fmt_number
 from dash_app import theme
 from dash_app.figures.common import FONT_FAMILY
-from dash_app.i18n import fmt_number, fmt_pct, t
+from dash_app.i18n import fmt_pct, t
 from scoring_service.domain import Decision, ScoreResult
 
 SMALL_MARGIN = 0.05  # within 5 points of the threshold, the decision is called narrow

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from common.numbers import fmt_number
 from dash_app import theme
 from dash_app.figures.common import base_layout, figure, shorten
-from dash_app.i18n import fmt_number, t
+from dash_app.i18n import t
 from scoring_service.domain import FeatureImportance
 
 TOP = 15

@@ -8,9 +8,10 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from common.numbers import fmt_number
 from dash_app import theme
 from dash_app.figures.common import base_layout, figure, vline
-from dash_app.i18n import fmt_number, fmt_pct, fmt_value, t
+from dash_app.i18n import fmt_pct, fmt_value, t
 from scoring_service.domain import PeerComparison, PeerGroup
 
 

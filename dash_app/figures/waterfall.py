@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from common.numbers import fmt_number
 from dash_app import theme
 from dash_app.figures.common import base_layout, figure, logit, shorten, vline
-from dash_app.i18n import fmt_number, fmt_value, t
+from dash_app.i18n import fmt_value, t
 from scoring_service.domain import Contribution, Explanation, ScoreResult
 
 SENTENCE_ITEMS = 3  # factors named in the sentence, per direction

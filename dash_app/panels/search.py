@@ -8,8 +8,9 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
+from common.numbers import fmt_number
 from dash_app import ids
-from dash_app.i18n import fmt_number, fmt_pct, label, t
+from dash_app.i18n import fmt_pct, label, t
 from dash_app.panels import status
 from dash_app.panels.common import attrs
 from dash_app.settings import DashSettings

@@ -6,7 +6,8 @@ import string
 
 import pytest
 
-from dash_app.i18n import EN, FR, fmt_number, fmt_pct, fmt_points, fmt_value, label, t
+from common.numbers import fmt_number
+from dash_app.i18n import EN, FR, fmt_pct, fmt_points, fmt_value, label, t
 
 
 def placeholders(text: str) -> set[str]:

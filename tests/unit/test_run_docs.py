@@ -18,7 +18,6 @@ from training.run_docs import (
     document_run,
     documented_runs,
     fr,
-    fr_int,
     render_block,
 )
 
@@ -86,7 +85,7 @@ def fake_report(folder: Path, threshold: float = 0.512) -> Path:
 
 def test_french_numbers() -> None:
     assert fr(0.5123) == "0,512" and fr(8.09, 2) == "8,09"
-    assert fr_int(307_511) == "307\u202f511"
+    assert fr(307_511, 0) == "307\u202f511"
 
 
 def test_the_command_copies_the_aggregates_and_rewrites_only_its_block(tmp_path: Path) -> None:
