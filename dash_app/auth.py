@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlparse
 import flask
 from flask.typing import ResponseReturnValue
 
+from common.errors import UserError
 from dash_app.i18n import t
 from dash_app.settings import DashSettings
 
@@ -31,7 +32,7 @@ def _now() -> float:
     return time.time()
 
 
-class AccountsError(Exception):
+class AccountsError(UserError):
     """The accounts cannot be read; the message names the file and the fix."""
 
 

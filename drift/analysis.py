@@ -14,14 +14,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from common.errors import UserError
 from common.logs import configure_logging
 from drift.inputs import InputError, Inputs, bundle_importance, load_inputs, sample_rows
-from drift.reference import ReferenceUnavailable
 from drift.report import DriftReportDefinition, infer_categorical
 from drift.settings import DriftSettings
 from drift.summary import DriftSummary, summarize, top_features
-from registry.bundle import BundleError
-from training.data.errors import DataError
 
 log = logging.getLogger("drift.report")
 
@@ -75,7 +73,12 @@ def analyse(
     threshold: float | None = None,
 ) -> dict[str, Any]:
     """Run both reports, write every file in `out`, return the summary written to summary.json."""
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"The output folder {out} cannot be created ({exc}). Give a writable --out."
+        ) from exc
     columns = list(inputs.reference.columns)
     categorical = infer_categorical(inputs.reference, inputs.categorical)
     started = time.perf_counter()
@@ -183,9 +186,9 @@ def run(args: argparse.Namespace) -> int:
             args.method or settings.method,
             args.threshold if args.threshold is not None else settings.method_threshold,
         )
-    except (InputError, DataError, BundleError, ReferenceUnavailable, ValueError, OSError) as exc:
+    except UserError as exc:  # inputs, data, bundle, registry: one sentence
         log.error("%s", exc)
-        return 2
+        return exc.exit_code
     all_ = result["all"]
     print(
         f"{all_['drifted_count']} of {all_['tested']} features drifted ({all_['share_drifted']:.1%}); "

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.errors import UserError
+
 TARGET = "TARGET"
 ID_COLUMN = "SK_ID_CURR"
 NOT_FEATURES = (TARGET, ID_COLUMN, "PROBABILITY")
 
 
-class InputError(Exception):
+class InputError(UserError):
     """An input the report cannot read; the message names the file and the fix."""
 
 
@@ -36,12 +38,12 @@ def read_table(path: Path) -> pd.DataFrame:
     name = path.name.lower()
     if not path.is_file():
         raise InputError(f"{path} does not exist. Give a Home Credit folder, a Parquet file or a CSV file.")
-    if name.endswith(".parquet"):
-        frame = pd.read_parquet(path)
-    elif name.endswith((".csv", ".csv.gz")):
-        frame = pd.read_csv(path)
-    else:
+    if not name.endswith((".parquet", ".csv", ".csv.gz")):
         raise InputError(f"{path} is neither Parquet nor CSV (.parquet, .csv, .csv.gz).")
+    try:
+        frame = pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(path)
+    except (OSError, ValueError) as exc:  # pyarrow and the CSV parser raise these for a damaged file
+        raise InputError(f"{path} cannot be read ({exc}). Give a readable Parquet or CSV file.") from exc
     if ID_COLUMN in frame.columns:
         frame = frame.set_index(ID_COLUMN)
     return frame

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.errors import UserError
 from drift.settings import DriftSettings
 from registry.assemble import PROBABILITY_COLUMN  # the out-of-fold probability column of reference.parquet
 from registry.bundle import REFERENCE_FILE, BundleError, load_metadata
@@ -31,7 +32,7 @@ class Reference:
         return self.frame[PROBABILITY_COLUMN]
 
 
-class ReferenceUnavailable(Exception):
+class ReferenceUnavailable(UserError):
     """The registry could not provide the model bundle; the message says what to fix."""
 
 

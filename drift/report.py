@@ -20,6 +20,7 @@ from evidently import DataDefinition, Dataset, Report
 from evidently.metrics import ValueDrift
 from evidently.presets import DataDriftPreset
 
+from common.errors import UserError
 from drift.summary import EMPTY_IN_CURRENT, EMPTY_IN_REFERENCE, EMPTY_ON_BOTH_SIDES
 
 
@@ -43,6 +44,10 @@ class DriftRun:
         return html, js
 
 
+class ReportError(UserError, ValueError):
+    """Two tables the report cannot compare; the message says which columns or rows and what to do."""
+
+
 class DriftReportDefinition:
     """Which columns, of which type, compared by which method. Built once; `run` compares two frames."""
 
@@ -58,7 +63,7 @@ class DriftReportDefinition:
         it computes each column's drift three times and draws it twice, so it is about 2.5 times slower than the
         default (one ValueDrift metric per column, with its own distribution plot)."""
         if not columns:
-            raise ValueError("The drift report needs at least one column to compare.")
+            raise ReportError("The drift report needs at least one column to compare.")
         self.columns = tuple(dict.fromkeys(columns))
         self.categorical = frozenset(c for c in categorical if c in self.columns)
         self.method = method
@@ -96,22 +101,27 @@ class DriftReportDefinition:
                     .map(lambda v: v if v is None else str(v))
                 )
             else:
-                out[column] = (
-                    pd.to_numeric(values, errors="raise").astype(float).replace([np.inf, -np.inf], np.nan)
-                )
+                try:
+                    numbers = pd.to_numeric(values, errors="raise")
+                except (TypeError, ValueError) as exc:
+                    raise ReportError(
+                        f"The column {column} holds values that are not numbers ({exc}). Declare it categorical "
+                        "or compare tables built by the same feature code."
+                    ) from exc
+                out[column] = numbers.astype(float).replace([np.inf, -np.inf], np.nan)
         return pd.DataFrame(out, index=frame.index)
 
     def run(self, reference: pd.DataFrame, current: pd.DataFrame) -> DriftRun:
         missing = [c for c in self.columns if c not in reference.columns or c not in current.columns]
         if missing:
             side = "reference" if any(c not in reference.columns for c in missing) else "current data"
-            raise ValueError(
+            raise ReportError(
                 f"{len(missing)} column(s) of the report are absent from the {side}: "
                 f"{', '.join(missing[:10])}. "
                 "Compare tables built by the same feature code, or restrict the report to common columns."
             )
         if reference.empty or current.empty:
-            raise ValueError(
+            raise ReportError(
                 f"Nothing to compare: {len(reference)} reference rows and {len(current)} current rows."
             )
         skipped: dict[str, str] = {}
@@ -127,7 +137,7 @@ class DriftReportDefinition:
                 )
         usable = tuple(c for c in self.columns if c not in skipped)
         if not usable:
-            raise ValueError("Every column of the report is empty on one side: there is nothing to compare.")
+            raise ReportError("Every column of the report is empty on one side: there is nothing to compare.")
         definition = self._definition(usable)
         ref = Dataset.from_pandas(self._prepare(reference, usable), data_definition=definition)
         cur = Dataset.from_pandas(self._prepare(current, usable), data_definition=definition)

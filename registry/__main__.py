@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common.tracking import TrackingError, check_reachable
+from common.errors import UserError, exit_with
+from common.tracking import check_reachable
 from registry.settings import RegistrySettings
 
 
@@ -39,9 +39,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from mlflow.tracking import MlflowClient
 
-    from registry.bundle import BundleError
-    from registry.registration import RegistryError
-
     try:
         check_reachable(uri)
         client = MlflowClient(tracking_uri=uri)
@@ -50,9 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "promote":
             return _promote(client, name, alias, args.version, args.force)
         return _export(uri, name, alias, args.version, args.out)
-    except (TrackingError, RegistryError, BundleError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except UserError as exc:  # the tracking store, the registry or a bundle
+        return exit_with(exc)
 
 
 def _versions(client, name: str) -> list:

@@ -18,6 +18,8 @@ from typing import Any
 import pandas as pd
 from catboost import CatBoostClassifier
 
+from common.errors import UserError
+
 BUNDLE_FORMAT = 1
 METADATA_FILE = "bundle.json"
 MODEL_FILE = "model.cbm"
@@ -26,7 +28,7 @@ PORTFOLIO_FILE = "portfolio.parquet"
 HISTORY_FILE = "history.parquet"
 
 
-class BundleError(Exception):
+class BundleError(UserError):
     """A bundle folder that cannot be read; the message names the file and the fix."""
 
 

@@ -12,6 +12,7 @@ from mlflow.models import ModelSignature
 from mlflow.tracking import MlflowClient
 from mlflow.types import ColSpec, Schema
 
+from common.errors import UserError
 from registry.bundle import METADATA_FILE, BundleError, ModelBundle
 from registry.champion import COST_TAG
 from registry.pyfunc_model import BUNDLE_ARTIFACT, CreditScoringModel
@@ -19,7 +20,7 @@ from registry.pyfunc_model import BUNDLE_ARTIFACT, CreditScoringModel
 MODEL_ARTIFACT_PATH = "model"
 
 
-class RegistryError(Exception):
+class RegistryError(UserError):
     """The registry cannot give what was asked; the message names the model, version or alias and the fix."""
 
 

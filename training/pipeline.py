@@ -6,7 +6,6 @@ Without --data it trains on the generated demo dataset (created once, then cache
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ import mlflow
 import pandas as pd
 from tqdm import tqdm
 
+from common.errors import UserError, exit_with
 from training.settings import TrainingSettings
 
 
@@ -72,24 +72,11 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     try:
         outcome = run_pipeline(settings)
-    except user_errors() as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except UserError as exc:  # data, tracking store, registry: one sentence, exit code 2
+        return exit_with(exc)
     print(outcome.summary.to_string(index=False))
     print(f"\nreport: {outcome.report_path}\nbundle: {outcome.bundle_path}\nregistry: {outcome.decision}")
     return 0
-
-
-def user_errors() -> tuple[type[Exception], ...]:
-    """Failures a user can fix (data, tracking store, registry): printed as one sentence, exit code 2."""
-    from common.tracking import TrackingError
-    from registry.bundle import BundleError
-    from registry.registration import RegistryError
-    from training.data.errors import DataError
-    from training.selection.crossval import SelectionError
-    from training.selection.guards import LeakageError
-
-    return (DataError, SelectionError, LeakageError, TrackingError, RegistryError, BundleError)
 
 
 def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:

@@ -13,11 +13,11 @@ import argparse
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
 
+from common.errors import UserError, exit_with
 from common.numbers import fmt_number
 from training.report import FIGURES
 
@@ -42,7 +42,7 @@ CAPTIONS = {
 }
 
 
-class RunDocsError(Exception):
+class RunDocsError(UserError):
     """A run folder or a note that cannot be documented; the message says what to fix."""
 
 
@@ -141,7 +141,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         target = document_run(args.report, args.name)
     except RunDocsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return exit_with(exc)
     print(f"copied the run's tables and figures to {target}; rewrote its block in {METHODOLOGY}")
     return 0

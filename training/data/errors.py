@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from common.errors import UserError
 
-class DataError(Exception):
+
+class DataError(UserError):
     """A Home Credit folder that cannot be used; the message names the file, the column and what to do."""

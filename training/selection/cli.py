@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from common.errors import UserError, exit_with
 from common.paths import PROJECT_DATA
 
 DEFAULT_FEATURES = PROJECT_DATA / "features"
@@ -25,7 +26,6 @@ def run(args: argparse.Namespace) -> int:
     import mlflow
 
     from training.features.build import FeatureTables
-    from training.pipeline import user_errors
     from training.report import comparison_markdown, write_comparison
     from training.selection.cost import CostMatrix
     from training.selection.select import select_model
@@ -57,9 +57,8 @@ def run(args: argparse.Namespace) -> int:
             )
             table = comparison_markdown(selection.comparison)
             mlflow.log_text(table, "model_comparison.md")
-    except user_errors() as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except UserError as exc:
+        return exit_with(exc)
     print(table)
     held = selection.holdout["at_threshold"]
     print(

@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from threadpoolctl import threadpool_limits
 
+from common.errors import UserError
 from training.selection.cost import CostMatrix, ThresholdChoice, best_threshold
 from training.selection.metrics import safe_auc
 from training.selection.models import build_model
@@ -23,7 +24,7 @@ IMBALANCE_METHODS = ("class_weight", "undersample")
 NO_IMBALANCE = "none"  # the dummy baseline: it has nothing to weight
 
 
-class SelectionError(Exception):
+class SelectionError(UserError):
     """The data cannot support the requested selection; the message says what to change."""
 
 

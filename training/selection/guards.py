@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from common.errors import UserError
 from training.selection.metrics import safe_auc
 
 CV_AUC_CEILING = 0.82
@@ -21,7 +22,7 @@ SINGLE_FEATURE_LOW = 0.30
 OVERFIT_GAP = 0.10
 
 
-class LeakageError(Exception):
+class LeakageError(UserError):
     """The outcome reached the features; training on them would produce a model that cannot work in production."""
 
 
