@@ -144,10 +144,18 @@ class DataPlane:
             assert index is not None
             probability = scorer.known_probability(index)  # precomputed at load: a lookup
         decision = decide(probability, scorer.threshold)
-        explanation = None
+        explanation = reasons = None
         if request.explain:
-            shap_row = scorer.row(index) if row is None else row  # type: ignore[arg-type]
-            explanation = engine.explainer.explain(shap_row.reshape(1, -1), request.top_k, language)[0]
+            if row is None:  # a known client: its SHAP row was computed at load
+                assert index is not None
+                explanation, reasons = engine.explainer.explain_with_reasons(
+                    engine.shap.row(index), scorer.row(index), request.top_k, language
+                )
+            else:
+                shap_row = engine.explainer.shap_values(row.reshape(1, -1))[0]
+                explanation, reasons = engine.explainer.explain_with_reasons(
+                    shap_row, row, request.top_k, language
+                )
         result = ScoreResult(
             request_id=uuid.uuid4().hex,
             client_id=client_id,
@@ -156,6 +164,7 @@ class DataPlane:
             threshold=scorer.threshold,
             model_version=engine.version,
             explanation=explanation,
+            reasons=reasons,
         )
         # the row's values are read by the writer thread, off the request's path
         row_values = row.tolist if row is not None else partial(scorer.row_values, index)  # type: ignore[arg-type]
@@ -217,13 +226,16 @@ class DataPlane:
         threshold, version = scorer.threshold, engine.version
         for start in range(0, len(indices), SHAP_CHUNK_ROWS):
             chunk = slice(start, start + SHAP_CHUNK_ROWS)
-            explanations = (
-                engine.explainer.explain(
-                    scorer.rows(scorer.numeric[indices[chunk]], scorer.categories[indices[chunk]]), 10, "fr"
-                )
-                if explain
-                else None
-            )
+            explained = None
+            if explain:
+                rows = scorer.rows(scorer.numeric[indices[chunk]], scorer.categories[indices[chunk]])
+                shap = engine.shap.rows(indices[chunk])
+                # a batch's reasons carry the groups' sums and sentences, not their features: a chunk of
+                # results stays far below gRPC's message limit
+                explained = [
+                    engine.explainer.explain_with_reasons(shap[i], rows[i], 10, "fr", group_features=0)
+                    for i in range(len(rows))
+                ]
             for offset, (client_id, probability) in enumerate(
                 zip(client_ids[chunk], probabilities[chunk], strict=True)
             ):
@@ -234,7 +246,8 @@ class DataPlane:
                     decision=decide(probability, threshold),
                     threshold=threshold,
                     model_version=version,
-                    explanation=explanations[offset] if explanations is not None else None,
+                    explanation=explained[offset][0] if explained is not None else None,
+                    reasons=explained[offset][1] if explained is not None else None,
                 )
                 row_values = partial(scorer.row_values, int(indices[start + offset]))
                 self._record(result, scorer.features, row_values, started, explain, BATCH_EVENT_WAIT_SECONDS)

@@ -58,6 +58,32 @@ class Explanation:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """The contributions of one reason group (training/features/reasons.py), in log-odds of default.
+
+    `contribution` is the exact sum of every feature of the group; `features` holds the largest of them (by
+    magnitude, at most the request's top_k) and `feature_count` how many features the group has in the model.
+    """
+
+    group: str  # the group's key, e.g. "external_scores"
+    name: str  # in the language asked for
+    contribution: float
+    sentence: str  # what the group does to the risk, in words a client understands
+    features: tuple[Contribution, ...]
+    feature_count: int
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """base_value + sum(group contributions) == score, the model's raw log-odds of default that SHAP explains
+    (a served probability may be calibrated from it). Groups by decreasing magnitude."""
+
+    base_value: float
+    score: float
+    groups: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
 class ScoreRequest:
     """A client id, a map of values (a new application), or both (a what-if on a known client).
 
@@ -80,6 +106,7 @@ class ScoreResult:
     threshold: float
     model_version: str
     explanation: Explanation | None = None
+    reasons: Reasons | None = None  # with the explanation
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from registry.bundle import ModelBundle
 from scoring_service.domain import LANGUAGES, FeatureImportance, ModelInfo
-from scoring_service.explainer import Explainer
+from scoring_service.explainer import Explainer, PortfolioShap
 from scoring_service.peers import PeerIndex
 from scoring_service.portfolio import ClientTable, Portfolio
 from scoring_service.scorer import FeatureBuilder, Scorer
@@ -25,6 +25,7 @@ class Engine:
     version: str
     scorer: Scorer
     explainer: Explainer
+    shap: PortfolioShap  # the portfolio clients' SHAP rows
     portfolio: Portfolio
     peers: PeerIndex
     infos: dict[str, ModelInfo]  # language -> model information
@@ -33,13 +34,18 @@ class Engine:
 
 
 def build_engine(bundle: ModelBundle, version: str, feature_builder: FeatureBuilder | None) -> Engine:
-    """Precompute what the requests need: the feature matrix and probabilities of the whole portfolio, the
-    filter columns and the nearest-neighbour indexes. Raises ValueError or KeyError on a malformed bundle."""
+    """Precompute what the requests need: the feature matrix, probabilities and SHAP rows of the whole portfolio,
+    the filter columns and the nearest-neighbour indexes. Raises ValueError or KeyError on a malformed bundle."""
     started = time.perf_counter()
     meta = bundle.metadata
     descriptions = {"fr": dict(meta.feature_descriptions), "en": dict(meta.feature_descriptions_en)}
     scorer = Scorer(bundle, feature_builder)
     explainer = Explainer(scorer.model, scorer.features, scorer.cat_indices, descriptions)
+    shap = PortfolioShap(
+        explainer,
+        lambda indices: scorer.rows(scorer.numeric[indices], scorer.categories[indices]),
+        len(scorer.client_ids),
+    )
     portfolio = Portfolio(
         bundle.portfolio, scorer.probabilities, scorer.threshold, descriptions, scorer.missing_category
     )
@@ -59,15 +65,17 @@ def build_engine(bundle: ModelBundle, version: str, feature_builder: FeatureBuil
     infos = {language: _model_info(bundle, version, descriptions[language]) for language in LANGUAGES}
     elapsed = time.perf_counter() - started
     log.info(
-        "Model %s version %s ready: %d portfolio clients, %d history clients, %d features (built in %.2f s).",
+        "Model %s version %s ready: %d portfolio clients, %d history clients, %d features, portfolio SHAP %s "
+        "(built in %.2f s).",
         meta.name,
         version,
         len(bundle.portfolio),
         len(bundle.history),
         len(scorer.features),
+        "precomputed" if shap.precomputed else "per request, cached",
         elapsed,
     )
-    return Engine(version, scorer, explainer, portfolio, peers, infos, time.time(), elapsed)
+    return Engine(version, scorer, explainer, shap, portfolio, peers, infos, time.time(), elapsed)
 
 
 def _history_table(bundle: ModelBundle, scorer: Scorer) -> ClientTable | None:

@@ -1,24 +1,35 @@
-"""SHAP contributions of one or many rows: the top K features by magnitude and the rest summed.
+"""SHAP contributions of one or many rows: the top K features by magnitude and the rest summed, and the
+same contributions summed per reason group (training/features/reasons.py).
 
 CatBoost computes exact TreeSHAP itself (`get_feature_importance(type="ShapValues")`, which
 shap.TreeExplainer delegates to anyway) and handles categorical splits, where shap's own background-data modes
-fail. Contributions are in log-odds of default: base_value + sum(contributions) + rest = logit(probability).
+fail. Contributions are in the model's raw log-odds of default: base_value + sum(contributions) + rest = the raw
+score (the logit of the uncalibrated probability).
+
+The SHAP rows of the portfolio's clients are computed once, when a model version is loaded (PortfolioShap), so
+explaining a known client is a lookup; a what-if or a new application is explained on its own row.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from catboost import CatBoostClassifier, Pool
 
-from scoring_service.domain import LANGUAGES, Contribution, Explanation, FeatureValue
+from scoring_service.domain import LANGUAGES, Contribution, Explanation, FeatureValue, Reason, Reasons
 from scoring_service.errors import InvalidArgument
+from training.features.reasons import GROUPS_BY_KEY, ReasonGroup, feature_groups
 
 MAX_TOP_K = 100
 SHAP_CHUNK_ROWS = 2_000  # bounds the memory of one SHAP call in a batch
 SMALL_BATCH_ROWS = 16
+# Portfolio SHAP is kept in memory up to this many cells (8 bytes each: 200 MB; the real portfolio, 48,744 clients
+# x 332 columns, is 16 M cells); a larger portfolio is explained per request, with the recent rows cached.
+MAX_PORTFOLIO_SHAP_CELLS = 25_000_000
+LAZY_CACHE_ROWS = 4_096
 
 
 def validate_top_k(top_k: object) -> int:
@@ -47,7 +58,7 @@ def display_value(value: object) -> FeatureValue:
 
 def top_contributions(
     shap_row: np.ndarray,
-    values: Sequence[object],
+    values: Sequence[object] | np.ndarray,
     features: Sequence[str],
     descriptions: Mapping[str, str],
     top_k: int,
@@ -73,6 +84,68 @@ def top_contributions(
     )
 
 
+def _contribution(
+    feature: str, descriptions: Mapping[str, str], value: object, contribution: float
+) -> Contribution:
+    return Contribution(
+        feature=feature,
+        description=descriptions.get(feature, ""),
+        value=display_value(value),
+        contribution=contribution,
+    )
+
+
+class ReasonGrouping:
+    """The model's features split into reason groups, once per model version.
+
+    Raises ValueError naming the features that belong to no group or to several (a model whose reasons could
+    not add up to its score must not be served).
+    """
+
+    def __init__(self, features: Sequence[str]) -> None:
+        keys = feature_groups(features)
+        self.features = tuple(features)
+        used = [k for k in GROUPS_BY_KEY if k in set(keys)]  # declaration order
+        self.groups: tuple[ReasonGroup, ...] = tuple(GROUPS_BY_KEY[k] for k in used)
+        self.members: tuple[np.ndarray, ...] = tuple(
+            np.array([i for i, k in enumerate(keys) if k == key], dtype=np.intp) for key in used
+        )
+
+    def reasons(
+        self,
+        shap_row: np.ndarray,
+        values: Sequence[object] | np.ndarray,
+        descriptions: Mapping[str, str],
+        top_k: int,
+        language: str,
+    ) -> Reasons:
+        """Every group's exact sum, largest first; each with its top_k features by magnitude."""
+        contributions = shap_row[:-1]
+        base = float(shap_row[-1])
+        groups = []
+        for group, members in zip(self.groups, self.members, strict=True):
+            own = contributions[members]
+            total = math.fsum(own.tolist())
+            top = members[np.argsort(-np.abs(own), kind="stable")[:top_k]]
+            groups.append(
+                Reason(
+                    group=group.key,
+                    name=group.name(language),
+                    contribution=total,
+                    sentence=group.sentence(total, language),
+                    features=tuple(
+                        _contribution(self.features[i], descriptions, values[i], float(contributions[i]))
+                        for i in top
+                    ),
+                    feature_count=len(members),
+                )
+            )
+        groups.sort(key=lambda r: -abs(r.contribution))
+        # the score is the groups' exact sum: base_value + sum(groups) == score with no rounding left over
+        score = math.fsum([base, *(r.contribution for r in groups)])
+        return Reasons(base_value=base, score=score, groups=tuple(groups))
+
+
 class Explainer:
     """Explains rows of the model's feature matrix, with descriptions in the language asked for."""
 
@@ -87,6 +160,7 @@ class Explainer:
         self.features = tuple(features)
         self.cat_indices = list(cat_indices)
         self.descriptions = descriptions  # language -> feature -> description
+        self.grouping = ReasonGrouping(self.features)
 
     def shap_values(self, rows: np.ndarray) -> np.ndarray:
         """SHAP matrix (n, features + 1), the last column being the base value, computed in chunks."""
@@ -106,3 +180,66 @@ class Explainer:
         return [
             top_contributions(shap[i], rows[i], self.features, descriptions, top_k) for i in range(len(rows))
         ]
+
+    def explain_with_reasons(
+        self,
+        shap_row: np.ndarray,
+        values: Sequence[object] | np.ndarray,
+        top_k: int,
+        language: str,
+        group_features: int | None = None,
+    ) -> tuple[Explanation, Reasons]:
+        """The top features and the reason groups of one row whose SHAP values are known; each group lists its
+        `group_features` largest features (top_k when None)."""
+        descriptions = self.descriptions.get(language, {})
+        per_group = top_k if group_features is None else group_features
+        return (
+            top_contributions(shap_row, values, self.features, descriptions, top_k),
+            self.grouping.reasons(shap_row, values, descriptions, per_group, language),
+        )
+
+
+class PortfolioShap:
+    """The SHAP rows of the portfolio's clients: all computed at load when they fit in memory, otherwise
+    computed on first use and the recent ones kept."""
+
+    def __init__(
+        self,
+        explainer: Explainer,
+        rows: Callable[[np.ndarray], np.ndarray],
+        count: int,
+        *,
+        max_cells: int = MAX_PORTFOLIO_SHAP_CELLS,
+    ) -> None:
+        self._explainer = explainer
+        self._rows = rows  # portfolio indices -> object matrix of those rows
+        self._matrix: np.ndarray | None = None
+        self._cache: dict[int, np.ndarray] = {}
+        self._lock = threading.Lock()
+        if count * (len(explainer.features) + 1) <= max_cells:
+            parts = [
+                explainer.shap_values(rows(np.arange(start, min(start + SHAP_CHUNK_ROWS, count))))
+                for start in range(0, count, SHAP_CHUNK_ROWS)
+            ]
+            self._matrix = np.vstack(parts) if parts else np.zeros((0, len(explainer.features) + 1))
+
+    @property
+    def precomputed(self) -> bool:
+        return self._matrix is not None
+
+    def row(self, index: int) -> np.ndarray:
+        if self._matrix is not None:
+            return self._matrix[index]
+        cached = self._cache.get(index)
+        if cached is None:
+            cached = self._explainer.shap_values(self._rows(np.array([index])))[0]
+            with self._lock:
+                if len(self._cache) >= LAZY_CACHE_ROWS:
+                    self._cache.pop(next(iter(self._cache)))  # the oldest entry
+                self._cache[index] = cached
+        return cached
+
+    def rows(self, indices: np.ndarray) -> np.ndarray:
+        if self._matrix is not None:
+            return self._matrix[indices]
+        return self._explainer.shap_values(self._rows(indices))

@@ -114,6 +114,23 @@ def fill_score_response(result: d.ScoreResult, out: pb.ScoreResponse) -> None:
                 feature=c.feature, description=c.description, contribution=c.contribution
             )
             value_to_pb(c.value, item.value)
+    if result.reasons is not None:
+        reasons = result.reasons
+        out.reasons.base_value = reasons.base_value
+        out.reasons.score = reasons.score
+        for r in reasons.groups:
+            group = out.reasons.groups.add(
+                group=r.group,
+                name=r.name,
+                contribution=r.contribution,
+                sentence=r.sentence,
+                feature_count=r.feature_count,
+            )
+            for c in r.features:
+                item = group.features.add(
+                    feature=c.feature, description=c.description, contribution=c.contribution
+                )
+                value_to_pb(c.value, item.value)
 
 
 def score_result_from_pb(message: pb.ScoreResponse, explained: bool | None = None) -> d.ScoreResult:
@@ -128,6 +145,31 @@ def score_result_from_pb(message: pb.ScoreResponse, explained: bool | None = Non
         threshold=message.threshold,
         model_version=message.model_version,
         explanation=explanation_from_pb(message.explanation) if explained else None,
+        reasons=reasons_from_pb(message.reasons) if explained and message.HasField("reasons") else None,
+    )
+
+
+def _contribution_from_pb(c: pb.Contribution) -> d.Contribution:
+    return d.Contribution(
+        feature=c.feature, description=c.description, value=result_value(c.value), contribution=c.contribution
+    )
+
+
+def reasons_from_pb(r: pb.Reasons) -> d.Reasons:
+    return d.Reasons(
+        base_value=r.base_value,
+        score=r.score,
+        groups=tuple(
+            d.Reason(
+                group=g.group,
+                name=g.name,
+                contribution=g.contribution,
+                sentence=g.sentence,
+                features=tuple(_contribution_from_pb(c) for c in g.features),
+                feature_count=g.feature_count,
+            )
+            for g in r.groups
+        ),
     )
 
 

@@ -76,6 +76,23 @@ def test_score_with_explanation_top_k_and_the_rest_add_up(
     assert all(c.description for c in explanation.contributions)
 
 
+def test_score_returns_the_reasons_by_group_as_in_process(
+    client: ScoringClient, service: RunningService, client_ids: list[int]
+) -> None:
+    request = ScoreRequest(client_id=client_ids[1], explain=True, top_k=2, language="fr")
+    remote, local = client.score(request), service.dataplane.score(request)
+    assert remote.reasons is not None and local.reasons is not None
+    assert remote.reasons.score == local.reasons.score
+    assert math.fsum([remote.reasons.base_value, *(g.contribution for g in remote.reasons.groups)]) == (
+        remote.reasons.score
+    )
+    assert [(g.group, g.name, g.sentence, g.feature_count) for g in remote.reasons.groups] == [
+        (g.group, g.name, g.sentence, g.feature_count) for g in local.reasons.groups
+    ]
+    assert [g.features for g in remote.reasons.groups] == [g.features for g in local.reasons.groups]
+    assert all(g.sentence.endswith(".") for g in remote.reasons.groups)
+
+
 def test_explanations_follow_the_language(client: ScoringClient, client_ids: list[int]) -> None:
     french = client.score(ScoreRequest(client_id=client_ids[0], explain=True, top_k=5, language="fr"))
     english = client.score(ScoreRequest(client_id=client_ids[0], explain=True, top_k=5, language="en"))

@@ -82,8 +82,34 @@ class Explanation(_message.Message):
     rest_count: int
     def __init__(self, base_value: _Optional[float] = ..., contributions: _Optional[_Iterable[_Union[Contribution, _Mapping]]] = ..., rest: _Optional[float] = ..., rest_count: _Optional[int] = ...) -> None: ...
 
+class Reason(_message.Message):
+    __slots__ = ("group", "name", "contribution", "sentence", "features", "feature_count")
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTRIBUTION_FIELD_NUMBER: _ClassVar[int]
+    SENTENCE_FIELD_NUMBER: _ClassVar[int]
+    FEATURES_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    group: str
+    name: str
+    contribution: float
+    sentence: str
+    features: _containers.RepeatedCompositeFieldContainer[Contribution]
+    feature_count: int
+    def __init__(self, group: _Optional[str] = ..., name: _Optional[str] = ..., contribution: _Optional[float] = ..., sentence: _Optional[str] = ..., features: _Optional[_Iterable[_Union[Contribution, _Mapping]]] = ..., feature_count: _Optional[int] = ...) -> None: ...
+
+class Reasons(_message.Message):
+    __slots__ = ("base_value", "score", "groups")
+    BASE_VALUE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    GROUPS_FIELD_NUMBER: _ClassVar[int]
+    base_value: float
+    score: float
+    groups: _containers.RepeatedCompositeFieldContainer[Reason]
+    def __init__(self, base_value: _Optional[float] = ..., score: _Optional[float] = ..., groups: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ...) -> None: ...
+
 class ScoreResponse(_message.Message):
-    __slots__ = ("request_id", "client_id", "probability", "decision", "threshold", "model_version", "explanation")
+    __slots__ = ("request_id", "client_id", "probability", "decision", "threshold", "model_version", "explanation", "reasons")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     PROBABILITY_FIELD_NUMBER: _ClassVar[int]
@@ -91,6 +117,7 @@ class ScoreResponse(_message.Message):
     THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
     EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     client_id: int
     probability: float
@@ -98,7 +125,8 @@ class ScoreResponse(_message.Message):
     threshold: float
     model_version: str
     explanation: Explanation
-    def __init__(self, request_id: _Optional[str] = ..., client_id: _Optional[int] = ..., probability: _Optional[float] = ..., decision: _Optional[_Union[Decision, str]] = ..., threshold: _Optional[float] = ..., model_version: _Optional[str] = ..., explanation: _Optional[_Union[Explanation, _Mapping]] = ...) -> None: ...
+    reasons: Reasons
+    def __init__(self, request_id: _Optional[str] = ..., client_id: _Optional[int] = ..., probability: _Optional[float] = ..., decision: _Optional[_Union[Decision, str]] = ..., threshold: _Optional[float] = ..., model_version: _Optional[str] = ..., explanation: _Optional[_Union[Explanation, _Mapping]] = ..., reasons: _Optional[_Union[Reasons, _Mapping]] = ...) -> None: ...
 
 class ScoreBatchRequest(_message.Message):
     __slots__ = ("client_ids", "explain")
