@@ -13,8 +13,7 @@ import pandas as pd
 
 from common.errors import UserError
 from drift.settings import DriftSettings
-from registry.assemble import PROBABILITY_COLUMN  # the out-of-fold probability column of reference.parquet
-from registry.bundle import REFERENCE_FILE, BundleError, load_metadata
+from registry.bundle import PROBABILITY_COLUMN, REFERENCE_FILE, BundleError, load_metadata
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
 """The model bundle: everything serving needs, saved as one folder and registered as one MLflow model version.
+Its contents are built here from the tables a run hands over (typed and trimmed once, the same way for every
+version); what goes into them (the model, the samples, the importance) is the training pipeline's work.
 
 Layout of a bundle folder:
     bundle.json        metadata (threshold, cost matrix, features, descriptions, importance, metrics, fingerprint)
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,10 @@ MODEL_FILE = "model.cbm"
 REFERENCE_FILE = "reference.parquet"
 PORTFOLIO_FILE = "portfolio.parquet"
 HISTORY_FILE = "history.parquet"
+
+TARGET = "TARGET"
+PROBABILITY_COLUMN = "PROBABILITY"  # the out-of-fold probability of default in reference.parquet
+HISTORY_FIELDS = ("CODE_GENDER", "DAYS_BIRTH", "AMT_INCOME_TOTAL", "NAME_CONTRACT_TYPE", "NAME_FAMILY_STATUS")
 
 
 class BundleError(UserError):
@@ -118,3 +125,77 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several unrelated types for a damaged file
         raise BundleError(f"{path} cannot be read ({exc}). Re-run training to rebuild the bundle.") from exc
+
+
+def portfolio_table(raw_test: pd.DataFrame, test_features: pd.DataFrame) -> pd.DataFrame:
+    """Test clients: every raw application column, then the model features not already among them. A raw column
+    that is also a feature holds the feature's value (missing categories filled as the model expects), so that
+    `portfolio[features]` can be scored as it is."""
+    raw = raw_test.set_index("SK_ID_CURR") if "SK_ID_CURR" in raw_test.columns else raw_test
+    raw = raw.loc[raw.index.isin(test_features.index)]
+    shared = [c for c in test_features.columns if c in raw.columns]
+    extra = [c for c in test_features.columns if c not in raw.columns]
+    raw = raw.drop(columns=shared).join(test_features[shared], how="inner")[list(raw.columns)]
+    portfolio = raw.join(test_features[extra], how="inner")
+    portfolio.index.name = "SK_ID_CURR"
+    return portfolio
+
+
+def history_table(raw_train: pd.DataFrame, features: pd.DataFrame, target: pd.Series) -> pd.DataFrame:
+    """Training clients with known outcome: model features, TARGET and the descriptive fields peer groups use."""
+    raw = raw_train.set_index("SK_ID_CURR") if "SK_ID_CURR" in raw_train.columns else raw_train
+    descriptive = [c for c in HISTORY_FIELDS if c in raw.columns and c not in features.columns]
+    table = features.join(raw[descriptive], how="left")
+    table[TARGET] = target.astype(int)
+    table.index.name = "SK_ID_CURR"
+    return table
+
+
+def reference_table(features: pd.DataFrame, target: pd.Series, probability: pd.Series) -> pd.DataFrame:
+    """Drift reference: training features, TARGET and the out-of-fold probability of default."""
+    table = features.copy()
+    table[TARGET] = target.astype(int)
+    table[PROBABILITY_COLUMN] = probability.astype(float)
+    table.index.name = "SK_ID_CURR"
+    return table
+
+
+def build_bundle(
+    *,
+    name: str,
+    version: str,
+    model: CatBoostClassifier,
+    threshold: float,
+    cost_fn: float,
+    cost_fp: float,
+    categorical: list[str],
+    descriptions: dict[str, str],
+    descriptions_en: dict[str, str],
+    importance: dict[str, float],
+    metrics: dict[str, float],
+    fingerprint: str,
+    reference: pd.DataFrame,
+    portfolio: pd.DataFrame,
+    history: pd.DataFrame,
+    extra: dict,
+) -> ModelBundle:
+    features = [str(c) for c in model.feature_names_]
+    metadata = BundleMetadata(
+        name=name,
+        version=version,
+        threshold=float(threshold),
+        cost_fn=float(cost_fn),
+        cost_fp=float(cost_fp),
+        features=features,
+        categorical_features=[c for c in features if c in set(categorical)],
+        feature_descriptions=dict(descriptions),
+        feature_descriptions_en=dict(descriptions_en),
+        global_importance=dict(importance),
+        metrics={k: float(v) for k, v in metrics.items()},
+        data_fingerprint=fingerprint,
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        extra=dict(extra),
+    )
+    return ModelBundle(
+        metadata=metadata, model=model, reference=reference, portfolio=portfolio, history=history
+    )

@@ -2,7 +2,7 @@
 
 `make_tiny_bundle` goes through the product's own code: the schema-faithful generator writes the seven
 tables, the training feature build turns them into the model's features (application ratios and
-secondary-table aggregates) and registry.assemble packs the bundle; only the model search is left out.
+secondary-table aggregates) and the bundle's own table builders pack it; only the model search is left out.
 `make_random_bundle` draws a dozen application columns and two aggregates at random with a known risk
 direction, for behavioural tests and for benchmarks at real portfolio size.
 """
@@ -15,11 +15,13 @@ import numpy as np
 import pandas as pd
 from catboost import CatBoostClassifier
 
-from registry.assemble import build_bundle, global_importance, history_table, portfolio_table, reference_table
+from registry.bundle import build_bundle, history_table, portfolio_table, reference_table
 from training.data.loader import HomeCreditTables
+from training.explain import global_importance
 from training.features.application import DERIVED_TEXTS, application_features
 from training.features.build import TARGET, build_feature_tables
 from training.features.field_texts import application_field_texts
+from training.publish import MAX_HISTORY_ROWS, MAX_REFERENCE_ROWS, sample_rows
 from training.synthetic.dictionary import columns_description
 from training.synthetic.generator import build_tables
 from training.synthetic.marginals import Calibration
@@ -142,7 +144,7 @@ def save_bundle(
     reference_rows: int | None = None,
     history_rows: int | None = None,
 ) -> Path:
-    """A fitted model and its training frame packed by registry.assemble as the pipeline packs them (every training
+    """A fitted model and its training frame packed as the pipeline packs them (every training
     client in the reference and history unless a number of rows is given), saved in `folder`."""
     probability = pd.Series(model.predict_proba(x_train)[:, 1], index=x_train.index)
     importance_frame = x_train if importance_rows is None else x_train.head(importance_rows)
@@ -159,9 +161,17 @@ def save_bundle(
         importance=global_importance(model, importance_frame, categorical),
         metrics={"auc_cv": 0.75, "cost_per_client": 0.5},
         fingerprint=fingerprint,
-        reference=reference_table(x_train, target, probability, reference_rows or len(x_train), seed),
+        reference=sample_rows(
+            reference_table(x_train, target, probability),
+            min(reference_rows or len(x_train), MAX_REFERENCE_ROWS),
+            seed,
+        ),
         portfolio=portfolio_table(raw_test, test_features),
-        history=history_table(raw_train, x_train, target, history_rows or len(x_train), seed),
+        history=sample_rows(
+            history_table(raw_train, x_train, target),
+            min(history_rows or len(x_train), MAX_HISTORY_ROWS),
+            seed,
+        ),
         extra={},
     )
     return bundle.save(Path(folder))

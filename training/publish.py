@@ -4,6 +4,7 @@ and the report written last, so that it can state the registry decision."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
@@ -13,13 +14,13 @@ from typing import Any
 import mlflow
 import numpy as np
 import pandas as pd
-from catboost import Pool
 from mlflow.tracking import MlflowClient
 
-from registry import assemble
+from registry.bundle import build_bundle, history_table, portfolio_table, reference_table
 from registry.champion import promote
 from registry.registration import log_bundle_model, next_version, register
 from training import report
+from training.explain import global_importance, local_explanations
 from training.selection import figures
 from training.selection.cost import CostMatrix
 from training.selection.models import MISSING_CATEGORY, prepare_frame
@@ -27,6 +28,9 @@ from training.selection.profiles import Budget
 from training.selection.select import SelectionResult
 from training.settings import TrainingSettings
 from training.tracking import finite_metrics
+
+MAX_REFERENCE_ROWS = 20_000
+MAX_HISTORY_ROWS = 50_000
 
 
 def publish(
@@ -51,9 +55,7 @@ def publish(
     x_cv = selection.x_cv[names]
     oof = pd.Series(selection.chosen.oof, index=x_cv.index)
     importance = pd.Series(
-        assemble.global_importance(
-            model, assemble.sample_rows(x_cv, budget.shap_rows, settings.seed), categorical
-        )
+        global_importance(model, sample_rows(x_cv, budget.shap_rows, settings.seed), categorical)
     )
     metrics = bundle_metrics(selection)
     mlflow.log_metrics(finite_metrics(metrics))
@@ -68,7 +70,7 @@ def publish(
     descriptions, descriptions_en = _descriptions(features)
     client = MlflowClient(tracking_uri=settings.resolved_tracking_uri())
     version = next_version(client, settings.model_name) if settings.register_model else f"local-{run_id[:8]}"
-    bundle = assemble.build_bundle(
+    bundle = build_bundle(
         name=settings.model_name,
         version=version,
         model=model,
@@ -80,12 +82,18 @@ def publish(
         descriptions_en=descriptions_en,
         importance={str(k): float(v) for k, v in importance.items()},
         metrics=metrics,
-        fingerprint=assemble.data_fingerprint(features.train.drop(columns=["TARGET"]), target),
-        reference=assemble.reference_table(x_cv, selection.y_cv, oof, budget.reference_rows, settings.seed),
-        portfolio=_objects(assemble.portfolio_table(tables.application_test, test_prepared)),
+        fingerprint=data_fingerprint(features.train.drop(columns=["TARGET"]), target),
+        reference=sample_rows(
+            reference_table(x_cv, selection.y_cv, oof),
+            min(budget.reference_rows, MAX_REFERENCE_ROWS),
+            settings.seed,
+        ),
+        portfolio=_objects(portfolio_table(tables.application_test, test_prepared)),
         history=_objects(
-            assemble.history_table(
-                tables.application_train, train_prepared, target, budget.history_rows, settings.seed
+            sample_rows(
+                history_table(tables.application_train, train_prepared, target),
+                min(budget.history_rows, MAX_HISTORY_ROWS),
+                settings.seed,
             )
         ),
         extra={
@@ -143,7 +151,7 @@ def publish(
         cost_fp=costs.fp,
         importance=importance,
         descriptions=descriptions_en,
-        local_explanations=_local_explanations(selection, categorical),
+        local_explanations=local_explanations(selection, categorical),
         version=version,
         decision=decision,
         seconds=dict(seconds),
@@ -191,6 +199,20 @@ def summary_table(selection: SelectionResult) -> pd.DataFrame:
     return pd.concat([table, pd.DataFrame([row])], ignore_index=True).round(3)
 
 
+def sample_rows(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """At most `n` rows drawn with `seed`, kept in index order."""
+    return frame if len(frame) <= n else frame.sample(n=n, random_state=seed).sort_index()
+
+
+def data_fingerprint(features: pd.DataFrame, target: pd.Series) -> str:
+    """A short hash of the training table (rows, columns, values): two versions trained on the same data agree."""
+    digest = hashlib.sha256()
+    digest.update(",".join(map(str, features.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(features, index=True).to_numpy().tobytes())
+    digest.update(pd.util.hash_pandas_object(target, index=True).to_numpy().tobytes())
+    return f"sha256:{digest.hexdigest()[:24]} rows={len(features)} columns={features.shape[1]}"
+
+
 def _objects(frame: pd.DataFrame) -> pd.DataFrame:
     """pandas `category` columns as plain objects: SHAP on CatBoost and some parquet readers trip on them."""
     categories = frame.select_dtypes("category").columns
@@ -200,26 +222,6 @@ def _objects(frame: pd.DataFrame) -> pd.DataFrame:
 def _descriptions(features: Any) -> tuple[dict[str, str], dict[str, str]]:
     """Descriptions of every feature and raw application field, French and English (built with the features)."""
     return dict(features.descriptions), dict(features.descriptions_en)
-
-
-def _local_explanations(
-    selection: SelectionResult, categorical: list[str]
-) -> list[tuple[str, float, pd.Series]]:
-    """SHAP contributions for three held-out clients: the riskiest, the one closest to the threshold, the safest."""
-    proba = selection.holdout_proba
-    picks = {
-        "riskiest held-out client": int(np.argmax(proba)),
-        "held-out client closest to the threshold": int(np.argmin(np.abs(proba - selection.threshold))),
-        "safest held-out client": int(np.argmin(proba)),
-    }
-    names = list(selection.model.feature_names_)
-    rows = selection.x_holdout[names].iloc[list(picks.values())]
-    shap = selection.model.get_feature_importance(Pool(rows, cat_features=categorical), type="ShapValues")
-    out = []
-    for k, (label, i) in enumerate(picks.items()):
-        values = pd.Series(shap[k, :-1], index=names)
-        out.append((label, float(proba[i]), values.reindex(values.abs().sort_values(ascending=False).index)))
-    return out
 
 
 def write_summary(selection: SelectionResult, metrics: dict[str, float], features: Any, out: Path) -> None:

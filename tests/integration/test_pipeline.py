@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 
-from registry.assemble import HISTORY_FIELDS, PROBABILITY_COLUMN
-from registry.bundle import ModelBundle
+from registry.bundle import HISTORY_FIELDS, PROBABILITY_COLUMN, ModelBundle
 from registry.registration import download_bundle
 from training.cli import main as training_main
 from training.pipeline import PipelineOutcome, run_pipeline

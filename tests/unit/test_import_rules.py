@@ -31,7 +31,7 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            # `from registry import assemble` imports registry.assemble
+            # `from registry import bundle` imports registry.bundle
             found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
     return found
 
