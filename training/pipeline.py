@@ -9,6 +9,7 @@ import argparse
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import mlflow
 import pandas as pd
@@ -16,6 +17,12 @@ from tqdm import tqdm
 
 from common.errors import UserError, exit_with
 from training.settings import TrainingSettings
+from training.timings import Timings
+
+if TYPE_CHECKING:
+    from training.data.loader import HomeCreditTables
+    from training.features.build import FeatureTables
+    from training.selection.profiles import Budget
 
 
 @dataclass
@@ -80,41 +87,26 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
+    from training.publish import RunInfo, publish, summary_table
     from training.selection.cost import CostMatrix
     from training.selection.select import select_model
     from training.tracking import log_cv_result, open_experiment
 
     budget = settings.budget()
-    uri = settings.resolved_tracking_uri()
-    seconds: dict[str, float] = {}
-    start = time.perf_counter()
-    open_experiment(uri, settings.experiment, settings.artifacts_root)
-    seconds["tracking"] = time.perf_counter() - start
-
+    timings = Timings()
+    open_experiment(settings.resolved_tracking_uri(), settings.experiment, settings.artifacts_root)
+    timings.mark("tracking")
     data_dir, data_source = _data_folder(settings, budget.demo_clients)
-    seconds["data"] = time.perf_counter() - start - sum(seconds.values())
+    timings.mark("data")
     tables, features = _features(data_dir, settings.progress)
-    seconds["features"] = time.perf_counter() - start - sum(seconds.values())
+    timings.mark("features")
 
     target = features.train["TARGET"].astype(int)
     x = features.train.drop(columns=["TARGET"])
     costs = CostMatrix(fn=settings.cost_fn, fp=settings.cost_fp)
     run_name = f"{settings.profile}-{time.strftime('%Y%m%d-%H%M%S')}"
     with mlflow.start_run(run_name=run_name) as parent:
-        mlflow.log_params(
-            {
-                "profile": settings.profile,
-                "data": data_source,
-                "n_train": len(x),
-                "n_features": x.shape[1],
-                "cost_fn": settings.cost_fn,
-                "cost_fp": settings.cost_fp,
-                "seed": settings.seed,
-                "n_folds": budget.n_folds,
-                "search_clients": budget.search_clients,
-                "test_size": settings.test_size,
-            }
-        )
+        mlflow.log_params(_run_params(settings, budget, data_source, x))
         selection = select_model(
             x,
             target,
@@ -126,23 +118,35 @@ def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
             progress=settings.progress,
             on_result=log_cv_result,
         )
-        seconds["selection"] = time.perf_counter() - start - sum(seconds.values())
-        from training.publish import publish
+        timings.mark("selection")
+        run = RunInfo(run_id=parent.info.run_id, run_name=run_name, data_source=data_source)
+        published = publish(settings, budget, selection, tables, features, costs, run, timings)
+    return PipelineOutcome(
+        run_id=run.run_id,
+        version=published.version,
+        promoted=published.promoted,
+        decision=published.decision,
+        report_path=published.report_path,
+        bundle_path=published.bundle_path,
+        summary=summary_table(selection),
+    )
 
-        outcome = publish(
-            settings=settings,
-            budget=budget,
-            selection=selection,
-            tables=tables,
-            features=features,
-            costs=costs,
-            run_id=parent.info.run_id,
-            run_name=run_name,
-            data_source=data_source,
-            seconds=seconds,
-            started=start,
-        )
-    return outcome
+
+def _run_params(
+    settings: TrainingSettings, budget: Budget, data_source: str, x: pd.DataFrame
+) -> dict[str, object]:
+    return {
+        "profile": settings.profile,
+        "data": data_source,
+        "n_train": len(x),
+        "n_features": x.shape[1],
+        "cost_fn": settings.cost_fn,
+        "cost_fp": settings.cost_fp,
+        "seed": settings.seed,
+        "n_folds": budget.n_folds,
+        "search_clients": budget.search_clients,
+        "test_size": settings.test_size,
+    }
 
 
 def _data_folder(settings: TrainingSettings, default_clients: int) -> tuple[Path, str]:
@@ -164,7 +168,7 @@ def _data_folder(settings: TrainingSettings, default_clients: int) -> tuple[Path
     return Path(folder), f"generated demo data ({clients:,} train clients, seed {settings.seed}) in {folder}"
 
 
-def _features(data_dir: Path, progress: bool):
+def _features(data_dir: Path, progress: bool) -> tuple[HomeCreditTables, FeatureTables]:
     from training.data.loader import load_tables
     from training.features.build import build_feature_tables
 

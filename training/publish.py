@@ -1,171 +1,237 @@
-"""The second half of a pipeline run, once the model is chosen: explanations, figures and tables logged to the
-MLflow run, the bundle saved under data/bundles/<version>/, the version registered and perhaps promoted,
-and the report written last, so that it can state the registry decision."""
+"""The publishing stage of a run, once the model is chosen, in four steps: explanations (and the run's tables and
+figures logged to MLflow), the bundle saved under data/bundles/<version>/, the version registered and perhaps
+promoted, and the report written last so that it states the registry decision. `publish` returns what it
+published; the pipeline builds its own outcome from it."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
-import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import mlflow
 import numpy as np
 import pandas as pd
 from mlflow.tracking import MlflowClient
 
-from registry.bundle import build_bundle, history_table, portfolio_table, reference_table
+from registry.bundle import ModelBundle, build_bundle, history_table, portfolio_table, reference_table
 from registry.champion import promote
 from registry.registration import log_bundle_model, next_version, register
 from training import report
-from training.explain import global_importance, local_explanations
+from training.data.loader import HomeCreditTables
+from training.explain import LocalExplanation, global_importance, local_explanations
+from training.features.build import TARGET, FeatureTables
 from training.selection import figures
 from training.selection.cost import CostMatrix
 from training.selection.models import MISSING_CATEGORY, prepare_frame
 from training.selection.profiles import Budget
 from training.selection.select import SelectionResult
 from training.settings import TrainingSettings
+from training.timings import Timings
 from training.tracking import finite_metrics
 
 MAX_REFERENCE_ROWS = 20_000
 MAX_HISTORY_ROWS = 50_000
 
 
+@dataclass(frozen=True)
+class RunInfo:
+    """The MLflow run the stage publishes from, and where its data came from (in words)."""
+
+    run_id: str
+    run_name: str
+    data_source: str
+
+
+@dataclass(frozen=True)
+class Explanations:
+    importance: pd.Series  # mean |SHAP| per feature, decreasing
+    local: list[LocalExplanation]
+
+
+@dataclass(frozen=True)
+class Registration:
+    version: str  # the registered version, or the bundle's local name when registration is off
+    promoted: bool
+    decision: str  # the registry decision in a sentence, for the report and the command line
+
+
+@dataclass(frozen=True)
+class Published:
+    version: str
+    promoted: bool
+    decision: str
+    report_path: Path
+    bundle_path: Path
+
+
 def publish(
-    *,
     settings: TrainingSettings,
     budget: Budget,
     selection: SelectionResult,
-    tables: Any,
-    features: Any,
+    tables: HomeCreditTables,
+    features: FeatureTables,
     costs: CostMatrix,
-    run_id: str,
-    run_name: str,
-    data_source: str,
-    seconds: dict[str, float],
-    started: float,
-):
-    from training.pipeline import PipelineOutcome
-
-    categorical = list(features.categorical)
-    model = selection.model
-    names = [str(c) for c in model.feature_names_]
-    x_cv = selection.x_cv[names]
-    oof = pd.Series(selection.chosen.oof, index=x_cv.index)
-    importance = pd.Series(
-        global_importance(model, sample_rows(x_cv, budget.shap_rows, settings.seed), categorical)
-    )
+    run: RunInfo,
+    timings: Timings,
+) -> Published:
+    """Explain, save the bundle, register (and perhaps promote) it, then write the report; `timings` gets the
+    stage's own seconds under "publish" before the report lists them."""
+    explanations = explain(selection, features.categorical, budget.shap_rows, settings.seed)
     metrics = bundle_metrics(selection)
     mlflow.log_metrics(finite_metrics(metrics))
-    report_dir = settings.reports_dir / run_name
-    write_tables_and_figures(selection, importance, costs, report_dir)
+    report_dir = settings.reports_dir / run.run_name
+    write_tables_and_figures(selection, explanations.importance, costs, report_dir)
     write_summary(selection, metrics, features, report_dir)
     mlflow.log_artifacts(str(report_dir))
 
-    target = features.train["TARGET"].astype(int)
-    train_prepared = prepare_frame(features.train.drop(columns=["TARGET"]), categorical)[names]
-    test_prepared = prepare_frame(features.test, categorical)[names]
-    descriptions, descriptions_en = _descriptions(features)
     client = MlflowClient(tracking_uri=settings.resolved_tracking_uri())
-    version = next_version(client, settings.model_name) if settings.register_model else f"local-{run_id[:8]}"
-    bundle = build_bundle(
+    version = (
+        next_version(client, settings.model_name) if settings.register_model else f"local-{run.run_id[:8]}"
+    )
+    bundle = assemble(
+        settings, budget, selection, tables, features, costs, explanations, metrics, version, run
+    )
+    folder = save_bundle(bundle, settings.bundles_dir / version)
+    registration = register_and_promote(settings, client, folder, bundle, metrics, run.run_id)
+    timings.mark("publish")
+
+    context = report_context(settings, selection, features, costs, bundle, explanations, registration, run)
+    context.seconds = dict(timings.seconds)
+    path = report.write(report.render(selection, context), report_dir)
+    mlflow.log_artifact(str(path))
+    return Published(registration.version, registration.promoted, registration.decision, path, folder)
+
+
+def explain(selection: SelectionResult, categorical: list[str], shap_rows: int, seed: int) -> Explanations:
+    """Global importance on a sample of the cross-validated clients, and the report's three held-out clients."""
+    names = [str(c) for c in selection.model.feature_names_]
+    sample = sample_rows(selection.x_cv[names], shap_rows, seed)
+    importance = pd.Series(global_importance(selection.model, sample, categorical))
+    return Explanations(importance, local_explanations(selection, categorical))
+
+
+def assemble(
+    settings: TrainingSettings,
+    budget: Budget,
+    selection: SelectionResult,
+    tables: HomeCreditTables,
+    features: FeatureTables,
+    costs: CostMatrix,
+    explanations: Explanations,
+    metrics: dict[str, float],
+    version: str,
+    run: RunInfo,
+) -> ModelBundle:
+    """The bundle of the chosen model: its samples (drift reference, peer history) drawn here, every table
+    built the bundle's way."""
+    categorical = list(features.categorical)
+    names = [str(c) for c in selection.model.feature_names_]
+    x_cv = selection.x_cv[names]
+    oof = pd.Series(selection.chosen.oof, index=x_cv.index)
+    target = features.train[TARGET].astype(int)
+    train_prepared = prepare_frame(features.train.drop(columns=[TARGET]), categorical)[names]
+    test_prepared = prepare_frame(features.test, categorical)[names]
+    reference = reference_table(x_cv, selection.y_cv, oof)
+    history = history_table(tables.application_train, train_prepared, target)
+    return build_bundle(
         name=settings.model_name,
         version=version,
-        model=model,
+        model=selection.model,
         threshold=selection.threshold,
         cost_fn=costs.fn,
         cost_fp=costs.fp,
         categorical=categorical,
-        descriptions=descriptions,
-        descriptions_en=descriptions_en,
-        importance={str(k): float(v) for k, v in importance.items()},
+        descriptions=dict(features.descriptions),
+        descriptions_en=dict(features.descriptions_en),
+        importance={str(k): float(v) for k, v in explanations.importance.items()},
         metrics=metrics,
-        fingerprint=data_fingerprint(features.train.drop(columns=["TARGET"]), target),
-        reference=sample_rows(
-            reference_table(x_cv, selection.y_cv, oof),
-            min(budget.reference_rows, MAX_REFERENCE_ROWS),
-            settings.seed,
-        ),
+        fingerprint=data_fingerprint(features.train.drop(columns=[TARGET]), target),
+        reference=sample_rows(reference, min(budget.reference_rows, MAX_REFERENCE_ROWS), settings.seed),
         portfolio=_objects(portfolio_table(tables.application_test, test_prepared)),
-        history=_objects(
-            sample_rows(
-                history_table(tables.application_train, train_prepared, target),
-                min(budget.history_rows, MAX_HISTORY_ROWS),
-                settings.seed,
-            )
-        ),
+        history=_objects(sample_rows(history, min(budget.history_rows, MAX_HISTORY_ROWS), settings.seed)),
         extra={
             "missing_category": MISSING_CATEGORY,
             "model_family": selection.chosen.family,
             "imbalance": selection.chosen.imbalance,
             "params": {k: str(v) for k, v in selection.chosen.params.items()},
-            "mlflow_run_id": run_id,
+            "mlflow_run_id": run.run_id,
             "profile": settings.profile,
         },
     )
-    folder = settings.bundles_dir / version
+
+
+def save_bundle(bundle: ModelBundle, folder: Path) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
-    bundle.save(folder)
+    return bundle.save(folder)
 
-    decision, promoted = "registration skipped (--no-register): the bundle exists only on disk", False
-    if settings.register_model:
-        model_uri = log_bundle_model(folder)
-        registered = register(
-            model_uri,
-            settings.model_name,
-            metrics["holdout_cost"],
-            tags={"mlflow_run_id": run_id, "data_fingerprint": bundle.metadata.data_fingerprint},
-        )
-        outcome = promote(
-            client, settings.model_name, settings.model_alias, registered, settings.force_promotion
-        )
-        promoted = outcome.promote
-        verb = "moved to" if promoted else "stays off"
-        decision = (
-            f"Registered `{settings.model_name}` version {registered}; alias `{settings.model_alias}` {verb} it: "
-            f"{outcome.reason}."
-        )
-        if registered != version:
-            decision += f" (the bundle on disk was saved as {version}: another run registered in between)"
-        mlflow.set_tags(
-            {"registered_version": registered, "promoted": str(promoted), "promotion_decision": decision}
-        )
-        version = registered
-    seconds["publish"] = time.perf_counter() - started - sum(seconds.values())
 
-    context = report.ReportContext(
-        run_name=run_name,
-        run_id=run_id,
+def register_and_promote(
+    settings: TrainingSettings,
+    client: MlflowClient,
+    folder: Path,
+    bundle: ModelBundle,
+    metrics: dict[str, float],
+    run_id: str,
+) -> Registration:
+    """Register the bundle as a model version and move the alias to it if it beats the champion (or is forced)."""
+    version = bundle.metadata.version
+    if not settings.register_model:
+        return Registration(
+            version, False, "registration skipped (--no-register): the bundle exists only on disk"
+        )
+    registered = register(
+        log_bundle_model(folder),
+        settings.model_name,
+        metrics["holdout_cost"],
+        tags={"mlflow_run_id": run_id, "data_fingerprint": bundle.metadata.data_fingerprint},
+    )
+    outcome = promote(client, settings.model_name, settings.model_alias, registered, settings.force_promotion)
+    verb = "moved to" if outcome.promote else "stays off"
+    decision = (
+        f"Registered `{settings.model_name}` version {registered}; alias `{settings.model_alias}` {verb} it: "
+        f"{outcome.reason}."
+    )
+    if registered != version:
+        decision += f" (the bundle on disk was saved as {version}: another run registered in between)"
+    mlflow.set_tags(
+        {"registered_version": registered, "promoted": str(outcome.promote), "promotion_decision": decision}
+    )
+    return Registration(registered, outcome.promote, decision)
+
+
+def report_context(
+    settings: TrainingSettings,
+    selection: SelectionResult,
+    features: FeatureTables,
+    costs: CostMatrix,
+    bundle: ModelBundle,
+    explanations: Explanations,
+    registration: Registration,
+    run: RunInfo,
+) -> report.ReportContext:
+    names = bundle.metadata.features
+    return report.ReportContext(
+        run_name=run.run_name,
+        run_id=run.run_id,
         profile=settings.profile,
-        data_source=data_source,
+        data_source=run.data_source,
         n_train=len(features.train),
         n_test=len(features.test),
-        positive_rate=float(target.mean()),
+        positive_rate=float(features.train[TARGET].astype(int).mean()),
         n_features=len(names),
-        n_categorical=len([c for c in names if c in categorical]),
+        n_categorical=len([c for c in names if c in features.categorical]),
         fingerprint=bundle.metadata.data_fingerprint,
         cost_fn=costs.fn,
         cost_fp=costs.fp,
-        importance=importance,
-        descriptions=descriptions_en,
-        local_explanations=local_explanations(selection, categorical),
-        version=version,
-        decision=decision,
-        seconds=dict(seconds),
-    )
-    path = report.write(report.render(selection, context), report_dir)
-    mlflow.log_artifact(str(path))
-    return PipelineOutcome(
-        run_id=run_id,
-        version=version,
-        promoted=promoted,
-        decision=decision,
-        report_path=path,
-        bundle_path=folder,
-        summary=summary_table(selection),
+        importance=explanations.importance,
+        descriptions=dict(features.descriptions_en),
+        local_explanations=explanations.local,
+        version=registration.version,
+        decision=registration.decision,
     )
 
 
@@ -219,15 +285,12 @@ def _objects(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(dict.fromkeys(categories, "object"))
 
 
-def _descriptions(features: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """Descriptions of every feature and raw application field, French and English (built with the features)."""
-    return dict(features.descriptions), dict(features.descriptions_en)
-
-
-def write_summary(selection: SelectionResult, metrics: dict[str, float], features: Any, out: Path) -> None:
+def write_summary(
+    selection: SelectionResult, metrics: dict[str, float], features: FeatureTables, out: Path
+) -> None:
     """The run's figures in one machine-readable file (aggregates only: no client appears in it)."""
     out.mkdir(parents=True, exist_ok=True)
-    target = features.train["TARGET"]
+    target = features.train[TARGET]
     summary = {
         "n_train": len(features.train),
         "n_test": len(features.test),
