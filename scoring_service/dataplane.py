@@ -294,6 +294,9 @@ def build_dataplane(
     gives the default SQLite file).
     """
     builder = default_feature_builder()
+    from training.features.build import no_history_features
+
+    no_history = no_history_features()
     events = (
         EventWriter(event_store_url, batch_size=event_batch_size, flush_seconds=event_flush_seconds)
         if event_store_url
@@ -305,7 +308,7 @@ def build_dataplane(
     plane._source = ModelSource(
         model_uri,
         tracking_uri,
-        build=lambda bundle, version: build_engine(bundle, version, builder),
+        build=lambda bundle, version: build_engine(bundle, version, builder, no_history),
         on_load=plane.set_engine,
         poll_seconds=poll_seconds,
     )

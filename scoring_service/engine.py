@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from registry.bundle import ModelBundle
@@ -33,13 +34,18 @@ class Engine:
     build_seconds: float
 
 
-def build_engine(bundle: ModelBundle, version: str, feature_builder: FeatureBuilder | None) -> Engine:
+def build_engine(
+    bundle: ModelBundle,
+    version: str,
+    feature_builder: FeatureBuilder | None,
+    no_history: Mapping[str, float] | None = None,
+) -> Engine:
     """Precompute what the requests need: the feature matrix, probabilities and SHAP rows of the whole portfolio,
     the filter columns and the nearest-neighbour indexes. Raises ValueError or KeyError on a malformed bundle."""
     started = time.perf_counter()
     meta = bundle.metadata
     descriptions = {"fr": dict(meta.feature_descriptions), "en": dict(meta.feature_descriptions_en)}
-    scorer = Scorer(bundle, feature_builder)
+    scorer = Scorer(bundle, feature_builder, no_history)
     explainer = Explainer(scorer.model, scorer.features, scorer.cat_indices, descriptions)
     shap = PortfolioShap(
         explainer,

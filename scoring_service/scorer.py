@@ -12,24 +12,29 @@ from __future__ import annotations
 import logging
 import math
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from catboost import CatBoostClassifier
 
 from registry.bundle import ModelBundle
 from scoring_service.domain import Decision, FeatureValue
 from scoring_service.errors import InvalidArgument, NotFound
+from scoring_service.model_input import DEFAULT_MISSING_CATEGORY, FeatureBuilder, ModelInput
+
+__all__ = [
+    "DEFAULT_MISSING_CATEGORY",
+    "FeatureBuilder",
+    "ModelInput",
+    "Scorer",
+    "decide",
+    "validate_client_id",
+]
 
 log = logging.getLogger(__name__)
 
-# raw application rows -> application-derived feature columns, same index (training.features.application)
-FeatureBuilder = Callable[[pd.DataFrame], pd.DataFrame]
-
 MIN_CLIENT_ID = 100_000
 MAX_CLIENT_ID = 999_999
-DEFAULT_MISSING_CATEGORY = "MISSING"  # training.features.application.MISSING_CATEGORY
 
 
 def validate_client_id(client_id: object) -> int:
@@ -50,84 +55,31 @@ def decide(probability: float, threshold: float) -> Decision:
     return Decision.REFUSED if probability >= threshold else Decision.GRANTED
 
 
-class Scorer:
+class Scorer(ModelInput):
     """Scores known clients, what-ifs and new applications with one model version. Immutable once built."""
 
-    def __init__(self, bundle: ModelBundle, feature_builder: FeatureBuilder | None = None) -> None:
-        meta = bundle.metadata
-        self.model: CatBoostClassifier = bundle.model
-        self.threshold = float(meta.threshold)
-        self.features: tuple[str, ...] = tuple(meta.features)
-        self.categorical: frozenset[str] = frozenset(meta.categorical_features)
-        self.cat_indices: tuple[int, ...] = tuple(
-            i for i, f in enumerate(self.features) if f in self.categorical
-        )
-        self.missing_category = str(meta.extra.get("missing_category", DEFAULT_MISSING_CATEGORY))
-        self.position: dict[str, int] = {f: i for i, f in enumerate(self.features)}
-        self.feature_builder = feature_builder
+    def __init__(
+        self,
+        bundle: ModelBundle,
+        feature_builder: FeatureBuilder | None = None,
+        no_history: Mapping[str, float] | None = None,
+    ) -> None:
+        """`no_history`: the feature values of a client without any secondary-table row (row counts 0, from
+        training.features.build.no_history_features), given to a new application scored without a client id."""
+        super().__init__(bundle.model, bundle.metadata, feature_builder)
+        self.no_history = dict(no_history or {})
         portfolio = bundle.portfolio
         self.raw_columns: tuple[str, ...] = tuple(portfolio.columns)
         self._raw = portfolio
         self.client_ids = portfolio.index.to_numpy(dtype=np.int64)
         self.row_of: dict[int, int] = {int(c): i for i, c in enumerate(self.client_ids)}
-        self.numeric_positions = np.array(
-            [i for i, f in enumerate(self.features) if f not in self.categorical], dtype=np.intp
-        )
-        self.cat_positions = np.array(self.cat_indices, dtype=np.intp)
-        self._column_of = {self.features[i]: ("n", j) for j, i in enumerate(self.numeric_positions)}
-        self._column_of.update({self.features[i]: ("c", j) for j, i in enumerate(self.cat_positions)})
         self.numeric, self.categories = self.split(self.model_features(portfolio))
         self.probabilities = self.predict(self.numeric, self.categories)
         self._probability_list: list[float] = self.probabilities.tolist()
         self.kinds = self._field_kinds(portfolio)
         self.blank_row = self.rows(*self.split(self.model_features(self._blank_raw())))[0]
 
-    # ---- matrices --------------------------------------------------------------------------------
-    # Numeric features live in one float matrix and categorical ones in a small string matrix: an object
-    # matrix of the whole portfolio would box every number (about 0.5 GB at 48,744 clients x 331 features).
-    def model_features(self, raw: pd.DataFrame) -> pd.DataFrame:
-        """The model's features of raw portfolio rows: application features recomputed by the training
-        code (a raw sentinel such as DAYS_EMPLOYED = 365243 becomes what the model saw), aggregates as
-        stored."""
-        derived = (
-            self.feature_builder(raw) if self.feature_builder is not None else pd.DataFrame(index=raw.index)
-        )
-        missing = [f for f in self.features if f not in derived.columns and f not in raw.columns]
-        if missing:
-            raise ValueError(
-                f"The portfolio lacks the model features {missing[:5]}; rebuild the bundle with the pipeline."
-            )
-        return pd.DataFrame(
-            {f: derived[f] if f in derived.columns else raw[f] for f in self.features}, index=raw.index
-        )
-
-    def split(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """(float matrix of the numeric features, object matrix of the category levels as strings)."""
-        names = [self.features[i] for i in self.numeric_positions]
-        try:
-            numeric = frame[names].to_numpy(dtype=np.float64, na_value=np.nan)
-        except (TypeError, ValueError):  # a column stored as text: convert it column by column
-            numeric = (
-                np.column_stack(
-                    [pd.to_numeric(frame[n], errors="coerce").to_numpy(dtype=np.float64) for n in names]
-                )
-                if names
-                else np.empty((len(frame), 0))
-            )
-        categories = np.empty((len(frame), len(self.cat_positions)), dtype=object)
-        for j, i in enumerate(self.cat_positions):
-            column = frame[self.features[i]]
-            levels = column.astype(object).where(column.notna(), self.missing_category).astype(str)
-            categories[:, j] = levels.to_numpy(dtype=object)
-        return numeric, categories
-
-    def rows(self, numeric: np.ndarray, categories: np.ndarray) -> np.ndarray:
-        """Object matrix in the model's feature order (what CatBoost takes fastest for a few rows)."""
-        matrix = np.empty((len(numeric), len(self.features)), dtype=object)
-        matrix[:, self.numeric_positions] = numeric
-        matrix[:, self.cat_positions] = categories
-        return matrix
-
+    # ---- the portfolio's matrices (see ModelInput) -----------------------------------------------
     def row(self, index: int) -> np.ndarray:
         return self.rows(self.numeric[index : index + 1], self.categories[index : index + 1])[0]
 
@@ -137,22 +89,6 @@ class Scorer:
     def column(self, feature: str) -> np.ndarray:
         kind, j = self._column_of[feature]
         return self.numeric[:, j] if kind == "n" else self.categories[:, j]
-
-    def predict(self, numeric: np.ndarray, categories: np.ndarray) -> np.ndarray:
-        """Probabilities of many rows at once, from a DataFrame (CatBoost reads a large one faster than an
-        object matrix)."""
-        if len(numeric) == 0:
-            return np.zeros(0)
-        columns: dict[str, np.ndarray] = {}
-        for j, i in enumerate(self.numeric_positions):
-            columns[self.features[i]] = numeric[:, j]
-        for j, i in enumerate(self.cat_positions):
-            columns[self.features[i]] = categories[:, j]
-        frame = pd.DataFrame({f: columns[f] for f in self.features}, copy=False)
-        return np.asarray(self.model.predict_proba(frame)[:, 1], dtype=float)
-
-    def predict_row(self, row: np.ndarray) -> float:
-        return float(self.model.predict_proba(row.reshape(1, -1))[0, 1])
 
     def _field_kinds(self, portfolio: pd.DataFrame) -> dict[str, bool]:
         """Field name -> True when it takes a category level (a string), False when it takes a number."""
@@ -234,6 +170,9 @@ class Scorer:
     def _blank_raw(self) -> pd.DataFrame:
         blank = self._raw.iloc[:0].reindex([0])
         blank.index.name = self._raw.index.name
+        for name, value in self.no_history.items():
+            if name in blank.columns:
+                blank[name] = value
         return blank
 
     def _cell(self, feature: str, value: object) -> object:

@@ -171,3 +171,15 @@ def test_no_model_means_unavailable(tmp_path: Path) -> None:
         empty.score(ScoreRequest(client_id=100_001))
     assert empty.stats()["model_load_failures"] == 1
     empty.stop()
+
+
+def test_a_new_application_has_no_history_rows_like_a_batch_client_without_rows(plane: DataPlane) -> None:
+    """Row counts of the secondary tables are 0 (not missing) for a new application, as the batch gives them."""
+    from training.features.aggregates import row_count_features
+
+    scorer = plane.engine().scorer
+    counts = [f for f in row_count_features() if f in scorer.position]
+    assert counts
+    assert all(scorer.blank_row[scorer.position[f]] == 0.0 for f in counts)
+    others = [f for f in scorer.features if f.startswith("BUREAU_") and f not in counts]
+    assert all(math.isnan(scorer.blank_row[scorer.position[f]]) for f in others)

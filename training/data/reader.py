@@ -13,6 +13,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -138,9 +139,18 @@ def _describe(kind: Kind | str) -> str:
     }.get(kind, "values of the official type")
 
 
-def read_table(path: Path, columns: dict[str, Kind]) -> pd.DataFrame:
-    """The file's official columns, in schema order and dtypes (extra columns are ignored)."""
+def read_table(
+    path: Path, columns: dict[str, Kind], *, keep: tuple[str, np.ndarray] | None = None
+) -> pd.DataFrame:
+    """The file's official columns, in schema order and dtypes (extra columns are ignored).
+
+    `keep=(column, values)` keeps only the rows whose `column` is one of `values` (cut before pandas sees them).
+    """
     table = _read_parquet(path, columns) if path.suffix == ".parquet" else _read_csv(path, columns)
+    if keep is not None:
+        key, values = keep
+        wanted = pa.array(np.asarray(values)).cast(table.column(key).type)
+        table = table.filter(pc.is_in(table.column(key), value_set=wanted))
     for name, kind in columns.items():
         nulls = table.column(name).null_count
         if kind in ("key", "i8", "i16", "i32") and nulls:

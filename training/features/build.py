@@ -74,7 +74,7 @@ class FeatureTables:
     def load(cls, folder: Path) -> FeatureTables:
         folder = Path(folder)
         paths = [folder / TRAIN_FILE, folder / TEST_FILE, folder / METADATA_FILE]
-        absent = [str(p) for p in paths if not p.is_file()]
+        absent = [str(p) for p in paths if not p.exists()]  # Spark writes a table as a Parquet folder
         if absent:
             raise FileNotFoundError(
                 f"{absent} missing: {folder} is not a feature folder. "
@@ -82,8 +82,8 @@ class FeatureTables:
             )
         metadata = json.loads((folder / METADATA_FILE).read_text())
         return cls(
-            train=pd.read_parquet(paths[0]),
-            test=pd.read_parquet(paths[1]),
+            train=_indexed(pd.read_parquet(paths[0])),
+            test=_indexed(pd.read_parquet(paths[1])),
             categorical=list(metadata["categorical"]),
             descriptions=dict(metadata["descriptions"]),
             descriptions_en=dict(metadata["descriptions_en"]),
@@ -141,6 +141,39 @@ def build_feature_tables(
     )
 
 
+def client_features(
+    applications: pd.DataFrame,
+    tables: SecondaryTables,
+    *,
+    threads: int = DEFAULT_THREADS,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Every feature the definitions produce for these application rows, index SK_ID_CURR, nothing dropped.
+
+    What a batch of new applications gets (by DuckDB; `training.features.spark` gives the same on Spark): a
+    model then takes its own columns from it, whatever the batch holds."""
+    app = _applications(applications, "the application table").drop(columns=[TARGET], errors="ignore")
+    features = application_features(app)
+    aggregates = aggregate_features(
+        tables, features.index, threads=threads, memory_limit=memory_limit, progress=progress
+    )
+    return pd.concat([features, aggregates.reindex(features.index)], axis=1)
+
+
+def no_history_features() -> dict[str, float]:
+    """The aggregates of a client without a single row in the secondary tables, as the definitions compute them
+    (row counts 0; every other aggregate missing, hence left out). What a new application scored alone gets,
+    exactly as in a batch without history."""
+    from types import SimpleNamespace
+
+    from training.data.batch import SECONDARY, empty_table
+
+    tables = SimpleNamespace(**{attribute: empty_table(attribute) for attribute in SECONDARY})
+    row = aggregate_features(tables, [0], threads=1).iloc[0]  # type: ignore[arg-type]
+    return {str(name): float(value) for name, value in row.items() if not pd.isna(value)}
+
+
 def degenerate_columns(frame: pd.DataFrame) -> list[str]:
     """Columns with a single value on every row (missing counts as a value): no model can learn from them."""
     out = []
@@ -150,6 +183,11 @@ def degenerate_columns(frame: pd.DataFrame) -> list[str]:
         if missing.all() or (not missing.any() and values.nunique() <= 1):
             out.append(name)
     return out
+
+
+def _indexed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A feature table indexed by SK_ID_CURR (a table written by Spark holds it as a column, in id order)."""
+    return frame.set_index("SK_ID_CURR") if "SK_ID_CURR" in frame.columns else frame
 
 
 def _applications(frame: pd.DataFrame, name: str) -> pd.DataFrame:

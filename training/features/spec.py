@@ -1,14 +1,19 @@
 """Declarative aggregate definitions: a family of rows, scopes (subsets of those rows) and measures.
 
-A definition is data, not code: the same definitions are turned into one SQL query per table (DuckDB here;
-any SQL engine with FILTER clauses, Spark included, runs the same text), and into the plain-language
-descriptions shown to a relationship manager. Adding a feature means adding a measure, never writing a new
-query.
+A definition is data, not code: the same definitions are turned into one SQL query per table, run by DuckDB on
+one machine (`training.features.aggregates`) and by Spark SQL beyond it (`training.features.spark`), and into the
+plain-language descriptions shown to a relationship manager. Adding a feature means adding a measure, never
+writing a new query. The SQL of the definitions keeps to what both engines read alike: a ratio divides a
+DOUBLE (DuckDB would divide two FLOAT columns in single precision, Spark in double), and a share averages
+integers (Spark averages a DECIMAL literal such as 1.0 as a DECIMAL rounded to 5 places).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# how each engine quotes an identifier (Spark reads "x" as a string literal)
+QUOTES: dict[str, str] = {"duckdb": '"', "spark": "`"}
 
 # stat -> (SQL aggregate over the measure, name suffix, French, English)
 STATS: dict[str, tuple[str, str, str, str]] = {
@@ -104,6 +109,8 @@ class Family:
                     )
         return out
 
-    def query(self) -> str:
-        selects = ",\n  ".join(f'CAST({sql} AS FLOAT) AS "{name}"' for name, sql, *_ in self.columns())
+    def query(self, dialect: str = "duckdb") -> str:
+        """The family's one aggregation query, per client, in the SQL of `dialect` ("duckdb" or "spark")."""
+        q = QUOTES[dialect]
+        selects = ",\n  ".join(f"CAST({sql} AS FLOAT) AS {q}{name}{q}" for name, sql, *_ in self.columns())
         return f"SELECT SK_ID_CURR,\n  {selects}\nFROM ({self.source}) AS rows\nGROUP BY SK_ID_CURR"
