@@ -111,22 +111,23 @@ def score(args: argparse.Namespace, tracking_uri: str | None) -> int:
             raise
         print(f"error: {message}", file=sys.stderr)
         print(f"No output was written to {args.out}.", file=sys.stderr)
-        return 1
+        return 2
     print(summary.text())
     return 0
 
 
 def user_error(exc: BaseException) -> str | None:
-    """The message of an error a user can act on (bad data, bad model, bad option); None for a bug."""
+    """The message of an error a user can act on (bad data, bad model, bad option: exit code 2, as every
+    command of the product); None for a bug, which keeps its traceback."""
+    import duckdb
     from mlflow.exceptions import MlflowException
 
-    from registry.bundle import BundleError
-    from registry.registration import RegistryError
-    from scoring_service.batch.output import BatchError
-    from training.data.errors import DataError
+    from common.errors import UserError
 
-    if isinstance(exc, (DataError, BatchError, BundleError, RegistryError, ValueError)):
+    if isinstance(exc, (UserError, ValueError)):
         return str(exc)
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return f"the features ran out of memory ({exc}); raise --memory-limit or free memory on this machine."
     if isinstance(exc, MlflowException):
         return (
             f"the model cannot be fetched ({str(exc).splitlines()[0][:300]}). Check --model and "

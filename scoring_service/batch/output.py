@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.errors import UserError
+
 FORMATS = (".parquet", ".csv")
 
 
-class BatchError(Exception):
+class BatchError(UserError):
     """A batch that cannot run; the message says what is wrong and what to do."""
 
 

@@ -133,7 +133,7 @@ def test_malformed_inputs_fail_clearly_and_leave_no_output(
         path.write_text("")
     else:
         applications.to_csv(path, index=False)
-    assert _score(path.parent, tiny_bundle_dir, out) == 1
+    assert _score(path.parent, tiny_bundle_dir, out) == 2
     err = capsys.readouterr().err
     assert message in err and "No output was written" in err
     assert not out.parent.exists() or not any(out.parent.iterdir())
