@@ -26,9 +26,9 @@ BASE_COLUMNS = ("SK_ID_CURR", "probability", "decision", "threshold", "model_ver
 
 
 def reason_columns(top_k: int) -> list[str]:
-    return [
-        f"reason_{i}{suffix}" for i in range(1, top_k + 1) for suffix in ("_feature", "", "_contribution")
-    ]
+    """Per reason, largest first: its group's code, the sentence a client reads, the group's contribution
+    (log-odds of default, the exact sum of the group's features)."""
+    return [f"reason_{i}{suffix}" for i in range(1, top_k + 1) for suffix in ("_code", "", "_contribution")]
 
 
 def output_columns(top_k: int) -> list[str]:
@@ -77,10 +77,14 @@ class BatchModel:
             probabilities[chunk] = self.inputs.predict(numeric[chunk], categories[chunk])
             if explain:
                 rows = self.inputs.rows(numeric[chunk], categories[chunk])
-                for explanation in self.explainer.explain(rows, top_k, language):
+                shap = self.explainer.shap_values(rows)
+                for i in range(len(rows)):
+                    _, grouped = self.explainer.explain_with_reasons(
+                        shap[i], rows[i], top_k, language, group_features=0
+                    )
                     row: list[object] = []
-                    for c in explanation.contributions:
-                        row.extend([c.feature, c.description, c.contribution])
+                    for reason in grouped.groups[:top_k]:
+                        row.extend([reason.group, reason.sentence, reason.contribution])
                     row.extend([None] * (3 * top_k - len(row)))
                     reasons.append(row)
             if on_rows is not None:

@@ -52,9 +52,11 @@ def test_batch_matches_score_and_score_batch_over_grpc(
         assert abs(row.probability - service.probability) <= 1e-9
         assert row.decision == service.decision.value
         assert row.threshold == service.threshold and row.model_version == service.model_version
-        assert service.explanation is not None
-        top = [c.feature for c in service.explanation.contributions[:3]]
-        assert [row.reason_1_feature, row.reason_2_feature, row.reason_3_feature] == top
+        assert service.reasons is not None
+        top = [(r.group, r.sentence) for r in service.reasons.groups[:3]]
+        assert [(row.reason_1_code, row.reason_1), (row.reason_2_code, row.reason_2)] == top[:2]
+        assert row.reason_3_code == top[2][0]
+        assert abs(row.reason_1_contribution - service.reasons.groups[0].contribution) <= 1e-9
     for client_id, result in singles.items():
         expected = batch.loc[batch["SK_ID_CURR"] == client_id].iloc[0]
         assert abs(expected["probability"] - result.probability) <= 1e-9
@@ -82,8 +84,8 @@ def test_new_applications_without_history_match_score_with_values(
             result = client.score(ScoreRequest(values=values, explain=True, top_k=2, language="en"))
             assert abs(result.probability - row.probability) <= 1e-9
             assert result.decision.value == row.decision
-            assert result.explanation is not None
-            assert result.explanation.contributions[0].description == row.reason_1
+            assert result.reasons is not None
+            assert result.reasons.groups[0].sentence == row.reason_1
 
 
 def test_a_folder_with_only_the_application_table(tiny_bundle_dir: Path, tmp_path: Path) -> None:
