@@ -15,10 +15,6 @@ from scoring_service.domain import Decision, ScoreResult
 SMALL_MARGIN = 0.05  # within 5 points of the threshold, the decision is called narrow
 
 
-def decision_words(decision: Decision, lang: str) -> str:
-    return t(lang, "score.granted" if decision is Decision.GRANTED else "score.refused")
-
-
 # Geometry of the half-dial, in SVG user units (the image scales with the page: rem-sized in the stylesheet).
 WIDTH, HEIGHT = 360, 244
 CX, CY, RADIUS, BAND = 180.0, 178.0, 128.0, 34.0

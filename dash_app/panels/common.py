@@ -48,11 +48,15 @@ def image_chart(image_id: str, alt_id: str, src: str, alt: str) -> html.Figure:
     )
 
 
+def decision_words(decision: Decision, lang: str) -> str:
+    """The decision as a sentence (the page title and the badge say it alike)."""
+    return t(lang, "score.granted" if decision is Decision.GRANTED else "score.refused")
+
+
 def decision_badge(decision: Decision, lang: str, short: bool = False) -> html.Span:
     """Icon AND words: never colour alone."""
     granted = decision is Decision.GRANTED
-    key = f"decision.{decision.value}" if short else ("score.granted" if granted else "score.refused")
-    words = t(lang, key)
+    words = t(lang, f"decision.{decision.value}") if short else decision_words(decision, lang)
     return html.Span(
         [
             html.Span("✔" if granted else "✖", className="decision-icon", **attrs({"aria-hidden": "true"})),

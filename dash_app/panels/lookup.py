@@ -18,10 +18,11 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from dash_app import ids
 from dash_app.i18n import t
 from dash_app.panels import client_info, comparison, explanation, score, status, whatif
+from dash_app.panels.common import decision_words
 from dash_app.panels.search import FILTER_IDS
 from dash_app.settings import DashSettings
 from dash_app.store import client_to_store
-from scoring_service.domain import Decision, ScoreRequest, ScoringApi
+from scoring_service.domain import ScoreRequest, ScoringApi
 from scoring_service.errors import NotFound, ScoringError
 
 CLIENT_ID = re.compile(r"^\d{6}$")
@@ -41,7 +42,7 @@ def fetch_client(api: ScoringApi, client_id: int, lang: str, settings: DashSetti
     """The one fetch per id: the score with its explanation, and the client's information."""
     result = api.score(ScoreRequest(client_id=client_id, explain=True, top_k=settings.top_k, language=lang))
     info = api.get_client(client_id, language=lang)
-    words = t(lang, "score.granted" if result.decision is Decision.GRANTED else "score.refused")
+    words = decision_words(result.decision, lang)
     return client_to_store(result, info, t(lang, "title.client", id=client_id, decision=words))
 
 
