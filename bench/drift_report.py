@@ -56,7 +56,7 @@ def prepare(work: Path, clients: int, seed: int, sizes: tuple[int, int]) -> tupl
                 str(clients),
                 "--seed",
                 str(seed),
-                "--quiet",
+                "--no-progress",
             ],
             check=True,
             cwd=PROJECT_ROOT,

@@ -12,24 +12,26 @@ from training.synthetic.calibrate import CALIBRATION_FILE
 
 
 def test_generate_command_writes_the_official_files(tmp_path: Path, capsys) -> None:
-    code = main(["generate", "--out", str(tmp_path), "--clients", "50", "--format", "csv.gz", "--quiet"])
+    code = main(
+        ["generate", "--out", str(tmp_path), "--clients", "50", "--format", "csv.gz", "--no-progress"]
+    )
     assert code == 0
     assert all((tmp_path / f"{spec.stem}.csv.gz").is_file() for spec in TABLES)
     assert "50 train and 8 test clients" in capsys.readouterr().out
 
 
 def test_generate_command_refuses_a_bad_size(tmp_path: Path, capsys) -> None:
-    assert main(["generate", "--out", str(tmp_path), "--clients", "0", "--quiet"]) == 2
+    assert main(["generate", "--out", str(tmp_path), "--clients", "0", "--no-progress"]) == 2
     assert "--clients must be between" in capsys.readouterr().err
 
 
 def test_validate_command_reports_the_error(tmp_path: Path, capsys) -> None:
-    assert main(["validate", "--data", str(tmp_path), "--quiet"]) == 1
+    assert main(["validate", "--data", str(tmp_path), "--no-progress"]) == 1
     assert "application_train is missing" in capsys.readouterr().err
 
 
 def test_calibrate_command_on_generated_data(tmp_path: Path, capsys) -> None:
-    main(["generate", "--out", str(tmp_path / "raw"), "--clients", "200", "--quiet"])
+    main(["generate", "--out", str(tmp_path / "raw"), "--clients", "200", "--no-progress"])
     out = tmp_path / "calibration.json"
     assert main(["calibrate", "--real", str(tmp_path / "raw"), "--out", str(out)]) == 0
     rebuilt = json.loads(out.read_text())

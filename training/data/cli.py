@@ -21,13 +21,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="share of a table's rows whose parent id may be missing before the key counts as broken "
         f"(default {DEFAULT_MAX_ORPHAN_SHARE})",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
-        tables = load_tables(args.data, progress=not args.quiet, max_orphan_share=args.max_orphan_share)
+        tables = load_tables(args.data, progress=not args.no_progress, max_orphan_share=args.max_orphan_share)
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

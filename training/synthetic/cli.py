@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=42, help="random seed (same seed, same files)")
     parser.add_argument("--format", choices=FORMATS, default="parquet", help="file format (default parquet)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     started = time.perf_counter()
-    rows = generate(args.out, clients=args.clients, seed=args.seed, fmt=args.format, progress=not args.quiet)
+    rows = generate(
+        args.out, clients=args.clients, seed=args.seed, fmt=args.format, progress=not args.no_progress
+    )
     elapsed = time.perf_counter() - started
     print(
         f"wrote {args.out}: {args.clients:,} train and {count_test_clients(args.clients):,} test clients, "
