@@ -18,6 +18,7 @@ from training.synthetic.marginals import (
     Calibration,
     categorical,
     correlated_uniform,
+    fill_remaining,
     from_quantiles,
     numeric,
     typed,
@@ -155,14 +156,7 @@ def build_applications(
     for name in ("DAYS_REGISTRATION", "DAYS_ID_PUBLISH"):
         days = numeric(cal.column(TABLE, name), rng.random(n))
         out[name] = np.minimum(np.maximum(days, out["DAYS_BIRTH"] + 14 * YEAR), -1)  # type: ignore[operator]
-    for name, kind in APPLICATION_TEST.items():
-        if name in out:
-            continue
-        spec = cal.column(TABLE, name)
-        if kind == "cat":
-            out[name] = categorical(spec, rng.random(n), rng.random(n), rng=rng)
-        else:
-            out[name] = numeric(spec, rng.random(n), rng.random(n))
+    fill_remaining(out, APPLICATION_TEST, cal.columns(TABLE), rng, n)
     children = np.asarray(out["CNT_CHILDREN"])
     couple = np.isin(np.asarray(out["NAME_FAMILY_STATUS"]), ["Married", "Civil marriage"])
     out["CNT_FAM_MEMBERS"] = (children + 1 + couple).astype(float)

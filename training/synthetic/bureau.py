@@ -17,6 +17,7 @@ from training.synthetic.marginals import (
     correlated_uniform,
     counts,
     expand,
+    fill_remaining,
     numeric,
     positive_part,
     typed,
@@ -76,13 +77,7 @@ def build_bureau(
     debt = np.where(closed, 0.0, np.round(total * rng.random(n), 2))
     out["AMT_CREDIT_SUM_DEBT"] = np.where(rng.random(n) < cols["AMT_CREDIT_SUM_DEBT"]["null"], np.nan, debt)
     out["AMT_CREDIT_SUM_OVERDUE"] = np.where(still_late, np.round(debt * rng.random(n) * 0.2, 2), 0.0)
-    for name, kind in BUREAU.items():
-        if name in out:
-            continue
-        if kind == "cat":
-            out[name] = categorical(cols[name], rng.random(n), rng.random(n), rng=rng)
-        else:
-            out[name] = numeric(cols[name], rng.random(n), rng.random(n))
+    fill_remaining(out, BUREAU, cols, rng, n)
     bureau = typed(out, BUREAU)
     balance = _build_balance(cal, rng, bureau, overdue, quality[owner])
     return bureau, balance

@@ -140,6 +140,23 @@ def unique_ids(rng: np.random.Generator, count: int, low: int, high: int) -> np.
     return (low + rng.permutation(span)[:count]).astype(np.int32)
 
 
+def fill_remaining(
+    out: dict[str, Any],
+    columns: Mapping[str, str],
+    specs: Mapping[str, dict[str, Any]],
+    rng: np.random.Generator,
+    n: int,
+) -> None:
+    """Draw every column of `columns` (name -> kind) not yet in `out` from its own marginal in `specs`."""
+    for name, kind in columns.items():
+        if name in out:
+            continue
+        if kind == "cat":
+            out[name] = categorical(specs[name], rng.random(n), rng.random(n), rng=rng)
+        else:
+            out[name] = numeric(specs[name], rng.random(n), rng.random(n))
+
+
 def typed(source: Mapping[str, Any], columns: Mapping[str, str]) -> pd.DataFrame:
     """One frame (built once) with columns in schema order and numeric ones in the schema's dtypes."""
     from training.data.schema import NUMPY_DTYPES

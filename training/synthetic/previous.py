@@ -19,6 +19,7 @@ from training.synthetic.marginals import (
     correlated_uniform,
     counts,
     expand,
+    fill_remaining,
     from_quantiles,
     numeric,
     typed,
@@ -125,13 +126,7 @@ def build_previous(
     _dates(
         cal, rng, out, approved, np.asarray(out["DAYS_DECISION"], dtype=float), np.nan_to_num(term, nan=12)
     )
-    for name, kind in PREVIOUS_APPLICATION.items():
-        if name in out:
-            continue
-        if kind == "cat":
-            out[name] = categorical(cols[name], rng.random(n), rng.random(n), rng=rng)
-        else:
-            out[name] = numeric(cols[name], rng.random(n), rng.random(n))
+    fill_remaining(out, PREVIOUS_APPLICATION, cols, rng, n)
     return typed(out, PREVIOUS_APPLICATION), plan
 
 
