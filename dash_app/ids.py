@@ -18,6 +18,8 @@ STATUS_BOX = "status-box"
 RETRY = "retry-button"
 
 # search
+SEARCH_HEADING = "search-heading"
+CLIENT_ID_HELP = "client-id-help"
 CLIENT_ID_INPUT = "client-id-input"
 CLIENT_ID_SUBMIT = "client-id-submit"
 CLIENT_ID_FEEDBACK = "client-id-feedback"

@@ -3,6 +3,8 @@ which the lookup (panels/lookup.py) follows like a typed id."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -28,14 +30,40 @@ from scoring_service.domain import (
 from scoring_service.errors import ScoringError
 
 ANY = "any"  # the value of "any" in every filter
-FILTER_IDS = (
-    ids.FILTER_GENDER,
-    ids.FILTER_AGE,
-    ids.FILTER_INCOME,
-    ids.FILTER_CONTRACT,
-    ids.FILTER_FAMILY,
-    ids.FILTER_DECISION,
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One select of the search: its id, its label's text key, and its options (value, words) in a language."""
+
+    id: str
+    text_key: str
+    options: Callable[[str], list[tuple[str, str]]]
+
+
+FILTERS = (
+    Filter(
+        ids.FILTER_GENDER, "search.gender", lambda lang: [(g, label(lang, "gender", g)) for g in ("F", "M")]
+    ),
+    Filter(ids.FILTER_AGE, "search.age", lambda lang: [(a, a) for a in AGE_BANDS]),
+    Filter(ids.FILTER_INCOME, "search.income", lambda lang: [(b, b) for b in INCOME_BANDS]),
+    Filter(
+        ids.FILTER_CONTRACT,
+        "search.contract",
+        lambda lang: [(c, label(lang, "contract", c)) for c in CONTRACT_TYPES],
+    ),
+    Filter(
+        ids.FILTER_FAMILY,
+        "search.family",
+        lambda lang: [(f, label(lang, "family", f)) for f in FAMILY_STATUSES],
+    ),
+    Filter(
+        ids.FILTER_DECISION,
+        "search.decision",
+        lambda lang: [(d.value, label(lang, "decision", d.value)) for d in Decision],
+    ),
 )
+FILTER_IDS = tuple(f.id for f in FILTERS)
 
 
 def filters_from_values(values: list[str | None] | tuple[str | None, ...]) -> ClientFilters:
@@ -51,14 +79,14 @@ def filters_from_values(values: list[str | None] | tuple[str | None, ...]) -> Cl
     )
 
 
-def _select(id_: str, text: str, options: list[tuple[str, str]], lang: str) -> dbc.Col:
+def _select(spec: Filter, lang: str) -> dbc.Col:
     return dbc.Col(
         [
-            dbc.Label(text, html_for=id_),
+            dbc.Label(t(lang, spec.text_key), html_for=spec.id),
             dbc.Select(
-                id=id_,
+                id=spec.id,
                 options=[{"label": t(lang, "search.any"), "value": ANY}]
-                + [{"label": lab, "value": val} for val, lab in options],
+                + [{"label": lab, "value": val} for val, lab in spec.options(lang)],
                 value=ANY,
             ),
         ],
@@ -70,98 +98,54 @@ def _select(id_: str, text: str, options: list[tuple[str, str]], lang: str) -> d
 def layout(lang: str) -> html.Section:
     return html.Section(
         [
-            html.H2(t(lang, "search.heading"), id="search-heading"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        [
-                            dbc.Label(t(lang, "search.id_label"), html_for=ids.CLIENT_ID_INPUT),
-                            dbc.InputGroup(
-                                [
-                                    dbc.Input(
-                                        id=ids.CLIENT_ID_INPUT,
-                                        type="text",
-                                        inputMode="numeric",
-                                        maxLength=12,
-                                        autoComplete="off",
-                                        debounce=True,
-                                        n_submit=0,
-                                    ),
-                                    dbc.Button(t(lang, "search.submit"), id=ids.CLIENT_ID_SUBMIT, n_clicks=0),
-                                ]
-                            ),
-                            html.Div(t(lang, "search.id_help"), id="client-id-help", className="form-text"),
-                            html.Div(
-                                id=ids.CLIENT_ID_FEEDBACK,
-                                className="field-error",
-                                **attrs({"aria-live": "polite"}),
-                            ),
-                        ],
-                        md=6,
-                        lg=4,
-                    )
-                ]
-            ),
+            html.H2(t(lang, "search.heading"), id=ids.SEARCH_HEADING),
+            dbc.Row([_id_field(lang)]),
             html.H3(t(lang, "search.filters"), className="mt-3"),
-            dbc.Row(
-                [
-                    _select(
-                        ids.FILTER_GENDER,
-                        t(lang, "search.gender"),
-                        [(g, label(lang, "gender", g)) for g in ("F", "M")],
-                        lang,
-                    ),
-                    _select(ids.FILTER_AGE, t(lang, "search.age"), [(a, a) for a in AGE_BANDS], lang),
-                    _select(
-                        ids.FILTER_INCOME, t(lang, "search.income"), [(b, b) for b in INCOME_BANDS], lang
-                    ),
-                    _select(
-                        ids.FILTER_CONTRACT,
-                        t(lang, "search.contract"),
-                        [(c, label(lang, "contract", c)) for c in CONTRACT_TYPES],
-                        lang,
-                    ),
-                    _select(
-                        ids.FILTER_FAMILY,
-                        t(lang, "search.family"),
-                        [(f, label(lang, "family", f)) for f in FAMILY_STATUSES],
-                        lang,
-                    ),
-                    _select(
-                        ids.FILTER_DECISION,
-                        t(lang, "search.decision"),
-                        [(d.value, label(lang, "decision", d.value)) for d in Decision],
-                        lang,
-                    ),
-                ],
-                className="g-2",
-            ),
+            dbc.Row([_select(spec, lang) for spec in FILTERS], className="g-2"),
             html.Div(id=ids.SEARCH_RESULTS, className="mt-2", **attrs({"aria-live": "polite"})),
-            html.Div(
-                [
-                    dbc.Button(
-                        t(lang, "search.prev"),
-                        id=ids.SEARCH_PREV,
-                        size="sm",
-                        color="secondary",
-                        n_clicks=0,
-                        disabled=True,
-                    ),
-                    dbc.Button(
-                        t(lang, "search.next"),
-                        id=ids.SEARCH_NEXT,
-                        size="sm",
-                        color="secondary",
-                        n_clicks=0,
-                        disabled=True,
-                        className="ms-2",
-                    ),
-                ],
-                className="mt-1",
-            ),
+            _pager(lang),
         ],
         className="panel",
-        **attrs({"aria-labelledby": "search-heading"}),
+        **attrs({"aria-labelledby": ids.SEARCH_HEADING}),
+    )
+
+
+def _id_field(lang: str) -> dbc.Col:
+    """The client id, typed: Enter or the button looks it up; a malformed id is said under the field."""
+    return dbc.Col(
+        [
+            dbc.Label(t(lang, "search.id_label"), html_for=ids.CLIENT_ID_INPUT),
+            dbc.InputGroup(
+                [
+                    dbc.Input(
+                        id=ids.CLIENT_ID_INPUT,
+                        type="text",
+                        inputMode="numeric",
+                        maxLength=12,
+                        autoComplete="off",
+                        debounce=True,
+                        n_submit=0,
+                    ),
+                    dbc.Button(t(lang, "search.submit"), id=ids.CLIENT_ID_SUBMIT, n_clicks=0),
+                ]
+            ),
+            html.Div(t(lang, "search.id_help"), id=ids.CLIENT_ID_HELP, className="form-text"),
+            html.Div(id=ids.CLIENT_ID_FEEDBACK, className="field-error", **attrs({"aria-live": "polite"})),
+        ],
+        md=6,
+        lg=4,
+    )
+
+
+def _pager(lang: str) -> html.Div:
+    def button(key: str, id_: str, **extra: Any) -> dbc.Button:
+        return dbc.Button(
+            t(lang, key), id=id_, size="sm", color="secondary", n_clicks=0, disabled=True, **extra
+        )
+
+    return html.Div(
+        [button("search.prev", ids.SEARCH_PREV), button("search.next", ids.SEARCH_NEXT, className="ms-2")],
+        className="mt-1",
     )
 
 
@@ -231,20 +215,23 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
         return picked_client(ctx.triggered_id, ctx.triggered)
 
     @app.callback(
-        Output(ids.SEARCH_RESULTS, "children"),
-        Output(ids.SEARCH_PAGE, "data"),
-        Output(ids.SEARCH_PREV, "disabled"),
-        Output(ids.SEARCH_NEXT, "disabled"),
-        *status.status_outputs(),
-        *(Input(i, "value") for i in FILTER_IDS),
-        Input(ids.SEARCH_PREV, "n_clicks"),
-        Input(ids.SEARCH_NEXT, "n_clicks"),
-        State(ids.SEARCH_PAGE, "data"),
-        State(ids.LANG_STORE, "data"),
+        output=[
+            Output(ids.SEARCH_RESULTS, "children"),
+            Output(ids.SEARCH_PAGE, "data"),
+            Output(ids.SEARCH_PREV, "disabled"),
+            Output(ids.SEARCH_NEXT, "disabled"),
+            *status.status_outputs(),
+        ],
+        inputs={
+            "values": [Input(i, "value") for i in FILTER_IDS],
+            "_prev": Input(ids.SEARCH_PREV, "n_clicks"),
+            "_next": Input(ids.SEARCH_NEXT, "n_clicks"),
+        },
+        state={"page": State(ids.SEARCH_PAGE, "data"), "lang": State(ids.LANG_STORE, "data")},
         prevent_initial_call="initial_duplicate",
     )
-    def _on_filters(*args):  # type: ignore[no-untyped-def]
-        values, page, lang = list(args[:6]), args[8] or 0, args[9]
+    def _on_filters(values, _prev, _next, page, lang):  # type: ignore[no-untyped-def]
+        values, page = list(values), page or 0
         trigger = ctx.triggered_id
         if trigger == ids.SEARCH_PREV:
             page = max(0, page - 1)
