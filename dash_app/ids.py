@@ -37,6 +37,7 @@ PICKED = "picked-client"  # store: the id picked in the list
 PICK_CLIENT_TYPE = "pick-client"  # pattern-matching id: {"type": PICK_CLIENT_TYPE, "client": <id>}
 
 # score
+SCORE_HEADING = "score-heading"
 SCORE_BODY = "score-body"
 DECISION = "decision"
 GAUGE_GRAPH = "gauge-graph"
@@ -44,16 +45,20 @@ GAUGE_ALT = "gauge-alt"
 DISTANCE_TEXT = "distance-text"
 
 # explanation
+WHY_HEADING = "why-heading"
 WHY_BODY = "why-body"
 WATERFALL_GRAPH = "waterfall-graph"
 WATERFALL_ALT = "waterfall-alt"
 WHY_SENTENCE = "why-sentence"
 
 # global importance
+IMP_HEADING = "imp-heading"
+IMP_BODY = "imp-body"
 IMPORTANCE_GRAPH = "importance-graph"
 IMPORTANCE_ALT = "importance-alt"
 
 # comparison
+CMP_HEADING = "cmp-heading"
 CMP_FEATURE = "cmp-feature"
 CMP_SECOND = "cmp-second"
 CMP_GROUP = "cmp-group"
@@ -66,12 +71,16 @@ CMP_STATS = "cmp-stats"
 CMP_PERCENTILE = "cmp-percentile"
 
 # client information
+INFO_HEADING = "info-heading"
 INFO_SEARCH = "info-search"
 INFO_ALL = "info-all"
 INFO_BODY = "info-body"
 INFO_COUNT = "info-count"
 
 # what-if
+WHATIF_HEADING = "whatif-heading"
+WI_CURRENT = "wi-current"  # the current and simulated columns of a result
+WI_NEW = "wi-new"
 WHATIF_BODY = "whatif-body"
 WI_INCOME = "wi-income"
 WI_CREDIT = "wi-credit"

@@ -89,7 +89,7 @@ def layout(lang: str) -> html.Section:
         className="mb-2",
     )
     return panel(
-        "info-heading", t(lang, "info.heading"), ids.INFO_BODY, render(None, None, lang), extra=[search]
+        ids.INFO_HEADING, t(lang, "info.heading"), ids.INFO_BODY, render(None, None, lang), extra=[search]
     )
 
 

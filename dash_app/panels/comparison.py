@@ -126,7 +126,7 @@ def layout(lang: str) -> html.Section:
         className="g-2 mb-2",
     )
     return panel(
-        "cmp-heading", t(lang, "cmp.heading"), ids.CMP_BODY, empty(t(lang, "cmp.empty")), extra=[controls]
+        ids.CMP_HEADING, t(lang, "cmp.heading"), ids.CMP_BODY, empty(t(lang, "cmp.empty")), extra=[controls]
     )
 
 
@@ -145,15 +145,18 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
 
     # a new choice of feature or group redraws the comparison; a new client is drawn by the lookup
     @app.callback(
-        Output(ids.CMP_BODY, "children", allow_duplicate=True),
-        *status.status_outputs(),
-        Input(ids.CMP_FEATURE, "value"),
-        Input(ids.CMP_SECOND, "value"),
-        Input(ids.CMP_GROUP, "value"),
-        State(ids.CLIENT_STORE, "data"),
-        *(State(i, "value") for i in FILTER_IDS),
-        State(ids.LANG_STORE, "data"),
+        output=[Output(ids.CMP_BODY, "children", allow_duplicate=True), *status.status_outputs()],
+        inputs={
+            "feature": Input(ids.CMP_FEATURE, "value"),
+            "second": Input(ids.CMP_SECOND, "value"),
+            "group": Input(ids.CMP_GROUP, "value"),
+        },
+        state={
+            "data": State(ids.CLIENT_STORE, "data"),
+            "filters": [State(i, "value") for i in FILTER_IDS],
+            "lang": State(ids.LANG_STORE, "data"),
+        },
         prevent_initial_call=True,
     )
-    def _compare(feature, second, group, data, *rest):  # type: ignore[no-untyped-def]
-        return compare(api, settings, data, feature, second, group, list(rest[:6]), rest[6])
+    def _compare(feature, second, group, data, filters, lang):  # type: ignore[no-untyped-def]
+        return compare(api, settings, data, feature, second, group, list(filters), lang)

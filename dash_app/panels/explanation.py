@@ -35,4 +35,4 @@ def render(data: dict[str, Any] | None, lang: str) -> Any:
 
 
 def layout(lang: str) -> html.Section:
-    return panel("why-heading", t(lang, "why.heading"), ids.WHY_BODY, render(None, lang))
+    return panel(ids.WHY_HEADING, t(lang, "why.heading"), ids.WHY_BODY, render(None, lang))

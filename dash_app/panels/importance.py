@@ -42,9 +42,9 @@ def render(model: dict[str, Any] | None, selected: str | None, lang: str) -> tup
 
 def layout(lang: str) -> html.Section:
     return panel(
-        "imp-heading",
+        ids.IMP_HEADING,
         t(lang, "imp.heading"),
-        "imp-body",
+        ids.IMP_BODY,
         chart(ids.IMPORTANCE_GRAPH, ids.IMPORTANCE_ALT, blank_figure(), "", interactive=True),
         extra=[html.P(t(lang, "imp.help"), className="form-text")],
     )

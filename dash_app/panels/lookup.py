@@ -82,14 +82,14 @@ PANEL_OUTPUTS = [
     *(Output(id_, "value") for id_, _, _ in whatif.FIELDS),
     Output(ids.WI_RESULT, "children", allow_duplicate=True),
 ]
-PANEL_STATES = [
-    State(ids.CMP_FEATURE, "value"),
-    State(ids.CMP_SECOND, "value"),
-    State(ids.CMP_GROUP, "value"),
-    *(State(i, "value") for i in FILTER_IDS),
-    State(ids.INFO_SEARCH, "value"),
-    State(ids.INFO_ALL, "value"),
-]
+PANEL_STATES = {  # named as PanelState's fields
+    "feature": State(ids.CMP_FEATURE, "value"),
+    "second": State(ids.CMP_SECOND, "value"),
+    "group": State(ids.CMP_GROUP, "value"),
+    "filters": [State(i, "value") for i in FILTER_IDS],
+    "info_query": State(ids.INFO_SEARCH, "value"),
+    "info_all": State(ids.INFO_ALL, "value"),
+}
 
 
 def client_panels(
@@ -127,23 +127,29 @@ def look_up(
 
 def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
     @app.callback(
-        Output(ids.CLIENT_STORE, "data"),
-        Output(ids.CLIENT_ID_FEEDBACK, "children"),
-        Output(ids.CLIENT_ID_INPUT, "invalid"),
-        Output(ids.CLIENT_ID_INPUT, "value"),
-        *status.status_outputs(),
-        *PANEL_OUTPUTS,
-        Input(ids.CLIENT_ID_SUBMIT, "n_clicks"),
-        Input(ids.CLIENT_ID_INPUT, "n_submit"),
-        Input(ids.PICKED, "data"),
-        Input(ids.RETRY, "n_clicks"),
-        Input(ids.URL, "search"),
-        State(ids.CLIENT_ID_INPUT, "value"),
-        State(ids.LANG_STORE, "data"),
-        *PANEL_STATES,
+        output=[
+            Output(ids.CLIENT_STORE, "data"),
+            Output(ids.CLIENT_ID_FEEDBACK, "children"),
+            Output(ids.CLIENT_ID_INPUT, "invalid"),
+            Output(ids.CLIENT_ID_INPUT, "value"),
+            *status.status_outputs(),
+            *PANEL_OUTPUTS,
+        ],
+        inputs={
+            "_submit": Input(ids.CLIENT_ID_SUBMIT, "n_clicks"),
+            "_enter": Input(ids.CLIENT_ID_INPUT, "n_submit"),
+            "picked": Input(ids.PICKED, "data"),
+            "_retry": Input(ids.RETRY, "n_clicks"),
+            "search": Input(ids.URL, "search"),
+        },
+        state={
+            "raw_id": State(ids.CLIENT_ID_INPUT, "value"),
+            "lang": State(ids.LANG_STORE, "data"),
+            **PANEL_STATES,
+        },
         prevent_initial_call="initial_duplicate",
     )
-    def _on_client(_submit, _enter, picked, _retry, search, raw_id, lang, *chosen):  # type: ignore[no-untyped-def]
+    def _on_client(_submit, _enter, picked, _retry, search, raw_id, lang, **chosen):  # type: ignore[no-untyped-def]
         skip = (no_update,) * (6 + len(PANEL_OUTPUTS))
         trigger = ctx.triggered_id
         if trigger == ids.PICKED:
@@ -157,6 +163,7 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
             raw_id = wanted[0]
         elif trigger == ids.RETRY and not raw_id:
             return skip
-        feature, second, group, *rest = chosen
-        state = PanelState(feature, second, group, tuple(rest[: len(FILTER_IDS)]), rest[-2], bool(rest[-1]))
+        state = PanelState(
+            **{**chosen, "filters": tuple(chosen["filters"]), "info_all": bool(chosen["info_all"])}
+        )
         return look_up(api, settings, raw_id, state, lang)

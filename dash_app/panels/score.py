@@ -31,4 +31,4 @@ def render(data: dict[str, Any] | None, lang: str) -> Any:
 
 
 def layout(lang: str) -> html.Section:
-    return panel("score-heading", t(lang, "score.heading"), ids.SCORE_BODY, render(None, lang), live=True)
+    return panel(ids.SCORE_HEADING, t(lang, "score.heading"), ids.SCORE_BODY, render(None, lang), live=True)

@@ -88,8 +88,8 @@ def comparison(current: ScoreResult, new: ScoreResult, lang: str) -> html.Div:
         [
             dbc.Row(
                 [
-                    column(t(lang, "whatif.current"), current, "wi-current"),
-                    column(t(lang, "whatif.new"), new, "wi-new"),
+                    column(t(lang, "whatif.current"), current, ids.WI_CURRENT),
+                    column(t(lang, "whatif.new"), new, ids.WI_NEW),
                 ]
             ),
             html.P(
@@ -146,7 +146,7 @@ def layout(lang: str) -> html.Section:
         className="g-2 align-items-start",
     )
     return panel(
-        "whatif-heading",
+        ids.WHATIF_HEADING,
         t(lang, "whatif.heading"),
         ids.WI_RESULT,
         empty(t(lang, "whatif.empty")),
@@ -157,13 +157,14 @@ def layout(lang: str) -> html.Section:
 
 def register(app: Dash, api: ScoringApi) -> None:
     @app.callback(
-        Output(ids.WI_RESULT, "children", allow_duplicate=True),
-        *status.status_outputs(),
-        Input(ids.WI_RUN, "n_clicks"),
-        *(State(id_, "value") for id_, _, _ in FIELDS),
-        State(ids.CLIENT_STORE, "data"),
-        State(ids.LANG_STORE, "data"),
+        output=[Output(ids.WI_RESULT, "children", allow_duplicate=True), *status.status_outputs()],
+        inputs={"_n": Input(ids.WI_RUN, "n_clicks")},
+        state={
+            "values": [State(id_, "value") for id_, _, _ in FIELDS],
+            "data": State(ids.CLIENT_STORE, "data"),
+            "lang": State(ids.LANG_STORE, "data"),
+        },
         prevent_initial_call=True,
     )
-    def _run(_n, *rest):  # type: ignore[no-untyped-def]
-        return simulate(api, rest[len(FIELDS)], list(rest[: len(FIELDS)]), rest[len(FIELDS) + 1])
+    def _run(_n, values, data, lang):  # type: ignore[no-untyped-def]
+        return simulate(api, data, list(values), lang)
