@@ -59,67 +59,80 @@ def reached(value: float, threshold: float) -> bool:
 
 def evaluate(checks: WindowChecks, settings: DriftSettings) -> list[Alert]:
     """Every rule whose threshold the window reached, in a fixed order."""
-    alerts: list[Alert] = []
+    found = (rule(checks, settings) for rule in RULES)
+    return [alert for alert in found if alert is not None]
+
+
+def _feature_drift_share(checks: WindowChecks, settings: DriftSettings) -> Alert | None:
     top = checks.top_drift
-    if top.tested and reached(top.share_drifted, settings.alert_drift_share):
-        alerts.append(
-            Alert(
-                "feature_drift_share",
-                top.share_drifted,
-                settings.alert_drift_share,
-                f"{len(top.drifted)} of the {top.tested} most important features drifted "
-                f"({top.share_drifted:.0%} >= {settings.alert_drift_share:.0%}): {', '.join(top.drifted)}.",
-                top.drifted,
-            )
-        )
+    if not (top.tested and reached(top.share_drifted, settings.alert_drift_share)):
+        return None
+    return Alert(
+        "feature_drift_share",
+        top.share_drifted,
+        settings.alert_drift_share,
+        f"{len(top.drifted)} of the {top.tested} most important features drifted "
+        f"({top.share_drifted:.0%} >= {settings.alert_drift_share:.0%}): {', '.join(top.drifted)}.",
+        top.drifted,
+    )
+
+
+def _weighted_drift(checks: WindowChecks, settings: DriftSettings) -> Alert | None:
     weighted = checks.drift.weighted_score
-    if checks.drift.tested and reached(weighted, settings.alert_weighted_drift):
-        alerts.append(
-            Alert(
-                "weighted_drift",
-                weighted,
-                settings.alert_weighted_drift,
-                f"Drifted features carry {weighted:.0%} of the model's importance "
-                f"(alert at {settings.alert_weighted_drift:.0%}).",
-                checks.drift.drifted,
-            )
-        )
-    if reached(checks.score_psi, settings.alert_score_psi):
-        alerts.append(
-            Alert(
-                "score_psi",
-                checks.score_psi,
-                settings.alert_score_psi,
-                f"The score distribution moved: PSI {checks.score_psi:.3f} >= {settings.alert_score_psi}.",
-            )
-        )
+    if not (checks.drift.tested and reached(weighted, settings.alert_weighted_drift)):
+        return None
+    return Alert(
+        "weighted_drift",
+        weighted,
+        settings.alert_weighted_drift,
+        f"Drifted features carry {weighted:.0%} of the model's importance "
+        f"(alert at {settings.alert_weighted_drift:.0%}).",
+        checks.drift.drifted,
+    )
+
+
+def _score_psi(checks: WindowChecks, settings: DriftSettings) -> Alert | None:
+    if not reached(checks.score_psi, settings.alert_score_psi):
+        return None
+    return Alert(
+        "score_psi",
+        checks.score_psi,
+        settings.alert_score_psi,
+        f"The score distribution moved: PSI {checks.score_psi:.3f} >= {settings.alert_score_psi}.",
+    )
+
+
+def _refusal_rate_change(checks: WindowChecks, settings: DriftSettings) -> Alert | None:
     change = checks.refusal_rate_change
-    if reached(abs(change), settings.alert_refusal_rate_change):
-        alerts.append(
-            Alert(
-                "refusal_rate_change",
-                change,
-                settings.alert_refusal_rate_change,
-                f"The refusal rate is {checks.refusal_rate:.1%} against {checks.reference_refusal_rate:.1%} "
-                f"on the reference at threshold {checks.threshold:.3f} ({change:+.1%}).",
-            )
-        )
+    if not reached(abs(change), settings.alert_refusal_rate_change):
+        return None
+    return Alert(
+        "refusal_rate_change",
+        change,
+        settings.alert_refusal_rate_change,
+        f"The refusal rate is {checks.refusal_rate:.1%} against {checks.reference_refusal_rate:.1%} "
+        f"on the reference at threshold {checks.threshold:.3f} ({change:+.1%}).",
+    )
+
+
+def _missing_rate_increase(checks: WindowChecks, settings: DriftSettings) -> Alert | None:
     rising = {
         c: m for c, m in checks.missing_rates.items() if reached(m.change, settings.alert_missing_rate_change)
     }
-    if rising:
-        worst = max(m.change for m in rising.values())
-        listed = ", ".join(f"{c} {m.reference:.0%} -> {m.current:.0%}" for c, m in rising.items())
-        alerts.append(
-            Alert(
-                "missing_rate_increase",
-                worst,
-                settings.alert_missing_rate_change,
-                f"Missing values rose in {len(rising)} feature(s): {listed}.",
-                tuple(rising),
-            )
-        )
-    return alerts
+    if not rising:
+        return None
+    worst = max(m.change for m in rising.values())
+    listed = ", ".join(f"{c} {m.reference:.0%} -> {m.current:.0%}" for c, m in rising.items())
+    return Alert(
+        "missing_rate_increase",
+        worst,
+        settings.alert_missing_rate_change,
+        f"Missing values rose in {len(rising)} feature(s): {listed}.",
+        tuple(rising),
+    )
+
+
+RULES = (_feature_drift_share, _weighted_drift, _score_psi, _refusal_rate_change, _missing_rate_increase)
 
 
 class AlertStore:
