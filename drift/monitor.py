@@ -120,8 +120,21 @@ class Monitor:
 
     def check(self, reference: Reference, end: datetime) -> Outcome:
         """One window ending at `end`: read, compare, evaluate the rules, store and send the alerts."""
+        start = end - self.settings.window
+        events = self.read_window(reference, start, end)
+        if isinstance(events, Outcome):  # too few events to judge
+            return events
+        checks = self.window_checks(reference, events, start, end)
+        alerts = evaluate(checks, self.settings)
+        if not alerts:
+            message = f"No drift rule fired on {checks.events} scored requests."
+            return Outcome(status_file.OK, message, EXIT_OK, checks, alerts, checks.events)
+        return self.raise_alerts(checks, alerts)
+
+    def read_window(self, reference: Reference, start: datetime, end: datetime) -> pd.DataFrame | Outcome:
+        """The window's events, or the outcome that says there are too few to judge; events of another feature list
+        are an error, of another version a warning."""
         settings = self.settings
-        start = end - settings.window
         url = settings.resolved_event_store_url()
         count = self.count_events(url, start, end)
         if count < settings.min_events:
@@ -134,7 +147,6 @@ class Monitor:
                 events=count,
             )
         events = self.read_events(url, start, end)
-        count = len(events)
         absent = [c for c in reference.features if c not in events.columns]
         if absent:
             raise ValueError(
@@ -143,29 +155,35 @@ class Monitor:
                 "Point DRIFT_MODEL_URI or DRIFT_BUNDLE_DIR at the model that scored it, "
                 "or shorten the window."
             )
-        versions = tuple(sorted({str(v) for v in events["model_version"].dropna()}))
+        versions = _versions(events)
         if versions and versions != (reference.version,):
             log.warning(
                 "Events of model version(s) %s are compared with the reference of version %s.",
                 ", ".join(versions),
                 reference.version,
             )
+        return events
+
+    def window_checks(
+        self, reference: Reference, events: pd.DataFrame, start: datetime, end: datetime
+    ) -> WindowChecks:
+        """Feature drift (Evidently), score PSI, refusal rate and missing rates of the window against the
+        reference."""
+        settings = self.settings
         current = events[list(reference.features)]
         run = self.definition(reference).run(reference.frame, current)
         self.last_run = run
-        summary = summarize(run.as_dict(), reference.importance, run.skipped)
-        top = top_features(reference.importance, reference.features, settings.top_features)
         if "decision" in events.columns and events["decision"].notna().all():
             current_refusal = float((events["decision"] == "refused").mean())
         else:
             current_refusal = refusal_rate(events["probability"], reference.threshold)
-        checks = WindowChecks(
+        return WindowChecks(
             start=start,
             end=end,
-            events=count,
-            model_versions=versions,
-            drift=summary,
-            top_features=tuple(top),
+            events=len(events),
+            model_versions=_versions(events),
+            drift=summarize(run.as_dict(), reference.importance, run.skipped),
+            top_features=tuple(top_features(reference.importance, reference.features, settings.top_features)),
             score_psi=psi(
                 reference.probabilities.to_numpy(), events["probability"].to_numpy(), bins=settings.psi_bins
             ).value,
@@ -176,29 +194,37 @@ class Monitor:
                 reference.frame, current, reference.features, reference.missing_token
             ),
         )
-        alerts = evaluate(checks, settings)
+
+    def raise_alerts(self, checks: WindowChecks, alerts: list[Alert]) -> Outcome:
+        """Store and log the alerts, and send them to the webhook when one is set."""
+        settings = self.settings
         outcome = Outcome(
-            status_file.OK, f"No drift rule fired on {count} scored requests.", EXIT_OK, checks, alerts, count
+            status_file.ALERT,
+            f"{len(alerts)} drift alert(s) on {checks.events} scored requests: "
+            + " ".join(a.message for a in alerts),
+            EXIT_ALERT,
+            checks,
+            alerts,
+            checks.events,
         )
-        if alerts:
-            outcome.status, outcome.exit_code = status_file.ALERT, EXIT_ALERT
-            outcome.message = f"{len(alerts)} drift alert(s) on {count} scored requests: " + " ".join(
-                a.message for a in alerts
-            )
-            store = AlertStore(url)
+        store = AlertStore(settings.resolved_event_store_url())
+        try:
+            store.save(alerts, checks)
+        finally:
+            store.close()
+        log_alerts(alerts)
+        if settings.webhook_url:
             try:
-                store.save(alerts, checks)
-            finally:
-                store.close()
-            log_alerts(alerts)
-            if settings.webhook_url:
-                try:
-                    post_webhook(settings.webhook_url, alerts, checks, settings.webhook_timeout)
-                    outcome.webhook = "sent"
-                except WebhookError as exc:
-                    log.error("%s", exc)
-                    outcome.webhook = f"failed: {exc}"
+                post_webhook(settings.webhook_url, alerts, checks, settings.webhook_timeout)
+                outcome.webhook = "sent"
+            except WebhookError as exc:
+                log.error("%s", exc)
+                outcome.webhook = f"failed: {exc}"
         return outcome
+
+
+def _versions(events: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(sorted({str(v) for v in events["model_version"].dropna()}))
 
 
 def run_once(monitor: Monitor, end: datetime) -> Outcome:
