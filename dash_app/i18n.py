@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from common.numbers import fmt_number
+from dash_app.labels import FILTER_FIELDS, level
 from scoring_service.domain import FeatureValue
 
 FR: dict[str, str] = {
@@ -89,14 +90,19 @@ FR: dict[str, str] = {
     "why.base": "Point de départ (client moyen)",
     "why.rest": "{n} autres facteurs",
     "why.final": "Score du client",
-    "why.axis": "Effet sur le risque (log-cote)<br>vers la droite, le risque augmente →",
+    "why.axis": "Effet sur le risque<br>← diminue le risque · augmente le risque →",
+    "why.reasons": "Les principales raisons",
+    "why.details": "Le détail de chaque raison",
+    "why.more": "et {n} autres éléments de moindre poids",
     "why.raise": "Ce qui augmente le plus le risque : {items}.",
     "why.lower": "Ce qui diminue le plus le risque : {items}.",
     "why.raise_none": "Aucun facteur n'augmente nettement le risque.",
     "why.lower_none": "Aucun facteur ne diminue nettement le risque.",
-    "why.alt": "Graphique en cascade des contributions, du client moyen au score du client. {lines}",
+    "why.alt": "Graphique en cascade des raisons, du client moyen au score du client. {lines}",
     "why.alt_item": "{name} : {sign} ({value}).",
     "why.up": "augmente le risque de {v}",
+    "why.raises": "augmente le risque",
+    "why.lowers": "diminue le risque",
     "why.down": "diminue le risque de {v}",
     "why.missing": "non renseigné",
     "imp.heading": "Ce qui compte le plus dans le portefeuille",
@@ -139,6 +145,7 @@ FR: dict[str, str] = {
     "info.count": "{n} informations sur {total}.",
     "info.count_some": "{shown} premières informations affichées sur {n} : cherchez un mot ou affichez-les toutes.",
     "info.all": "Afficher toutes les informations",
+    "info.codes": "Afficher les noms techniques",
     "whatif.heading": "Et si… ? Simuler une autre demande",
     "whatif.empty": "Choisissez un client pour simuler une autre demande.",
     "whatif.help": "Modifiez quelques montants puis lancez la simulation : le dossier réel n'est pas modifié.",
@@ -154,18 +161,8 @@ FR: dict[str, str] = {
     "whatif.delta": "La simulation fait passer la probabilité de défaut de {old} à {new} ({delta} points).",
     "whatif.flip": "La décision change : {old} → {new}.",
     "whatif.same": "La décision reste : {new}.",
-    "gender.F": "Femme",
-    "gender.M": "Homme",
     "decision.granted": "Accordé",
     "decision.refused": "Refusé",
-    "contract.Cash loans": "Prêt personnel",
-    "contract.Revolving loans": "Crédit renouvelable",
-    "family.Married": "Marié(e)",
-    "family.Single / not married": "Célibataire",
-    "family.Civil marriage": "Union civile",
-    "family.Separated": "Séparé(e)",
-    "family.Widow": "Veuf / veuve",
-    "family.Unknown": "Inconnue",
     "years": "{n} ans",
 }
 
@@ -247,14 +244,19 @@ EN: dict[str, str] = {
     "why.base": "Starting point (average client)",
     "why.rest": "{n} other factors",
     "why.final": "Client's score",
-    "why.axis": "Effect on risk (log-odds)<br>to the right, risk goes up →",
+    "why.axis": "Effect on the risk<br>← lowers the risk · raises the risk →",
+    "why.reasons": "The main reasons",
+    "why.details": "Each reason in detail",
+    "why.more": "and {n} other items that weigh less",
     "why.raise": "What raises the risk most: {items}.",
     "why.lower": "What lowers the risk most: {items}.",
     "why.raise_none": "No factor clearly raises the risk.",
     "why.lower_none": "No factor clearly lowers the risk.",
-    "why.alt": "Waterfall chart of the contributions, from the average client to this client's score. {lines}",
+    "why.alt": "Waterfall chart of the reasons, from the average client to this client's score. {lines}",
     "why.alt_item": "{name}: {sign} ({value}).",
     "why.up": "raises the risk by {v}",
+    "why.raises": "raises the risk",
+    "why.lowers": "lowers the risk",
     "why.down": "lowers the risk by {v}",
     "why.missing": "not given",
     "imp.heading": "What matters most across the portfolio",
@@ -295,6 +297,7 @@ EN: dict[str, str] = {
     "info.count": "{n} of {total} fields.",
     "info.count_some": "First {shown} of {n} fields shown: search for a word or show them all.",
     "info.all": "Show every field",
+    "info.codes": "Show the technical names",
     "whatif.heading": "What if…? Simulate another application",
     "whatif.empty": "Choose a client to simulate another application.",
     "whatif.help": "Change a few amounts and run the simulation: the real file is not changed.",
@@ -310,18 +313,8 @@ EN: dict[str, str] = {
     "whatif.delta": "The simulation moves the default probability from {old} to {new} ({delta} points).",
     "whatif.flip": "The decision changes: {old} → {new}.",
     "whatif.same": "The decision stays: {new}.",
-    "gender.F": "Female",
-    "gender.M": "Male",
     "decision.granted": "Granted",
     "decision.refused": "Refused",
-    "contract.Cash loans": "Cash loan",
-    "contract.Revolving loans": "Revolving loan",
-    "family.Married": "Married",
-    "family.Single / not married": "Single",
-    "family.Civil marriage": "Civil marriage",
-    "family.Separated": "Separated",
-    "family.Widow": "Widow(er)",
-    "family.Unknown": "Unknown",
     "years": "{n} years",
 }
 
@@ -335,7 +328,10 @@ def t(lang: str, key: str, **values: object) -> str:
 
 
 def label(lang: str, prefix: str, value: str) -> str:
-    """A category level in words (e.g. label('fr', 'contract', 'Cash loans')), the raw level when unknown."""
+    """A category level in words (e.g. label('fr', 'contract', 'Cash loans')), the raw level when unknown. The
+    levels of the data come from the one table of dash_app.labels, so the search list and the client's file agree."""
+    if prefix in FILTER_FIELDS:
+        return level(FILTER_FIELDS[prefix], value, lang)
     return STRINGS.get(lang, FR).get(f"{prefix}.{value}", value)
 
 

@@ -49,7 +49,8 @@ WHY_HEADING = "why-heading"
 WHY_BODY = "why-body"
 WATERFALL_GRAPH = "waterfall-graph"
 WATERFALL_ALT = "waterfall-alt"
-WHY_SENTENCE = "why-sentence"
+WHY_SENTENCE = "why-sentence"  # the main reasons, as sentences
+WHY_DETAILS = "why-details"  # each reason opened to its features
 
 # global importance
 IMP_HEADING = "imp-heading"
@@ -74,6 +75,8 @@ CMP_PERCENTILE = "cmp-percentile"
 INFO_HEADING = "info-heading"
 INFO_SEARCH = "info-search"
 INFO_ALL = "info-all"
+INFO_CODES = "info-codes"  # "show the technical names"
+INFO_PANEL = "info-panel"
 INFO_BODY = "info-body"
 INFO_COUNT = "info-count"
 

@@ -13,6 +13,8 @@ from scoring_service.domain import (
     Explanation,
     FeatureImportance,
     ModelInfo,
+    Reason,
+    Reasons,
     ScoreResult,
 )
 
@@ -34,7 +36,37 @@ def result_to_dict(result: ScoreResult) -> dict[str, Any]:
             "rest_count": exp.rest_count,
             "contributions": [[c.feature, c.description, c.value, c.contribution] for c in exp.contributions],
         },
+        "reasons": None if result.reasons is None else reasons_to_dict(result.reasons),
     }
+
+
+def reasons_to_dict(reasons: Reasons) -> dict[str, Any]:
+    return {
+        "base_value": reasons.base_value,
+        "score": reasons.score,
+        "groups": [
+            [
+                r.group,
+                r.name,
+                r.contribution,
+                r.sentence,
+                [[c.feature, c.description, c.value, c.contribution] for c in r.features],
+                r.feature_count,
+            ]
+            for r in reasons.groups
+        ],
+    }
+
+
+def reasons_from_dict(data: dict[str, Any]) -> Reasons:
+    return Reasons(
+        base_value=data["base_value"],
+        score=data["score"],
+        groups=tuple(
+            Reason(g, n, c, s, tuple(Contribution(*f) for f in features), count)
+            for g, n, c, s, features, count in data["groups"]
+        ),
+    )
 
 
 def result_from_dict(data: dict[str, Any]) -> ScoreResult:
@@ -57,6 +89,7 @@ def result_from_dict(data: dict[str, Any]) -> ScoreResult:
         threshold=data["threshold"],
         model_version=data["model_version"],
         explanation=explanation,
+        reasons=reasons_from_dict(data["reasons"]) if data.get("reasons") else None,
     )
 
 

@@ -149,7 +149,7 @@ class DataPlane:
             if row is None:  # a known client: its SHAP row was computed at load
                 assert index is not None
                 explanation, reasons = engine.explainer.explain_with_reasons(
-                    engine.shap.row(index), scorer.row(index), request.top_k, language
+                    engine.shap.row(index), scorer.client_values(index), request.top_k, language
                 )
             else:
                 shap_row = engine.explainer.shap_values(row.reshape(1, -1))[0]

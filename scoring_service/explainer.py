@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 from catboost import CatBoostClassifier, Pool
@@ -30,6 +31,13 @@ SMALL_BATCH_ROWS = 16
 # x 332 columns, is 16 M cells); a larger portfolio is explained per request, with the recent rows cached.
 MAX_PORTFOLIO_SHAP_CELLS = 25_000_000
 LAZY_CACHE_ROWS = 4_096
+GROUP_FEATURES = 5  # features listed under each reason group (the group's sum always counts every feature)
+
+
+class Values(Protocol):
+    """A row's values by feature position: a list, a numpy row, or a view on the portfolio's matrices."""
+
+    def __getitem__(self, position: int, /) -> object: ...
 
 
 def validate_top_k(top_k: object) -> int:
@@ -58,14 +66,17 @@ def display_value(value: object) -> FeatureValue:
 
 def top_contributions(
     shap_row: np.ndarray,
-    values: Sequence[object] | np.ndarray,
+    values: Values,
     features: Sequence[str],
     descriptions: Mapping[str, str],
     top_k: int,
+    order: np.ndarray | None = None,
 ) -> Explanation:
-    """Split one SHAP row (features..., base value last) into the top K by |contribution| and the rest."""
+    """Split one SHAP row (features..., base value last) into the top K by |contribution| and the rest (`order`:
+    the features by decreasing magnitude, when known)."""
     contributions = shap_row[:-1]
-    order = np.argsort(-np.abs(contributions), kind="stable")
+    if order is None:
+        order = np.argsort(-np.abs(contributions), kind="stable")
     top = order[:top_k]
     rest = order[top_k:]
     return Explanation(
@@ -107,39 +118,54 @@ class ReasonGrouping:
         self.features = tuple(features)
         used = [k for k in GROUPS_BY_KEY if k in set(keys)]  # declaration order
         self.groups: tuple[ReasonGroup, ...] = tuple(GROUPS_BY_KEY[k] for k in used)
-        self.members: tuple[np.ndarray, ...] = tuple(
-            np.array([i for i, k in enumerate(keys) if k == key], dtype=np.intp) for key in used
-        )
+        position = {key: g for g, key in enumerate(used)}
+        self.group_index = np.array([position[k] for k in keys], dtype=np.intp)  # feature -> its group
+        self.group_list: list[int] = self.group_index.tolist()
+        self.counts: list[int] = np.bincount(self.group_index, minlength=len(used)).tolist()
 
     def reasons(
         self,
         shap_row: np.ndarray,
-        values: Sequence[object] | np.ndarray,
+        values: Values,
         descriptions: Mapping[str, str],
-        top_k: int,
+        per_group: int,
         language: str,
+        order: np.ndarray | None = None,
     ) -> Reasons:
-        """Every group's exact sum, largest first; each with its top_k features by magnitude."""
+        """Every group's sum, largest first; each with its `per_group` largest features. `order` is the features'
+        order by decreasing magnitude when the caller has it already."""
         contributions = shap_row[:-1]
         base = float(shap_row[-1])
-        groups = []
-        for group, members in zip(self.groups, self.members, strict=True):
-            own = contributions[members]
-            total = math.fsum(own.tolist())
-            top = members[np.argsort(-np.abs(own), kind="stable")[:top_k]]
-            groups.append(
-                Reason(
-                    group=group.key,
-                    name=group.name(language),
-                    contribution=total,
-                    sentence=group.sentence(total, language),
-                    features=tuple(
-                        _contribution(self.features[i], descriptions, values[i], float(contributions[i]))
-                        for i in top
-                    ),
-                    feature_count=len(members),
-                )
+        sums = np.bincount(self.group_index, weights=contributions, minlength=len(self.groups)).tolist()
+        picked: list[list[int]] = [[] for _ in self.groups]
+        wanted = sum(min(per_group, count) for count in self.counts)
+        if wanted:
+            if order is None:
+                order = np.argsort(-np.abs(contributions), kind="stable")
+            group_of = self.group_list
+            for (
+                i
+            ) in order.tolist():  # the largest features first, each into its group's list until all are full
+                bucket = picked[group_of[i]]
+                if len(bucket) < per_group:
+                    bucket.append(i)
+                    wanted -= 1
+                    if not wanted:
+                        break
+        groups = [
+            Reason(
+                group=group.key,
+                name=group.name(language),
+                contribution=total,
+                sentence=group.sentence(total, language),
+                features=tuple(
+                    _contribution(self.features[i], descriptions, values[i], float(contributions[i]))
+                    for i in chosen
+                ),
+                feature_count=count,
             )
+            for group, total, chosen, count in zip(self.groups, sums, picked, self.counts, strict=True)
+        ]
         groups.sort(key=lambda r: -abs(r.contribution))
         # the score is the groups' exact sum: base_value + sum(groups) == score with no rounding left over
         score = math.fsum([base, *(r.contribution for r in groups)])
@@ -184,18 +210,19 @@ class Explainer:
     def explain_with_reasons(
         self,
         shap_row: np.ndarray,
-        values: Sequence[object] | np.ndarray,
+        values: Values,
         top_k: int,
         language: str,
         group_features: int | None = None,
     ) -> tuple[Explanation, Reasons]:
         """The top features and the reason groups of one row whose SHAP values are known; each group lists its
-        `group_features` largest features (top_k when None)."""
+        `group_features` largest features (by default at most GROUP_FEATURES, and no more than top_k)."""
         descriptions = self.descriptions.get(language, {})
-        per_group = top_k if group_features is None else group_features
+        per_group = min(top_k, GROUP_FEATURES) if group_features is None else group_features
+        order = np.argsort(-np.abs(shap_row[:-1]), kind="stable")
         return (
-            top_contributions(shap_row, values, self.features, descriptions, top_k),
-            self.grouping.reasons(shap_row, values, descriptions, per_group, language),
+            top_contributions(shap_row, values, self.features, descriptions, top_k, order),
+            self.grouping.reasons(shap_row, values, descriptions, per_group, language, order),
         )
 
 

@@ -55,6 +55,21 @@ def decide(probability: float, threshold: float) -> Decision:
     return Decision.REFUSED if probability >= threshold else Decision.GRANTED
 
 
+class ClientRow:
+    __slots__ = ("_index", "_scorer")
+
+    def __init__(self, scorer: Scorer, index: int) -> None:
+        self._scorer, self._index = scorer, index
+
+    def __getitem__(self, position: int) -> object:
+        numeric, j = self._scorer.cell_of[position]
+        matrix = self._scorer.numeric if numeric else self._scorer.categories
+        return matrix[self._index, j]
+
+    def __len__(self) -> int:
+        return len(self._scorer.features)
+
+
 class Scorer(ModelInput):
     """Scores known clients, what-ifs and new applications with one model version. Immutable once built."""
 
@@ -73,6 +88,9 @@ class Scorer(ModelInput):
         self._raw = portfolio
         self.client_ids = portfolio.index.to_numpy(dtype=np.int64)
         self.row_of: dict[int, int] = {int(c): i for i, c in enumerate(self.client_ids)}
+        self.cell_of: list[tuple[bool, int]] = [
+            (self._column_of[f][0] == "n", self._column_of[f][1]) for f in self.features
+        ]
         self.numeric, self.categories = self.split(self.model_features(portfolio))
         self.probabilities = self.predict(self.numeric, self.categories)
         self._probability_list: list[float] = self.probabilities.tolist()
@@ -82,6 +100,11 @@ class Scorer(ModelInput):
     # ---- the portfolio's matrices (see ModelInput) -----------------------------------------------
     def row(self, index: int) -> np.ndarray:
         return self.rows(self.numeric[index : index + 1], self.categories[index : index + 1])[0]
+
+    def client_values(self, index: int) -> ClientRow:
+        """A known client's values by feature position, read from the matrices one cell at a time (an
+        explanation reads a few dozen cells; building the whole row costs more)."""
+        return ClientRow(self, index)
 
     def row_values(self, index: int) -> list[object]:
         return self.row(index).tolist()

@@ -21,11 +21,14 @@ from scoring_service.domain import (
     ModelInfo,
     PeerComparison,
     PeerRequest,
+    Reason,
+    Reasons,
     ScatterPoint,
     ScoreRequest,
     ScoreResult,
 )
 from scoring_service.errors import InvalidArgument, NotFound, ScoringError
+from training.features.reasons import group_of
 
 THRESHOLD = 0.35
 DESCRIPTIONS = {
@@ -75,6 +78,29 @@ def probability(values: dict[str, float | str]) -> float:
     return 1 / (1 + math.exp(-logit))
 
 
+def reasons_of(explanation: Explanation, lang: str) -> Reasons:
+    """The explanation's contributions summed by reason group, as the service does (the rest in the application
+    group)."""
+    groups: dict[str, list[Contribution]] = {}
+    for c in explanation.contributions:
+        groups.setdefault(group_of(c.feature).key, []).append(c)
+    reasons = []
+    for key, items in groups.items():
+        group = group_of(items[0].feature)
+        total = math.fsum(c.contribution for c in items) + (explanation.rest if key == "application" else 0.0)
+        reasons.append(
+            Reason(key, group.name(lang), total, group.sentence(total, lang), tuple(items), len(items))
+        )
+    if "application" not in groups and explanation.rest:
+        group = group_of("AMT_CREDIT")
+        reasons.append(
+            Reason("application", group.name(lang), explanation.rest, "", (), explanation.rest_count)
+        )
+    reasons.sort(key=lambda r: -abs(r.contribution))
+    score = math.fsum([explanation.base_value, *(r.contribution for r in reasons)])
+    return Reasons(explanation.base_value, score, tuple(reasons))
+
+
 @dataclass
 class FakeScoringApi:
     fail_with: ScoringError | None = None
@@ -112,7 +138,8 @@ class FakeScoringApi:
                 rest_count=3,
             )
         decision = Decision.REFUSED if p >= THRESHOLD else Decision.GRANTED
-        return ScoreResult("req-1", request.client_id, p, decision, THRESHOLD, "7", explanation)
+        reasons = reasons_of(explanation, request.language) if explanation is not None else None
+        return ScoreResult("req-1", request.client_id, p, decision, THRESHOLD, "7", explanation, reasons)
 
     def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[ScoreResult]:
         for cid in client_ids:

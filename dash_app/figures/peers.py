@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 from common.numbers import fmt_number
 from dash_app import theme
 from dash_app.figures.common import base_layout, figure, vline
-from dash_app.i18n import fmt_pct, fmt_value, t
+from dash_app.i18n import fmt_pct, t
+from dash_app.values import field_value
 from scoring_service.domain import PeerComparison, PeerGroup
 
 
@@ -59,7 +60,7 @@ def distribution_figure(cmp: PeerComparison, lang: str) -> go.Figure:
                     "xref": "x",
                     "yref": "paper",
                     "showarrow": False,
-                    "text": f"▼ {client_label}{t(lang, 'colon')}{fmt_value(cmp.client_value, lang)}",
+                    "text": f"▼ {client_label}{t(lang, 'colon')}{field_value(cmp.feature, cmp.client_value, lang)}",
                     "font": {"size": 13, "color": theme.TEXT},
                     "bgcolor": "rgba(255,255,255,0.9)",
                 }
@@ -78,12 +79,12 @@ def distribution_figure(cmp: PeerComparison, lang: str) -> go.Figure:
 
 def distribution_text(cmp: PeerComparison, lang: str) -> str:
     name, group, n = cmp.description or cmp.feature, group_name(cmp.group, lang), cmp.group_size
-    value = fmt_value(cmp.client_value, lang)
+    value = field_value(cmp.feature, cmp.client_value, lang)
     dist = cmp.distribution
     if dist.categories:
         items = ", ".join(f"{c} {k}" for c, k in zip(dist.categories, dist.counts, strict=True))
         return t(lang, "cmp.cat_alt", name=name, group=group, n=n, items=items, value=value)
-    q = {k: fmt_value(v, lang) for k, v in dist.quantiles.items()}
+    q = {k: field_value(cmp.feature, v, lang) for k, v in dist.quantiles.items()}
     return t(
         lang,
         "cmp.dist_alt",
@@ -102,12 +103,12 @@ def percentile_sentence(cmp: PeerComparison, lang: str) -> str:
     if cmp.client_value is None:
         return t(lang, "cmp.missing", name=name)
     if cmp.client_percentile is None:
-        return t(lang, "cmp.categorical", name=name, value=fmt_value(cmp.client_value, lang))
+        return t(lang, "cmp.categorical", name=name, value=field_value(cmp.feature, cmp.client_value, lang))
     return t(
         lang,
         "cmp.percentile",
         name=name,
-        value=fmt_value(cmp.client_value, lang),
+        value=field_value(cmp.feature, cmp.client_value, lang),
         pct=fmt_number(cmp.client_percentile, lang, 0),
         group=group_name(cmp.group, lang),
     )
@@ -190,6 +191,6 @@ def scatter_text(cmp: PeerComparison, lang: str) -> str:
         n=len(cmp.points),
         x=cmp.description or cmp.feature,
         y=cmp.second_description or cmp.second_feature,
-        xv=fmt_value(cmp.client_value, lang),
-        yv=fmt_value(cmp.client_second_value, lang),
+        xv=field_value(cmp.feature, cmp.client_value, lang),
+        yv=field_value(cmp.second_feature or "", cmp.client_second_value, lang),
     )

@@ -1,75 +1,103 @@
-"""The SHAP waterfall: from the average client to this client, the main contributions by name and value, the rest
-grouped. Direction is carried by the sign of each label and by the words of the sentence, not by colour alone."""
+"""The waterfall by reasons: from the average client to this client, one bar per reason group (external scores,
+repayment of previous loans, ...), each the exact sum of its features' contributions, so the bars add up to the
+client's score. The axis speaks in words; the full names, the sentence and the group's main features are in the
+hover and in the text alternative. Direction is carried by words and the sign, not by colour alone."""
 
 from __future__ import annotations
+
+import textwrap
 
 import plotly.graph_objects as go
 
 from common.numbers import fmt_number
 from dash_app import theme
-from dash_app.figures.common import base_layout, figure, logit, shorten, vline
-from dash_app.i18n import fmt_value, t
-from scoring_service.domain import Contribution, Explanation, ScoreResult
+from dash_app.figures.common import base_layout, figure, logit, vline
+from dash_app.i18n import t
+from dash_app.values import field_value
+from scoring_service.domain import Contribution, Reason, Reasons, ScoreResult
 
-SENTENCE_ITEMS = 3  # factors named in the sentence, per direction
-NEGLIGIBLE = 1e-3  # log-odds below which a contribution is not worth naming
+TOP_REASONS = 4  # reasons said as sentences above the chart
+NEGLIGIBLE = 0.02  # log-odds below which a reason is not worth saying
+HOVER_FEATURES = 3
+LABEL_WIDTH = 22  # characters per line of a bar's name: wrapped, never cut, so it fits a phone
 
 
 def _signed(value: float, lang: str) -> str:
     return ("+" if value >= 0 else "−") + fmt_number(abs(value), lang, 2)
 
 
-def factor_label(c: Contribution, lang: str) -> str:
-    """'Plain description = value', the way a relationship manager reads it to a client."""
-    return f"{c.description or c.feature} = {fmt_value(c.value, lang)}"
+def wrap(text: str, width: int = LABEL_WIDTH) -> str:
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+def feature_line(c: Contribution, lang: str) -> str:
+    """'Plain description: value', the way a relationship manager reads it to a client."""
+    return f"{c.description or c.feature}{t(lang, 'colon')}{field_value(c.feature, c.value, lang)}"
+
+
+def _effect(value: float, lang: str) -> str:
+    return t(lang, "why.up" if value >= 0 else "why.down", v=fmt_number(abs(value), lang, 2))
+
+
+def _hover(r: Reason, lang: str) -> str:
+    lines = [f"<b>{r.name}</b>", r.sentence]
+    lines += [
+        f"• {feature_line(c, lang)} ({_signed(c.contribution, lang)})" for c in r.features[:HOVER_FEATURES]
+    ]
+    return "<br>".join(wrap(line, 60) for line in lines)
+
+
+def reasons_of(result: ScoreResult) -> Reasons:
+    if result.reasons is None:
+        raise ValueError("This score has no reasons; ask the service for an explanation with explain=True.")
+    return result.reasons
 
 
 def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
-    exp = result.explanation
-    if exp is None:
-        raise ValueError("This score has no explanation; ask the service for one with explain=True.")
-    items = list(exp.contributions)
-    labels = [shorten(factor_label(c, lang)) for c in items]
-    values = [c.contribution for c in items]
-    hovers = [factor_label(c, lang) for c in items]
-    if exp.rest_count:
-        labels.append(t(lang, "why.rest", n=exp.rest_count))
-        values.append(exp.rest)
-        hovers.append(t(lang, "why.rest", n=exp.rest_count))
-    final = exp.base_value + sum(values)
+    reasons = reasons_of(result)
+    groups = list(reasons.groups)
+    values = [r.contribution for r in groups]
     bars = {
         "type": "waterfall",
         "orientation": "h",
-        "base": exp.base_value,
-        "y": labels,
+        "base": reasons.base_value,
+        "y": [wrap(r.name) for r in groups],
         "x": values,
         "measure": ["relative"] * len(values),
         "text": [_signed(v, lang) for v in values],
-        "textposition": "outside",
-        "hovertext": hovers,
-        "hoverinfo": "text+delta",
+        "textposition": "auto",
+        "insidetextanchor": "middle",
+        "hovertext": [_hover(r, lang) for r in groups],
+        "hoverinfo": "text",
         "increasing": {"marker": {"color": theme.RAISES_RISK}},
         "decreasing": {"marker": {"color": theme.LOWERS_RISK}},
         "connector": {"line": {"color": theme.MUTED_TEXT, "width": 1, "dash": "dot"}},
         "cliponaxis": False,
     }
+    final = reasons.score
     marks = (
-        (exp.base_value, t(lang, "why.base"), "dot"),
+        (reasons.base_value, t(lang, "why.base"), "dot"),
         (final, t(lang, "why.final"), "solid"),
         (logit(result.threshold), t(lang, "score.threshold"), "dash"),
     )
-    running = [exp.base_value + sum(values[: i + 1]) for i in range(len(values))]
-    lo = min(exp.base_value, final, logit(result.threshold), *running)
-    hi = max(exp.base_value, final, logit(result.threshold), *running)
-    pad = 0.25 * (hi - lo or 1.0)
+    running = [reasons.base_value + sum(values[: i + 1]) for i in range(len(values))]
+    lo = min(reasons.base_value, final, logit(result.threshold), *running)
+    hi = max(reasons.base_value, final, logit(result.threshold), *running)
+    pad = 0.12 * (hi - lo or 1.0)
+    lines = max(r.count("<br>") + 1 for r in bars["y"]) if groups else 1  # type: ignore[attr-defined]
     layout = base_layout(
-        90 + 34 * len(values),
-        margin_top=80,
-        shapes=[vline(x, {"color": theme.THRESHOLD, "width": 1.5, "dash": dash}) for x, _, dash in marks],
+        110 + (22 + 14 * lines) * len(values),
+        margin_top=86,
+        shapes=[
+            {**vline(x, {"color": theme.THRESHOLD, "width": 1.5, "dash": dash}), "layer": "below"}
+            for x, _, dash in marks
+        ],
         annotations=[
             {
                 "x": x,
-                "y": 1.0 + 0.07 * (i + 1),
+                "y": 1.0,
+                "yanchor": "bottom",
+                "yshift": 2 + 24 * i,
                 "xref": "x",
                 "yref": "paper",
                 "text": text,
@@ -83,43 +111,26 @@ def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
             "title": {"text": t(lang, "why.axis")},
             "range": [lo - pad, hi + pad],
             "zeroline": False,
+            "showticklabels": False,
             "gridcolor": "#E3E6EA",
+            "fixedrange": True,
         },
-        yaxis={"autorange": "reversed", "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+        separators=", " if lang == "fr" else ".,",
     )
     return figure([bars], layout)
 
 
-def _names(items: list[Contribution], lang: str) -> str:
-    return ", ".join(f"{c.description or c.feature} ({fmt_value(c.value, lang)})" for c in items)
+def top_reasons(result: ScoreResult) -> list[Reason]:
+    """The few reasons that weigh most, each said in a sentence."""
+    return [r for r in reasons_of(result).groups if abs(r.contribution) >= NEGLIGIBLE][:TOP_REASONS]
 
 
-def why_sentence(exp: Explanation, lang: str) -> str:
-    """The factors that raise and lower the risk most, named in plain words."""
-    ranked = sorted(exp.contributions, key=lambda c: abs(c.contribution), reverse=True)
-    up = [c for c in ranked if c.contribution > NEGLIGIBLE][:SENTENCE_ITEMS]
-    down = [c for c in ranked if c.contribution < -NEGLIGIBLE][:SENTENCE_ITEMS]
-    first = t(lang, "why.raise", items=_names(up, lang)) if up else t(lang, "why.raise_none")
-    second = t(lang, "why.lower", items=_names(down, lang)) if down else t(lang, "why.lower_none")
-    return f"{first} {second}"
-
-
-def waterfall_text(exp: Explanation, lang: str) -> str:
-    lines = []
-    for c in exp.contributions:
-        key = "why.up" if c.contribution >= 0 else "why.down"
-        sign = t(lang, key, v=fmt_number(abs(c.contribution), lang, 2))
-        lines.append(
-            t(
-                lang,
-                "why.alt_item",
-                name=c.description or c.feature,
-                sign=sign,
-                value=fmt_value(c.value, lang),
-            )
-        )
-    if exp.rest_count:
-        key = "why.up" if exp.rest >= 0 else "why.down"
-        sign = t(lang, key, v=fmt_number(abs(exp.rest), lang, 2))
-        lines.append(f"{t(lang, 'why.rest', n=exp.rest_count)}{t(lang, 'colon')}{sign}.")
-    return t(lang, "why.alt", lines=" ".join(lines))
+def waterfall_text(result: ScoreResult, lang: str) -> str:
+    """The text alternative: every reason with its full name, its direction in words and its main features."""
+    items = []
+    for r in reasons_of(result).groups:
+        features = ", ".join(feature_line(c, lang) for c in r.features[:HOVER_FEATURES])
+        line = f"{r.name}{t(lang, 'colon')}{_effect(r.contribution, lang)}"
+        items.append(f"{line} ({features})." if features else f"{line}.")
+    return t(lang, "why.alt", lines=" ".join(items))

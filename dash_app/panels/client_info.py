@@ -12,10 +12,11 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html
 
 from dash_app import ids
-from dash_app.i18n import fmt_value, t
+from dash_app.i18n import t
 from dash_app.panels.common import attrs, empty, panel
 from dash_app.settings import DashSettings
 from dash_app.store import info_from_dict
+from dash_app.values import field_value
 from scoring_service.domain import ClientField
 
 
@@ -28,13 +29,17 @@ def table_html(fields: list[ClientField], lang: str) -> str:
     """The table as escaped HTML for one Markdown component: a table of dozens of Dash components would make
     every update of the page slower (the renderer visits each component on every change)."""
     head = "".join(
-        f'<th scope="col">{escape(t(lang, k), quote=False)}</th>'
-        for k in ("info.col.field", "info.col.value", "info.col.code")
+        f'<th scope="col"{cls}>{escape(t(lang, k), quote=False)}</th>'
+        for k, cls in (
+            ("info.col.field", ""),
+            ("info.col.value", ""),
+            ("info.col.code", ' class="tech-name"'),
+        )
     )
     rows = "".join(
         f"<tr><td>{escape(f.description or f.name, quote=False)}</td>"
-        f"<td>{escape(fmt_value(f.value, lang), quote=False)}</td>"
-        f"<td><code>{escape(f.name, quote=False)}</code></td></tr>"
+        f"<td>{escape(field_value(f.name, f.value, lang), quote=False)}</td>"
+        f'<td class="tech-name"><code>{escape(f.name, quote=False)}</code></td></tr>'
         for f in fields
     )
     caption = f'<caption class="visually-hidden">{escape(t(lang, "info.heading"), quote=False)}</caption>'
@@ -58,7 +63,7 @@ def render(data: dict[str, Any] | None, query: str | None, lang: str, limit: int
     rows = [
         f
         for f in info.fields
-        if not needle or needle in _fold(f"{f.description} {f.name} {fmt_value(f.value, lang)}")
+        if not needle or needle in _fold(f"{f.description} {f.name} {field_value(f.name, f.value, lang)}")
     ]
     if not needle and limit is not None and len(rows) > limit:
         rows, count = rows[:limit], t(lang, "info.count_some", shown=limit, n=len(rows))
@@ -79,22 +84,31 @@ def render(data: dict[str, Any] | None, query: str | None, lang: str, limit: int
     )
 
 
-def layout(lang: str) -> html.Section:
+def layout(lang: str) -> html.Div:
     search = html.Div(
         [
             dbc.Label(t(lang, "info.search"), html_for=ids.INFO_SEARCH),
             dbc.Input(id=ids.INFO_SEARCH, type="search", debounce=0.3, autoComplete="off"),
             dbc.Switch(id=ids.INFO_ALL, label=t(lang, "info.all"), value=False, className="mt-2"),
+            dbc.Switch(id=ids.INFO_CODES, label=t(lang, "info.codes"), value=False),
         ],
         className="mb-2",
     )
-    return panel(
+    section = panel(
         ids.INFO_HEADING, t(lang, "info.heading"), ids.INFO_BODY, render(None, None, lang), extra=[search]
     )
+    return html.Div(section, id=ids.INFO_PANEL)  # 'show-tech-names' when the technical names are asked for
 
 
 def register(app: Dash, settings: DashSettings) -> None:
-    """A search or 'show every field' redraws the table; a new client is drawn by the lookup."""
+    """A search or 'show every field' redraws the table; a new client is drawn by the lookup. The technical names
+    are shown or hidden in the browser (a class on the panel), without a round trip."""
+
+    app.clientside_callback(
+        "function(on) { return on ? 'show-tech-names' : ''; }",
+        Output(ids.INFO_PANEL, "className"),
+        Input(ids.INFO_CODES, "value"),
+    )
 
     @app.callback(
         Output(ids.INFO_BODY, "children", allow_duplicate=True),

@@ -1,5 +1,5 @@
-"""Why: the SHAP waterfall of the main contributions, named in plain words with the client's values, and the
-sentence that names the factors raising and lowering the risk most."""
+"""Why: the main reasons as sentences a client understands, the waterfall by reasons, and each reason opened to
+the features behind it, with the client's values in plain words."""
 
 from __future__ import annotations
 
@@ -8,30 +8,71 @@ from typing import Any
 from dash import html
 
 from dash_app import ids
-from dash_app.figures.waterfall import waterfall_figure, waterfall_text, why_sentence
+from dash_app.figures.waterfall import feature_line, top_reasons, waterfall_figure, waterfall_text
 from dash_app.i18n import t
 from dash_app.panels.common import attrs, chart, empty, panel
 from dash_app.store import result_from_dict
+from scoring_service.domain import Reason, ScoreResult
+
+
+def _direction(value: float, lang: str) -> str:
+    return t(lang, "why.raises" if value >= 0 else "why.lowers")
+
+
+def _details(r: Reason, lang: str) -> html.Details:
+    items = [
+        html.Li(
+            [feature_line(c, lang), html.Span(f" — {_direction(c.contribution, lang)}", className="muted")]
+        )
+        for c in r.features
+    ]
+    hidden = r.feature_count - len(r.features)
+    if hidden > 0:
+        items.append(html.Li(t(lang, "why.more", n=hidden), className="muted"))
+    return html.Details(
+        [
+            html.Summary(
+                [
+                    html.Span(r.name, className="reason-name"),
+                    f"{t(lang, 'colon')}{_direction(r.contribution, lang)}",
+                ]
+            ),
+            html.Ul(items),
+        ],
+        className="reason",
+    )
+
+
+def render_result(result: ScoreResult, client_id: int, lang: str) -> Any:
+    if result.reasons is None:
+        return empty(t(lang, "why.empty"))
+    reasons = top_reasons(result)
+    return html.Div(
+        [
+            html.H3(t(lang, "why.reasons"), className="h6", id="why-reasons-heading"),
+            html.Ol(
+                [html.Li(r.sentence, **attrs({"data-group": r.group})) for r in reasons],
+                id=ids.WHY_SENTENCE,
+                className="lead-sentence reasons-list",
+                **attrs({"aria-labelledby": "why-reasons-heading"}),
+            ),
+            chart(
+                ids.WATERFALL_GRAPH,
+                ids.WATERFALL_ALT,
+                waterfall_figure(result, lang),
+                waterfall_text(result, lang),
+            ),
+            html.H3(t(lang, "why.details"), className="h6 mt-2"),
+            html.Div([_details(r, lang) for r in result.reasons.groups], id=ids.WHY_DETAILS),
+        ],
+        **attrs({"data-client": str(client_id)}),
+    )
 
 
 def render(data: dict[str, Any] | None, lang: str) -> Any:
     if not data:
         return empty(t(lang, "why.empty"))
-    result = result_from_dict(data["score"])
-    if result.explanation is None:
-        return empty(t(lang, "why.empty"))
-    return html.Div(
-        [
-            html.P(why_sentence(result.explanation, lang), id=ids.WHY_SENTENCE, className="lead-sentence"),
-            chart(
-                ids.WATERFALL_GRAPH,
-                ids.WATERFALL_ALT,
-                waterfall_figure(result, lang),
-                waterfall_text(result.explanation, lang),
-            ),
-        ],
-        **attrs({"data-client": str(data["client_id"])}),
-    )
+    return render_result(result_from_dict(data["score"]), data["client_id"], lang)
 
 
 def layout(lang: str) -> html.Section:

@@ -29,7 +29,7 @@ from dash_app.figures.peers import (
     scatter_text,
     stats_sentence,
 )
-from dash_app.figures.waterfall import waterfall_figure, waterfall_text, why_sentence
+from dash_app.figures.waterfall import top_reasons, waterfall_figure, waterfall_text
 from scoring_service.domain import (
     Contribution,
     Decision,
@@ -41,10 +41,14 @@ from scoring_service.domain import (
     ScatterPoint,
     ScoreResult,
 )
+from tests.dash_fake_api import reasons_of
 
 
-def result(p: float, decision: Decision, explanation: Explanation | None = None) -> ScoreResult:
-    return ScoreResult("r", 100002, p, decision, 0.35, "3", explanation)
+def result(
+    p: float, decision: Decision, explanation: Explanation | None = None, lang: str = "fr"
+) -> ScoreResult:
+    reasons = reasons_of(explanation, lang) if explanation is not None else None
+    return ScoreResult("r", 100002, p, decision, 0.35, "3", explanation, reasons)
 
 
 EXPLANATION = Explanation(
@@ -131,32 +135,40 @@ def test_distance_sentence_says_how_far_and_whether_narrow() -> None:
     assert "Decision: refused" in gauge_text(result(0.37, Decision.REFUSED), "en")
 
 
-def test_waterfall_has_one_bar_per_contribution_plus_the_rest_with_signed_labels() -> None:
-    fig = waterfall_figure(result(0.4, Decision.REFUSED, EXPLANATION), "fr")
+def test_waterfall_has_one_bar_per_reason_summing_to_the_score_with_signed_labels() -> None:
+    scored = result(0.4, Decision.REFUSED, EXPLANATION)
+    fig = waterfall_figure(scored, "fr")
     bars = fig.data[0]
     assert isinstance(bars, go.Waterfall)
-    assert len(bars.x) == 5 and bars.base == -1.2
-    assert list(bars.text) == ["+0,90", "−0,40", "+0,10", "−0,05", "+0,02"]
-    assert bars.y[0] == "Moyenne des scores externes = 0,210"
-    assert bars.y[-1] == "12 autres facteurs"
+    assert bars.base == -1.2
+    # external scores, income and burden, family and housing, age and employment, the application (the rest)
+    assert len(bars.x) == 5
+    assert bars.base + sum(bars.x) == pytest.approx(scored.reasons.score)  # type: ignore[union-attr]
+    assert bars.y[0] == "Scores d'organismes<br>extérieurs"
+    assert bars.text[0] == "+0,90"
+    assert all("…" not in label for label in bars.y)
+    assert "log" not in fig.layout.xaxis.title.text and "risque" in fig.layout.xaxis.title.text
+    assert fig.layout.separators == ", "
+    assert "Moyenne des scores externes : 0,21" in bars.hovertext[0]
     assert bars.increasing.marker.color == theme.RAISES_RISK
     assert bars.decreasing.marker.color == theme.LOWERS_RISK
+    assert all(shape.layer == "below" for shape in fig.layout.shapes)
 
 
-def test_why_sentence_names_the_strongest_factors_each_way_with_values() -> None:
-    text = why_sentence(EXPLANATION, "fr")
-    raise_part, lower_part = text.split("Ce qui diminue")
-    assert "Moyenne des scores externes (0,210)" in raise_part and "Sexe (M)" in raise_part
-    assert "Revenu annuel (250\u202f000)" in lower_part and "Ancienneté (non renseigné)" in lower_part
-    only_up = Explanation(0.0, (Contribution("A", "Alpha", 1.0, 0.5),), 0.0, 0)
-    assert "No factor clearly lowers the risk." in why_sentence(only_up, "en")
+def test_top_reasons_are_sentences_a_client_understands() -> None:
+    sentences = [r.sentence for r in top_reasons(result(0.4, Decision.REFUSED, EXPLANATION))]
+    assert sentences[0] == "Vos notes auprès d'organismes de crédit extérieurs augmentent le risque."
+    assert "Vos revenus, comparés aux remboursements, diminuent le risque." in sentences
+    assert len(sentences) <= 4
 
 
-def test_waterfall_text_gives_direction_in_words() -> None:
-    text = waterfall_text(EXPLANATION, "en")
-    assert "Moyenne des scores externes: raises the risk by 0.90 (0.210)." in text
-    assert "Revenu annuel: lowers the risk by 0.40 (250,000)." in text
-    assert "12 other factors: raises the risk by 0.02." in text
+def test_waterfall_text_names_every_reason_in_full_with_direction_and_values() -> None:
+    text = waterfall_text(result(0.4, Decision.REFUSED, EXPLANATION, "en"), "en")
+    assert (
+        "Scores from outside agencies: raises the risk by 0.90 (Moyenne des scores externes: 0.21)." in text
+    )
+    assert "Income and repayment burden: lowers the risk by 0.40 (Revenu annuel: €250,000)." in text
+    assert "Age, education and employment: lowers the risk by 0.05 (Ancienneté: not given)." in text
 
 
 def test_importance_carries_feature_codes_and_marks_the_selection_without_colour_alone() -> None:
@@ -195,7 +207,7 @@ def test_categorical_distribution_highlights_the_clients_level_with_a_pattern() 
     fig = distribution_figure(cmp, "fr")
     assert list(fig.data[0].marker.pattern.shape) == ["", "x"]
     assert fig.data[0].text[1].startswith("▼")
-    assert percentile_sentence(cmp, "fr") == "Sur « Sexe », le client a la valeur « M »."
+    assert percentile_sentence(cmp, "fr") == "Sur « Sexe », le client a la valeur « Homme »."
     assert "F 120, M 80" in distribution_text(cmp, "fr")
 
 

@@ -56,7 +56,7 @@ def test_a_known_client_fills_every_panel_in_one_answer() -> None:
     assert out["id"] == " 100 001" and out["hidden"] is True
     for panel in ("score", "why", "info", "cmp"):
         assert '"data-client": "100001"' in text_of(out[panel]), panel
-    assert "Crédit" in text_of(out["score"]) and "Ce qui augmente le plus le risque" in text_of(out["why"])
+    assert "Crédit" in text_of(out["score"]) and "Les principales raisons" in text_of(out["why"])
     assert "5 premières informations affichées sur 7" in text_of(out["info"])  # the settings' info_rows
     assert "centile" in text_of(out["cmp"])
     assert out["whatif"][0] == 200000.0 and "Modifiez" in text_of(out["whatif_result"])
