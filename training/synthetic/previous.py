@@ -90,6 +90,24 @@ def build_previous(
         categories=list(reasons["levels"]),
     )
 
+    plan = _plan(cal, rng, owner, approved, revolving)
+    longest = np.maximum.reduce([plan.pos_months, plan.instalments, plan.card_months])
+    decision = np.minimum(numeric(cols["DAYS_DECISION"], rng.random(n)), -1)
+    needed = -(np.ceil(30.5 * longest) + 45 + np.round(rng.random(n) * 30))
+    out["DAYS_DECISION"] = np.where(longest > 0, np.minimum(decision, needed), decision)
+    term = _amounts(cal, rng, out, wealth[owner])
+    _dates(
+        cal, rng, out, approved, np.asarray(out["DAYS_DECISION"], dtype=float), np.nan_to_num(term, nan=12)
+    )
+    fill_remaining(out, PREVIOUS_APPLICATION, cols, rng, n)
+    return typed(out, PREVIOUS_APPLICATION), plan
+
+
+def _plan(
+    cal: Calibration, rng: np.random.Generator, owner: np.ndarray, approved: np.ndarray, revolving: np.ndarray
+) -> Plan:
+    """How many monthly rows each credit gets in the POS, instalment and card tables (approved credits only)."""
+    n = len(owner)
     plan = Plan(
         owner=owner,
         pos_months=np.where(
@@ -100,12 +118,16 @@ def build_previous(
     )
     for name in ("pos_months", "instalments", "card_months"):
         setattr(plan, name, np.minimum(getattr(plan, name), MAX_MONTHS))
-    longest = np.maximum.reduce([plan.pos_months, plan.instalments, plan.card_months])
-    decision = np.minimum(numeric(cols["DAYS_DECISION"], rng.random(n)), -1)
-    needed = -(np.ceil(30.5 * longest) + 45 + np.round(rng.random(n) * 30))
-    out["DAYS_DECISION"] = np.where(longest > 0, np.minimum(decision, needed), decision)
+    return plan
 
-    applied_u = correlated_uniform(rng, wealth[owner], 0.4)
+
+def _amounts(
+    cal: Calibration, rng: np.random.Generator, out: dict[str, object], wealth: np.ndarray
+) -> np.ndarray:
+    """Amount applied for (richer clients ask more), credit, goods price, term, annuity, down payment and rates;
+    returns the term in months (missing for some)."""
+    n, cols = len(wealth), cal.columns("previous_application")
+    applied_u = correlated_uniform(rng, wealth, 0.4)
     applied = numeric(cols["AMT_APPLICATION"], applied_u)
     out["AMT_APPLICATION"] = applied
     credit = np.round(applied * from_quantiles(cal.derived("prev_credit_to_application"), rng.random(n)), 2)
@@ -123,11 +145,7 @@ def build_previous(
     out["AMT_DOWN_PAYMENT"] = np.round(rate * applied, 2)
     for name in ("RATE_INTEREST_PRIMARY", "RATE_INTEREST_PRIVILEGED"):
         out[name] = numeric(cols[name], rng.random(n), rate_null)
-    _dates(
-        cal, rng, out, approved, np.asarray(out["DAYS_DECISION"], dtype=float), np.nan_to_num(term, nan=12)
-    )
-    fill_remaining(out, PREVIOUS_APPLICATION, cols, rng, n)
-    return typed(out, PREVIOUS_APPLICATION), plan
+    return term
 
 
 def _dates(
