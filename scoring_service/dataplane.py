@@ -2,8 +2,9 @@
 
 Each request takes the current engine once and uses only it, so a hot reload (one reference swapped by the
 model source) never mixes two versions inside a request. Errors are the classes of scoring_service.errors.
-Every Score is handed to the event writer (a queue put; the database write happens in its thread). ScoreBatch
-re-scores known portfolio clients in bulk and is not written to the event store.
+Every Score and every client of a ScoreBatch is handed to the event writer (a queue put; the database write
+happens in its thread). A Score never waits for the queue; a batch waits up to BATCH_EVENT_WAIT_SECONDS for room,
+then the event is dropped and counted.
 """
 
 from __future__ import annotations
