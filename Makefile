@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install demo train test test-unit lint format proto clean bench-generate bench-features bench-demo bench-score bench-dashboard bench-drift
+.PHONY: install demo train test test-unit lint long-functions format proto clean bench-generate bench-features bench-demo bench-score bench-dashboard bench-drift
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+## Functions over 60 lines in the project's own code (generated code and benchmarks aside); exit 1 when there is one.
+long-functions: install
+	$(PY) scripts/long_functions.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .
