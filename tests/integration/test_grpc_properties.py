@@ -4,8 +4,6 @@ UNKNOWN or INTERNAL, and input that is wrong for a known reason gets INVALID_ARG
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from pathlib import Path
 
 import grpc
 import pytest
@@ -15,7 +13,6 @@ from hypothesis import strategies as st
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
 from scoring_service.server import RunningService
-from tests.server_support import serve
 
 pytestmark = pytest.mark.integration
 MAX_BATCH = 40
@@ -23,19 +20,6 @@ RUNS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 OK = grpc.StatusCode.OK
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 NOT_FOUND = grpc.StatusCode.NOT_FOUND
-
-
-@pytest.fixture(scope="module")
-def service(tiny_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
-    served = serve(tiny_bundle_dir, tmp_path_factory.mktemp("properties"), max_batch_size=MAX_BATCH)
-    with served as (_, running):
-        yield running
-
-
-@pytest.fixture(scope="module")
-def stub(service: RunningService) -> Iterator[pb_grpc.ScoringServiceStub]:
-    with grpc.insecure_channel(service.address) as channel:
-        yield pb_grpc.ScoringServiceStub(channel)
 
 
 @pytest.fixture(scope="module")

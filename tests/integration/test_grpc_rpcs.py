@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -18,21 +17,8 @@ from scoring_service.domain import (
     ScoreRequest,
 )
 from scoring_service.server import RunningService
-from tests.server_support import serve
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def service(tiny_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
-    with serve(tiny_bundle_dir, tmp_path_factory.mktemp("rpcs")) as (_, running):
-        yield running
-
-
-@pytest.fixture(scope="module")
-def client(service: RunningService) -> Iterator[ScoringClient]:
-    with ScoringClient(service.address) as scoring_client:
-        yield scoring_client
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
@@ -22,18 +21,7 @@ from tests.server_support import serve, server_settings
 
 pytestmark = pytest.mark.integration
 MAX_BATCH = 50
-
-
-@pytest.fixture(scope="module")
-def service(tiny_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
-    with serve(tiny_bundle_dir, tmp_path_factory.mktemp("status"), max_batch_size=MAX_BATCH) as (_, running):
-        yield running
-
-
-@pytest.fixture(scope="module")
-def client(service: RunningService) -> Iterator[ScoringClient]:
-    with ScoringClient(service.address, retries=0) as scoring_client:
-        yield scoring_client
+CLIENT_RETRIES = 0  # a status code comes back as it is, not retried
 
 
 @pytest.fixture(scope="module")

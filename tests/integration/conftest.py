@@ -1,0 +1,44 @@
+"""The gRPC service and its clients for the integration tests: one real server on the tiny bundle per test module.
+
+A module tunes them with module-level constants: MAX_BATCH (the server's largest batch) and CLIENT_RETRIES (the typed
+client's retries; a test of status codes wants none)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+
+from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
+from scoring_service.client import ScoringClient
+from scoring_service.server import RunningService
+from tests.server_support import serve
+
+
+@pytest.fixture(scope="module")
+def service(
+    request: pytest.FixtureRequest, tiny_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningService]:
+    options: dict[str, Any] = {}
+    if hasattr(request.module, "MAX_BATCH"):
+        options["max_batch_size"] = request.module.MAX_BATCH
+    folder = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    with serve(tiny_bundle_dir, folder, **options) as (_, running):
+        yield running
+
+
+@pytest.fixture(scope="module")
+def client(request: pytest.FixtureRequest, service: RunningService) -> Iterator[ScoringClient]:
+    retries = getattr(request.module, "CLIENT_RETRIES", 2)
+    with ScoringClient(service.address, retries=retries) as scoring_client:
+        yield scoring_client
+
+
+@pytest.fixture(scope="module")
+def stub(service: RunningService) -> Iterator[pb_grpc.ScoringServiceStub]:
+    """The raw generated stub, for requests the typed client would refuse to build."""
+    with grpc.insecure_channel(service.address) as channel:
+        yield pb_grpc.ScoringServiceStub(channel)
