@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from training.data.schema import TABLES
+from training.data.schema import DICTIONARY_STEM, TABLES
 
 
 def write_tiny_folder(folder: Path, *, fmt: str = "parquet", only_applications: bool = False) -> Path:
@@ -14,6 +14,8 @@ def write_tiny_folder(folder: Path, *, fmt: str = "parquet", only_applications: 
 
     tables = _tables(400, 0)
     folder.mkdir(parents=True, exist_ok=True)
+    if not only_applications:
+        tables.columns_description.to_csv(folder / f"{DICTIONARY_STEM}.csv", index=False)
     for spec in TABLES:
         if only_applications and spec.attribute != "application_test":
             continue

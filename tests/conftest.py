@@ -85,3 +85,27 @@ def tiny_bundle_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.bundle_factory import make_tiny_bundle
 
     return make_tiny_bundle(tmp_path_factory.mktemp("bundle"))
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local[2] Spark session for the whole test session (a first Spark job costs tens of seconds)."""
+    require(
+        shutil.which("java") is not None,
+        "no Java runtime: the Spark tests need one (apt-get install openjdk-17-jre-headless)",
+    )
+    from training.features.spark import spark_session
+
+    session = spark_session(
+        "local[2]",
+        {
+            "spark.sql.shuffle.partitions": "2",
+            "spark.default.parallelism": "2",
+            "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
+            "spark.driver.memory": "1g",
+        },
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

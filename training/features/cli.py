@@ -34,10 +34,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--memory-limit", type=memory_size, default="4GB", help="DuckDB memory limit, e.g. 4GB (default 4GB)"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="duckdb on this machine (default), or spark for folders beyond one machine",
+    )
+    parser.add_argument(
+        "--master",
+        default=None,
+        help="Spark master with --engine spark: local[N], spark://HOST:PORT, yarn or k8s://URL "
+        "(default: from spark-submit, else local[*])",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "engine", "duckdb") == "spark":
+        return run_spark(args)
     import duckdb
 
     from training.data.loader import DataError, load_tables
@@ -71,4 +85,25 @@ def run(args: argparse.Namespace) -> int:
     )
     if features.dropped:
         print(f"Dropped without information on the training clients: {', '.join(features.dropped)}")
+    return 0
+
+
+def run_spark(args: argparse.Namespace) -> int:
+    """The same feature folder built by Spark (the declarations' SQL and the application code on executors)."""
+    from training.data.loader import DataError
+    from training.features.spark import build_feature_folder, spark_session
+
+    started = time.perf_counter()
+    spark = spark_session(args.master)
+    try:
+        result = build_feature_folder(spark, args.data, args.out)
+    except (DataError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{result['features']} features ({result['categorical']} categorical) built by Spark, written to "
+        f"{args.out} in {time.perf_counter() - started:.1f} s."
+    )
+    if result["dropped"]:
+        print(f"Dropped without information on the training clients: {', '.join(result['dropped'])}")  # type: ignore[arg-type]
     return 0
