@@ -6,6 +6,7 @@ hover and in the text alternative. Direction is carried by words and the sign, n
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -74,18 +75,27 @@ def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
         "connector": {"line": {"color": theme.MUTED_TEXT, "width": 1, "dash": "dot"}},
         "cliponaxis": False,
     }
-    final = reasons.score
-    marks = (
-        (reasons.base_value, t(lang, "why.base"), "dot"),
-        (final, t(lang, "why.final"), "solid"),
-        (logit(result.threshold), t(lang, "score.threshold"), "dash"),
-    )
-    running = [reasons.base_value + sum(values[: i + 1]) for i in range(len(values))]
-    lo = min(reasons.base_value, final, logit(result.threshold), *running)
-    hi = max(reasons.base_value, final, logit(result.threshold), *running)
-    pad = 0.12 * (hi - lo or 1.0)
     lines = max(r.count("<br>") + 1 for r in bars["y"]) if groups else 1  # type: ignore[attr-defined]
-    layout = base_layout(
+    return figure(
+        [bars], _layout(reasons.base_value, values, reasons.score, logit(result.threshold), lines, lang)
+    )
+
+
+def _layout(
+    base: float, values: list[float], final: float, threshold: float, lines: int, lang: str
+) -> dict[str, Any]:
+    """The axis spans every running total and the three marks (average, client, threshold), named above the plot;
+    `lines` is the most lines a reason's name wraps to."""
+    marks = (
+        (base, t(lang, "why.base"), "dot"),
+        (final, t(lang, "why.final"), "solid"),
+        (threshold, t(lang, "score.threshold"), "dash"),
+    )
+    running = [base + sum(values[: i + 1]) for i in range(len(values))]
+    lo = min(base, final, threshold, *running)
+    hi = max(base, final, threshold, *running)
+    pad = 0.12 * (hi - lo or 1.0)
+    return base_layout(
         110 + (22 + 14 * lines) * len(values),
         margin_top=86,
         shapes=[
@@ -118,7 +128,6 @@ def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
         yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
         separators=", " if lang == "fr" else ".,",
     )
-    return figure([bars], layout)
 
 
 def top_reasons(result: ScoreResult) -> list[Reason]:
