@@ -7,12 +7,13 @@ import json
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from registry.bundle import METADATA_FILE
-from scoring_service.dataplane import build_dataplane
+from scoring_service.dataplane import DataPlane, build_dataplane
 from scoring_service.domain import ScoreRequest
 from scoring_service.errors import ScoringError
 from scoring_service.model_source import ModelRef, parse_model_uri
@@ -56,6 +57,33 @@ def test_model_uris_are_told_apart(uri: str, ref: ModelRef) -> None:
     assert parse_model_uri(uri) == ref
 
 
+def _scoring_while(
+    plane: DataPlane, client: int, action: Callable[[], bool]
+) -> tuple[bool, set[str], list[Exception]]:
+    """Score `client` in a loop on another thread while `action` runs: (what it returned, the versions that
+    answered, the calls that failed)."""
+    failures: list[Exception] = []
+    versions: set[str] = set()
+    stop = threading.Event()
+
+    def keep_scoring() -> None:
+        while not stop.is_set():
+            try:
+                versions.add(plane.score(ScoreRequest(client_id=client, explain=True)).model_version)
+            except ScoringError as exc:
+                failures.append(exc)
+
+    caller = threading.Thread(target=keep_scoring)
+    caller.start()
+    try:
+        done = action()
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        caller.join(timeout=30)
+    return done, versions, failures
+
+
 def test_the_alias_is_followed_and_requests_in_flight_finish_on_their_version(
     tiny_bundle_dir: Path, tmp_path: Path
 ) -> None:
@@ -90,25 +118,11 @@ def test_the_alias_is_followed_and_requests_in_flight_finish_on_their_version(
         client = int(old.scorer.client_ids[0])
         before = plane.score(ScoreRequest(client_id=client))
 
-        failures: list[Exception] = []
-        versions: set[str] = set()
-        stop = threading.Event()
+        def move_the_alias() -> bool:
+            registry.set_registered_model_alias(NAME, "champion", second)
+            return _wait_for(lambda: plane.engine().version == second)
 
-        def keep_scoring() -> None:
-            while not stop.is_set():
-                try:
-                    versions.add(plane.score(ScoreRequest(client_id=client, explain=True)).model_version)
-                except ScoringError as exc:
-                    failures.append(exc)
-
-        caller = threading.Thread(target=keep_scoring)
-        caller.start()
-        registry.set_registered_model_alias(NAME, "champion", second)
-        moved = _wait_for(lambda: plane.engine().version == second)
-        time.sleep(0.2)
-        stop.set()
-        caller.join(timeout=30)
-
+        moved, versions, failures = _scoring_while(plane, client, move_the_alias)
         assert moved
         after = plane.score(ScoreRequest(client_id=client))
         assert after.model_version == second and after.probability != before.probability
