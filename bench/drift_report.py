@@ -88,7 +88,7 @@ def measure(work: Path, sample: int | None, html: bool) -> dict:
     sys.path.insert(0, str(PROJECT_ROOT))
     import pandas as pd
 
-    from drift.report import DriftReportDefinition, infer_categorical
+    from drift.evidently_report import DriftReportDefinition, infer_categorical
     from drift.summary import summarize
 
     reference = pd.read_parquet(work / "reference.parquet")
@@ -123,7 +123,7 @@ def window_noise(work: Path, sizes: list[int], repeats: int, columns: int) -> No
     import numpy as np
     import pandas as pd
 
-    from drift.report import DriftReportDefinition, infer_categorical
+    from drift.evidently_report import DriftReportDefinition, infer_categorical
     from drift.summary import summarize
 
     pool = pd.read_parquet(work / "reference.parquet")

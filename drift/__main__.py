@@ -14,7 +14,7 @@ from common.cli import Commands, dispatch
 # command -> (module, one-line help)
 COMMANDS: Commands = {
     "report": (
-        "drift.analysis",
+        "drift.report_command",
         "Evidently drift report between a reference and a current feature table (HTML, JSON and a summary)",
     ),
     "monitor": (

@@ -22,12 +22,12 @@ import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
 from common.logs import configure_logging
-from drift import status as status_file
+from drift import status_files as status_file
 from drift.alerts import Alert, AlertStore, WebhookError, evaluate, log_alerts, post_webhook
 from drift.checks import WindowChecks, missing_rates, refusal_rate
+from drift.evidently_report import DriftReportDefinition, DriftRun
 from drift.psi import psi
 from drift.reference import Reference, ReferenceUnavailable, bundle_folder, load_reference
-from drift.report import DriftReportDefinition, DriftRun
 from drift.settings import DriftSettings, parse_duration
 from drift.summary import summarize, top_features
 from registry.bundle import BundleError

@@ -130,7 +130,7 @@ def summarize(
         if status is None:
             raise ValueError(
                 f"The report has no drift test for column {column}: build it with include_tests=True "
-                "(drift.report.DriftReportDefinition does)."
+                "(drift.evidently_report.DriftReportDefinition does)."
             )
         columns.append(
             ColumnDrift(

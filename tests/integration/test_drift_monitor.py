@@ -20,7 +20,7 @@ from drift.__main__ import main
 from drift.alerts import AlertStore
 from drift.monitor import EXIT_ALERT, EXIT_ERROR, EXIT_OK, Monitor, run_once
 from drift.settings import DriftSettings
-from drift.status import read_status
+from drift.status_files import read_status
 from registry.bundle import MODEL_FILE, ModelBundle
 from scoring_service.event_store import EventWriter, PredictionEvent
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from dash_app import auth
 from dash_app.app import create_app
 from dash_app.settings import DashSettings
-from drift.status import write_status
+from drift.status_files import write_status
 from tests.dash_fake_api import FakeScoringApi
 
 PASSWORD = "correct horse"

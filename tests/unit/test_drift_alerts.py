@@ -10,7 +10,7 @@ import pytest
 from drift.alerts import evaluate
 from drift.checks import MissingRate, WindowChecks, missing_share, refusal_rate
 from drift.settings import DriftSettings, parse_duration
-from drift.status import read_status, render_html, write_status
+from drift.status_files import read_status, render_html, write_status
 from drift.summary import ColumnDrift, DriftSummary, weighted_drift_score
 
 END = datetime(2026, 1, 31, tzinfo=UTC)

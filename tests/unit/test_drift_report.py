@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from drift.report import EMPTY_IN_CURRENT, EMPTY_ON_BOTH_SIDES, DriftReportDefinition, infer_categorical
+from drift.evidently_report import (
+    EMPTY_IN_CURRENT,
+    EMPTY_ON_BOTH_SIDES,
+    DriftReportDefinition,
+    infer_categorical,
+)
 from drift.summary import ONE_SIDE_EMPTY, summarize, top_features
 
 

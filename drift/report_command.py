@@ -16,8 +16,8 @@ from typing import Any
 
 from common.errors import UserError
 from common.logs import configure_logging
+from drift.evidently_report import DriftReportDefinition, infer_categorical
 from drift.inputs import InputError, Inputs, bundle_importance, load_inputs, sample_rows
-from drift.report import DriftReportDefinition, infer_categorical
 from drift.settings import DriftSettings
 from drift.summary import DriftSummary, summarize, top_features
 
