@@ -22,7 +22,7 @@ from scoring_service import translate_peers as tp
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
 from scoring_service.errors import ScoringError
-from scoring_service.status import FIELD_KEY, error_from
+from scoring_service.status_codes import FIELD_KEY, error_from
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ScoringService"].full_name
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024

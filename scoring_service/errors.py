@@ -1,5 +1,5 @@
 """The scoring errors: a small hierarchy shared by the service (mapped to gRPC status codes in one table, in
-`scoring_service.status`) and by the Python client (which maps the codes back)."""
+`scoring_service.status_codes`) and by the Python client (which maps the codes back)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from scoring_service import translate_peers as tp
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
 from scoring_service.domain import ScoringApi
-from scoring_service.status import grpc_errors
+from scoring_service.status_codes import grpc_errors
 
 # Results per streamed message of ScoreBatch: large enough that gRPC's per-message cost vanishes, small enough
 # that a chunk with explanations stays far below the 4 MB message limit.

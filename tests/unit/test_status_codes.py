@@ -8,7 +8,7 @@ import grpc
 import pytest
 
 from scoring_service import errors
-from scoring_service.status import ERROR_OF, FIELD_KEY, STATUS_OF, error_from, grpc_errors, status_of
+from scoring_service.status_codes import ERROR_OF, FIELD_KEY, STATUS_OF, error_from, grpc_errors, status_of
 
 
 class _Aborted(Exception):
