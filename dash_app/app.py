@@ -19,9 +19,9 @@ from dash_app.panels import (
     explanation,
     importance,
     lookup,
+    problems,
     score,
     search,
-    status,
     whatif,
 )
 from dash_app.settings import DashSettings
@@ -80,7 +80,7 @@ def page_layout(default_language: str) -> html.Div:
     )
     main = html.Main(
         [
-            status.layout(lang),
+            problems.layout(lang),
             search.layout(lang),
             html.Div(
                 [
@@ -135,7 +135,7 @@ def create_app(settings: DashSettings, api: ScoringApi, accounts: dict[str, str]
         suppress_callback_exceptions=True,
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
-        on_error=status.unexpected_error,
+        on_error=problems.unexpected_error,
     )
     app.layout = lambda: page_layout(settings.default_language)
     search.register(app, api, settings)

@@ -20,7 +20,7 @@ from dash_app.figures.peers import (
     stats_sentence,
 )
 from dash_app.i18n import t
-from dash_app.panels import status
+from dash_app.panels import problems
 from dash_app.panels.common import attrs, chart, empty, panel
 from dash_app.panels.search import FILTER_IDS, filters_from_values
 from dash_app.settings import DashSettings
@@ -85,7 +85,7 @@ def compare(
     try:
         cmp = api.compare_peers(request)
     except ScoringError as exc:
-        return no_update, *status.show(exc, lang)
+        return no_update, *problems.show(exc, lang)
     return render(cmp, lang, data["client_id"]), no_update, no_update
 
 
@@ -145,7 +145,7 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
 
     # a new choice of feature or group redraws the comparison; a new client is drawn by the lookup
     @app.callback(
-        output=[Output(ids.CMP_BODY, "children", allow_duplicate=True), *status.status_outputs()],
+        output=[Output(ids.CMP_BODY, "children", allow_duplicate=True), *problems.status_outputs()],
         inputs={
             "feature": Input(ids.CMP_FEATURE, "value"),
             "second": Input(ids.CMP_SECOND, "value"),

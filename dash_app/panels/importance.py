@@ -11,7 +11,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from dash_app import ids
 from dash_app.figures.importance import importance_figure, importance_text
 from dash_app.i18n import t
-from dash_app.panels import status
+from dash_app.panels import problems
 from dash_app.panels.common import chart, panel
 from dash_app.store import importance_from_dict, model_to_dict
 from scoring_service.domain import ScoringApi
@@ -29,8 +29,8 @@ def load_model(api: ScoringApi, lang: str) -> tuple[Any, str, bool]:
     try:
         info = api.model_info(language=lang)
     except ScoringError as exc:
-        return no_update, *status.show(exc, lang)
-    return model_to_dict(info), *status.clear()
+        return no_update, *problems.show(exc, lang)
+    return model_to_dict(info), *problems.clear()
 
 
 def render(model: dict[str, Any] | None, selected: str | None, lang: str) -> tuple[go.Figure, str]:
@@ -53,7 +53,7 @@ def layout(lang: str) -> html.Section:
 def register(app: Dash, api: ScoringApi) -> None:
     @app.callback(
         Output(ids.MODEL_STORE, "data"),
-        *status.status_outputs(),
+        *problems.status_outputs(),
         Input(ids.URL, "pathname"),
         Input(ids.RETRY, "n_clicks"),
         State(ids.LANG_STORE, "data"),

@@ -17,7 +17,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from dash_app import ids
 from dash_app.i18n import t
-from dash_app.panels import client_info, comparison, explanation, score, status, whatif
+from dash_app.panels import client_info, comparison, explanation, problems, score, whatif
 from dash_app.panels.common import decision_words
 from dash_app.panels.search import FILTER_IDS
 from dash_app.settings import DashSettings
@@ -52,14 +52,14 @@ def load_client(
     """(store, feedback, invalid, status message, status hidden) for an id typed or picked."""
     client_id, problem = parse_client_id(raw_id, lang)
     if client_id is None:
-        return None, problem, True, *status.clear()
+        return None, problem, True, *problems.clear()
     try:
         data = fetch_client(api, client_id, lang, settings)
     except NotFound:
-        return None, t(lang, "error.id_unknown", id=client_id), True, *status.clear()
+        return None, t(lang, "error.id_unknown", id=client_id), True, *problems.clear()
     except ScoringError as exc:
-        return no_update, "", False, *status.show(exc, lang)
-    return data, "", False, *status.clear()
+        return no_update, "", False, *problems.show(exc, lang)
+    return data, "", False, *problems.clear()
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
             Output(ids.CLIENT_ID_FEEDBACK, "children"),
             Output(ids.CLIENT_ID_INPUT, "invalid"),
             Output(ids.CLIENT_ID_INPUT, "value"),
-            *status.status_outputs(),
+            *problems.status_outputs(),
             *PANEL_OUTPUTS,
         ],
         inputs={

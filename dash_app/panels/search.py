@@ -13,7 +13,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from common.numbers import fmt_number
 from dash_app import ids
 from dash_app.i18n import fmt_pct, label, t
-from dash_app.panels import status
+from dash_app.panels import problems
 from dash_app.panels.common import attrs
 from dash_app.settings import DashSettings
 from scoring_service.domain import (
@@ -191,9 +191,9 @@ def search_list(
     try:
         found = api.search_clients(filters_from_values(values), page=page, page_size=page_size)
     except ScoringError as exc:
-        return no_update, page, no_update, no_update, *status.show(exc, lang)
+        return no_update, page, no_update, no_update, *problems.show(exc, lang)
     pages = max(1, -(-found.total // found.page_size))
-    return results_table(found, lang), page, page == 0, page + 1 >= pages, *status.clear()
+    return results_table(found, lang), page, page == 0, page + 1 >= pages, *problems.clear()
 
 
 def picked_client(trigger: Any, triggered: list[dict[str, Any]]) -> Any:
@@ -220,7 +220,7 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
             Output(ids.SEARCH_PAGE, "data"),
             Output(ids.SEARCH_PREV, "disabled"),
             Output(ids.SEARCH_NEXT, "disabled"),
-            *status.status_outputs(),
+            *problems.status_outputs(),
         ],
         inputs={
             "values": [Input(i, "value") for i in FILTER_IDS],

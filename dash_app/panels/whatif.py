@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, html, no_update
 
 from dash_app import ids
 from dash_app.i18n import fmt_pct, fmt_points, t
-from dash_app.panels import status
+from dash_app.panels import problems
 from dash_app.panels.common import decision_badge, empty, panel
 from dash_app.store import info_from_dict, result_from_dict
 from scoring_service.domain import FeatureValue, ScoreRequest, ScoreResult, ScoringApi
@@ -121,7 +121,7 @@ def simulate(api: ScoringApi, data: dict[str, Any] | None, raw: list[Any], lang:
             ScoreRequest(client_id=data["client_id"], values=values, explain=False, language=lang)
         )
     except ScoringError as exc:
-        return no_update, *status.show(exc, lang)
+        return no_update, *problems.show(exc, lang)
     return comparison(current, new, lang), no_update, no_update
 
 
@@ -157,7 +157,7 @@ def layout(lang: str) -> html.Section:
 
 def register(app: Dash, api: ScoringApi) -> None:
     @app.callback(
-        output=[Output(ids.WI_RESULT, "children", allow_duplicate=True), *status.status_outputs()],
+        output=[Output(ids.WI_RESULT, "children", allow_duplicate=True), *problems.status_outputs()],
         inputs={"_n": Input(ids.WI_RUN, "n_clicks")},
         state={
             "values": [State(id_, "value") for id_, _, _ in FIELDS],
