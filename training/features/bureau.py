@@ -6,7 +6,7 @@ class), then those per-credit values are aggregated per client like any other bu
 
 from __future__ import annotations
 
-from training.features.spec import Family, Measure, Scope
+from training.features.spec import Family, Labels, Scope, measures
 
 _OVERDUE = "STATUS IN ('1', '2', '3', '4', '5')"
 
@@ -38,65 +38,64 @@ FROM bureau AS b LEFT JOIN balance AS bb ON b.SK_ID_BUREAU = bb.SK_ID_BUREAU
 WHERE b.SK_ID_CURR IN (SELECT SK_ID_CURR FROM {{clients}})
 """
 
-_M = Measure
+# column of the source -> (French, English) words for its values, once per source table
+LABELS: Labels = {
+    "DAYS_CREDIT": ("jours depuis la demande du crédit", "days since the credit was granted"),
+    "CREDIT_DAY_OVERDUE": ("jours de retard en cours", "days overdue now"),
+    "AMT_CREDIT_MAX_OVERDUE": ("plus gros impayé connu", "largest amount ever overdue"),
+    "CNT_CREDIT_PROLONG": ("prolongations du crédit", "times the credit was prolonged"),
+    "AMT_CREDIT_SUM": ("montant du crédit", "credit amount"),
+    "AMT_CREDIT_SUM_DEBT": ("dette restante", "remaining debt"),
+    "AMT_CREDIT_SUM_OVERDUE": ("montant en retard", "amount overdue"),
+    "AMT_CREDIT_SUM_LIMIT": ("plafond de la carte de crédit", "credit card limit"),
+    "AMT_ANNUITY": ("échéance", "annuity"),
+    "DAYS_CREDIT_UPDATE": ("jours depuis la dernière mise à jour", "days since the last update"),
+    "DAYS_CREDIT_ENDDATE": ("jours restant jusqu'à la fin prévue", "days left until planned end"),
+    "DEBT_CREDIT_RATIO": ("dette restante / montant du crédit", "remaining debt / credit amount"),
+    "CREDIT_DURATION": ("durée prévue du crédit (jours)", "planned credit duration (days)"),
+    "ENDDATE_GAP": ("fin réelle moins fin prévue (jours)", "actual minus planned end (days)"),
+    "OVERDUE": ("crédits actuellement en retard", "credits overdue now"),
+    "CREDIT_CARD": ("cartes de crédit", "credit cards"),
+    "SECURED": ("crédits auto ou immobiliers", "car loans or mortgages"),
+    "MICROLOAN": ("microcrédits", "microloans"),
+    "BB_MONTHS": ("mois d'historique mensuel", "months of monthly history"),
+    "BB_OVERDUE_MONTHS": ("mois en retard dans l'historique", "months overdue in the history"),
+    "BB_OVERDUE_SHARE": ("part des mois en retard", "share of months overdue"),
+    "BB_WORST_STATUS": ("pire classe de retard (0 à 5)", "worst overdue class (0 to 5)"),
+    "BB_OVERDUE_MONTHS_12M": ("mois en retard sur 12 mois", "months overdue in the last 12"),
+    "DAYS_ENDDATE_FACT": ("jours depuis la clôture", "days since the credit was closed"),
+}
+
 ALL = Scope(
     name="",
     where=None,
     rows_fr="crédits déclarés au bureau de crédit",
     rows_en="credits reported to the credit bureau",
-    measures=(
-        _M(
-            "DAYS_CREDIT",
-            ("mean", "min", "max"),
-            "jours depuis la demande du crédit",
-            "days since the credit was granted",
-        ),
-        _M("CREDIT_DAY_OVERDUE", ("mean", "max"), "jours de retard en cours", "days overdue now"),
-        _M(
-            "AMT_CREDIT_MAX_OVERDUE", ("mean", "max"), "plus gros impayé connu", "largest amount ever overdue"
-        ),
-        _M("CNT_CREDIT_PROLONG", ("sum",), "prolongations du crédit", "times the credit was prolonged"),
-        _M("AMT_CREDIT_SUM", ("mean", "max", "sum"), "montant du crédit", "credit amount"),
-        _M("AMT_CREDIT_SUM_DEBT", ("mean", "max", "sum"), "dette restante", "remaining debt"),
-        _M("AMT_CREDIT_SUM_OVERDUE", ("max", "sum"), "montant en retard", "amount overdue"),
-        _M("AMT_CREDIT_SUM_LIMIT", ("mean", "sum"), "plafond de la carte de crédit", "credit card limit"),
-        _M("AMT_ANNUITY", ("mean", "max"), "échéance", "annuity"),
-        _M(
-            "DAYS_CREDIT_UPDATE",
-            ("mean",),
-            "jours depuis la dernière mise à jour",
-            "days since the last update",
-        ),
-        _M(
-            "DAYS_CREDIT_ENDDATE",
-            ("mean", "max"),
-            "jours restant jusqu'à la fin prévue",
-            "days left until planned end",
-        ),
-        _M(
-            "DEBT_CREDIT_RATIO",
-            ("mean", "max"),
-            "dette restante / montant du crédit",
-            "remaining debt / credit amount",
-        ),
-        _M("CREDIT_DURATION", ("mean",), "durée prévue du crédit (jours)", "planned credit duration (days)"),
-        _M(
-            "ENDDATE_GAP", ("mean",), "fin réelle moins fin prévue (jours)", "actual minus planned end (days)"
-        ),
-        _M("OVERDUE", ("count", "share"), "crédits actuellement en retard", "credits overdue now"),
-        _M("CREDIT_CARD", ("share",), "cartes de crédit", "credit cards"),
-        _M("SECURED", ("share",), "crédits auto ou immobiliers", "car loans or mortgages"),
-        _M("MICROLOAN", ("count",), "microcrédits", "microloans"),
-        _M("BB_MONTHS", ("mean", "sum"), "mois d'historique mensuel", "months of monthly history"),
-        _M(
-            "BB_OVERDUE_MONTHS",
-            ("max", "sum"),
-            "mois en retard dans l'historique",
-            "months overdue in the history",
-        ),
-        _M("BB_OVERDUE_SHARE", ("mean", "max"), "part des mois en retard", "share of months overdue"),
-        _M("BB_WORST_STATUS", ("max",), "pire classe de retard (0 à 5)", "worst overdue class (0 to 5)"),
-        _M("BB_OVERDUE_MONTHS_12M", ("sum",), "mois en retard sur 12 mois", "months overdue in the last 12"),
+    measures=measures(
+        LABELS,
+        ("DAYS_CREDIT", ("mean", "min", "max")),
+        ("CREDIT_DAY_OVERDUE", ("mean", "max")),
+        ("AMT_CREDIT_MAX_OVERDUE", ("mean", "max")),
+        ("CNT_CREDIT_PROLONG", ("sum",)),
+        ("AMT_CREDIT_SUM", ("mean", "max", "sum")),
+        ("AMT_CREDIT_SUM_DEBT", ("mean", "max", "sum")),
+        ("AMT_CREDIT_SUM_OVERDUE", ("max", "sum")),
+        ("AMT_CREDIT_SUM_LIMIT", ("mean", "sum")),
+        ("AMT_ANNUITY", ("mean", "max")),
+        ("DAYS_CREDIT_UPDATE", ("mean",)),
+        ("DAYS_CREDIT_ENDDATE", ("mean", "max")),
+        ("DEBT_CREDIT_RATIO", ("mean", "max")),
+        ("CREDIT_DURATION", ("mean",)),
+        ("ENDDATE_GAP", ("mean",)),
+        ("OVERDUE", ("count", "share")),
+        ("CREDIT_CARD", ("share",)),
+        ("SECURED", ("share",)),
+        ("MICROLOAN", ("count",)),
+        ("BB_MONTHS", ("mean", "sum")),
+        ("BB_OVERDUE_MONTHS", ("max", "sum")),
+        ("BB_OVERDUE_SHARE", ("mean", "max")),
+        ("BB_WORST_STATUS", ("max",)),
+        ("BB_OVERDUE_MONTHS_12M", ("sum",)),
     ),
 )
 ACTIVE = Scope(
@@ -104,32 +103,18 @@ ACTIVE = Scope(
     where="CREDIT_ACTIVE = 'Active'",
     rows_fr="crédits en cours déclarés au bureau de crédit",
     rows_en="active credits reported to the credit bureau",
-    measures=(
-        _M(
-            "DAYS_CREDIT",
-            ("mean", "max"),
-            "jours depuis la demande du crédit",
-            "days since the credit was granted",
-        ),
-        _M("CREDIT_DAY_OVERDUE", ("max",), "jours de retard en cours", "days overdue now"),
-        _M("AMT_CREDIT_SUM", ("mean", "sum"), "montant du crédit", "credit amount"),
-        _M("AMT_CREDIT_SUM_DEBT", ("mean", "sum"), "dette restante", "remaining debt"),
-        _M("AMT_CREDIT_SUM_OVERDUE", ("sum",), "montant en retard", "amount overdue"),
-        _M("AMT_CREDIT_SUM_LIMIT", ("sum",), "plafond de la carte de crédit", "credit card limit"),
-        _M("AMT_ANNUITY", ("sum",), "échéance", "annuity"),
-        _M(
-            "DAYS_CREDIT_ENDDATE",
-            ("mean", "max"),
-            "jours restant jusqu'à la fin prévue",
-            "days left until planned end",
-        ),
-        _M(
-            "DEBT_CREDIT_RATIO",
-            ("mean", "max"),
-            "dette restante / montant du crédit",
-            "remaining debt / credit amount",
-        ),
-        _M("BB_OVERDUE_SHARE", ("mean",), "part des mois en retard", "share of months overdue"),
+    measures=measures(
+        LABELS,
+        ("DAYS_CREDIT", ("mean", "max")),
+        ("CREDIT_DAY_OVERDUE", ("max",)),
+        ("AMT_CREDIT_SUM", ("mean", "sum")),
+        ("AMT_CREDIT_SUM_DEBT", ("mean", "sum")),
+        ("AMT_CREDIT_SUM_OVERDUE", ("sum",)),
+        ("AMT_CREDIT_SUM_LIMIT", ("sum",)),
+        ("AMT_ANNUITY", ("sum",)),
+        ("DAYS_CREDIT_ENDDATE", ("mean", "max")),
+        ("DEBT_CREDIT_RATIO", ("mean", "max")),
+        ("BB_OVERDUE_SHARE", ("mean",)),
     ),
 )
 CLOSED = Scope(
@@ -137,25 +122,14 @@ CLOSED = Scope(
     where="CREDIT_ACTIVE = 'Closed'",
     rows_fr="crédits clos déclarés au bureau de crédit",
     rows_en="closed credits reported to the credit bureau",
-    measures=(
-        _M(
-            "DAYS_CREDIT",
-            ("mean", "max"),
-            "jours depuis la demande du crédit",
-            "days since the credit was granted",
-        ),
-        _M(
-            "DAYS_ENDDATE_FACT",
-            ("mean", "max"),
-            "jours depuis la clôture",
-            "days since the credit was closed",
-        ),
-        _M("AMT_CREDIT_SUM", ("mean", "sum"), "montant du crédit", "credit amount"),
-        _M("AMT_CREDIT_MAX_OVERDUE", ("max",), "plus gros impayé connu", "largest amount ever overdue"),
-        _M(
-            "ENDDATE_GAP", ("mean",), "fin réelle moins fin prévue (jours)", "actual minus planned end (days)"
-        ),
-        _M("BB_OVERDUE_SHARE", ("mean",), "part des mois en retard", "share of months overdue"),
+    measures=measures(
+        LABELS,
+        ("DAYS_CREDIT", ("mean", "max")),
+        ("DAYS_ENDDATE_FACT", ("mean", "max")),
+        ("AMT_CREDIT_SUM", ("mean", "sum")),
+        ("AMT_CREDIT_MAX_OVERDUE", ("max",)),
+        ("ENDDATE_GAP", ("mean",)),
+        ("BB_OVERDUE_SHARE", ("mean",)),
     ),
 )
 RECENT = Scope(
@@ -163,9 +137,10 @@ RECENT = Scope(
     where="DAYS_CREDIT >= -365",
     rows_fr="crédits ouverts ces 12 derniers mois (bureau de crédit)",
     rows_en="credits opened in the last 12 months (credit bureau)",
-    measures=(
-        _M("AMT_CREDIT_SUM", ("sum",), "montant du crédit", "credit amount"),
-        _M("AMT_CREDIT_SUM_DEBT", ("sum",), "dette restante", "remaining debt"),
+    measures=measures(
+        LABELS,
+        ("AMT_CREDIT_SUM", ("sum",)),
+        ("AMT_CREDIT_SUM_DEBT", ("sum",)),
     ),
 )
 

@@ -4,7 +4,7 @@ delays.
 
 from __future__ import annotations
 
-from training.features.spec import Family, Measure, Scope
+from training.features.spec import Family, Labels, Scope, measures
 
 SOURCE = """
 SELECT SK_ID_CURR, SK_ID_PREV, MONTHS_BALANCE, AMT_BALANCE, AMT_CREDIT_LIMIT_ACTUAL, AMT_DRAWINGS_ATM_CURRENT,
@@ -19,46 +19,51 @@ FROM credit_card_balance
 WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM {clients})
 """
 
-_M = Measure
-_UTILISATION = ("utilisation du plafond (solde / plafond)", "use of the limit (balance / limit)")
+# column of the source -> (French, English) words for its values, once per source table
+LABELS: Labels = {
+    "SK_ID_PREV": ("cartes de crédit suivies", "credit cards followed"),
+    "AMT_BALANCE": ("solde", "balance"),
+    "AMT_CREDIT_LIMIT_ACTUAL": ("plafond", "credit limit"),
+    "UTILISATION": ("utilisation du plafond (solde / plafond)", "use of the limit (balance / limit)"),
+    "AMT_DRAWINGS_CURRENT": ("montant retiré ou dépensé", "amount drawn"),
+    "AMT_DRAWINGS_ATM_CURRENT": ("retraits au distributeur", "cash machine withdrawals"),
+    "CNT_DRAWINGS_CURRENT": ("nombre d'opérations", "number of drawings"),
+    "CNT_DRAWINGS_ATM_CURRENT": ("nombre de retraits au distributeur", "cash machine withdrawals"),
+    "AMT_PAYMENT_TOTAL_CURRENT": ("montant remboursé", "amount repaid"),
+    "AMT_INST_MIN_REGULARITY": ("remboursement minimal exigé", "minimum payment due"),
+    "PAYMENT_MIN_RATIO": ("remboursé / minimum exigé", "repaid / minimum due"),
+    "BELOW_MIN": ("mois remboursés sous le minimum", "months repaid below the minimum"),
+    "AMT_TOTAL_RECEIVABLE": ("montant total dû", "total amount receivable"),
+    "SK_DPD": ("jours de retard", "days past due"),
+    "SK_DPD_DEF": ("jours de retard hors petites dettes", "days past due, small debts ignored"),
+    "DPD": ("mois avec un retard", "months with a delay"),
+    "CNT_INSTALMENT_MATURE_CUM": ("échéances échues", "instalments fallen due"),
+}
+
 ALL = Scope(
     name="",
     where=None,
     rows_fr="relevés mensuels de cartes de crédit précédentes",
     rows_en="monthly statements of previous credit cards",
-    measures=(
-        _M("SK_ID_PREV", ("nunique",), "cartes de crédit suivies", "credit cards followed"),
-        _M("AMT_BALANCE", ("mean", "max"), "solde", "balance"),
-        _M("AMT_CREDIT_LIMIT_ACTUAL", ("mean", "max"), "plafond", "credit limit"),
-        _M("UTILISATION", ("mean", "max"), *_UTILISATION),
-        _M("AMT_DRAWINGS_CURRENT", ("mean", "max", "sum"), "montant retiré ou dépensé", "amount drawn"),
-        _M(
-            "AMT_DRAWINGS_ATM_CURRENT",
-            ("mean", "sum"),
-            "retraits au distributeur",
-            "cash machine withdrawals",
-        ),
-        _M("CNT_DRAWINGS_CURRENT", ("mean", "sum"), "nombre d'opérations", "number of drawings"),
-        _M(
-            "CNT_DRAWINGS_ATM_CURRENT",
-            ("mean",),
-            "nombre de retraits au distributeur",
-            "cash machine withdrawals",
-        ),
-        _M("AMT_PAYMENT_TOTAL_CURRENT", ("mean", "sum"), "montant remboursé", "amount repaid"),
-        _M("AMT_INST_MIN_REGULARITY", ("mean",), "remboursement minimal exigé", "minimum payment due"),
-        _M("PAYMENT_MIN_RATIO", ("mean", "min"), "remboursé / minimum exigé", "repaid / minimum due"),
-        _M("BELOW_MIN", ("share",), "mois remboursés sous le minimum", "months repaid below the minimum"),
-        _M("AMT_TOTAL_RECEIVABLE", ("mean", "max"), "montant total dû", "total amount receivable"),
-        _M("SK_DPD", ("mean", "max"), "jours de retard", "days past due"),
-        _M(
-            "SK_DPD_DEF",
-            ("max",),
-            "jours de retard hors petites dettes",
-            "days past due, small debts ignored",
-        ),
-        _M("DPD", ("share",), "mois avec un retard", "months with a delay"),
-        _M("CNT_INSTALMENT_MATURE_CUM", ("max",), "échéances échues", "instalments fallen due"),
+    measures=measures(
+        LABELS,
+        ("SK_ID_PREV", ("nunique",)),
+        ("AMT_BALANCE", ("mean", "max")),
+        ("AMT_CREDIT_LIMIT_ACTUAL", ("mean", "max")),
+        ("UTILISATION", ("mean", "max")),
+        ("AMT_DRAWINGS_CURRENT", ("mean", "max", "sum")),
+        ("AMT_DRAWINGS_ATM_CURRENT", ("mean", "sum")),
+        ("CNT_DRAWINGS_CURRENT", ("mean", "sum")),
+        ("CNT_DRAWINGS_ATM_CURRENT", ("mean",)),
+        ("AMT_PAYMENT_TOTAL_CURRENT", ("mean", "sum")),
+        ("AMT_INST_MIN_REGULARITY", ("mean",)),
+        ("PAYMENT_MIN_RATIO", ("mean", "min")),
+        ("BELOW_MIN", ("share",)),
+        ("AMT_TOTAL_RECEIVABLE", ("mean", "max")),
+        ("SK_DPD", ("mean", "max")),
+        ("SK_DPD_DEF", ("max",)),
+        ("DPD", ("share",)),
+        ("CNT_INSTALMENT_MATURE_CUM", ("max",)),
     ),
 )
 RECENT = Scope(
@@ -66,12 +71,13 @@ RECENT = Scope(
     where="MONTHS_BALANCE >= -12",
     rows_fr="relevés de cartes de crédit des 12 derniers mois",
     rows_en="credit card statements of the last 12 months",
-    measures=(
-        _M("AMT_BALANCE", ("mean",), "solde", "balance"),
-        _M("UTILISATION", ("mean", "max"), *_UTILISATION),
-        _M("AMT_DRAWINGS_CURRENT", ("sum",), "montant retiré ou dépensé", "amount drawn"),
-        _M("SK_DPD", ("max",), "jours de retard", "days past due"),
-        _M("DPD", ("share",), "mois avec un retard", "months with a delay"),
+    measures=measures(
+        LABELS,
+        ("AMT_BALANCE", ("mean",)),
+        ("UTILISATION", ("mean", "max")),
+        ("AMT_DRAWINGS_CURRENT", ("sum",)),
+        ("SK_DPD", ("max",)),
+        ("DPD", ("share",)),
     ),
 )
 

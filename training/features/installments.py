@@ -6,7 +6,7 @@ paid) has missing lateness, so it does not count as on time.
 
 from __future__ import annotations
 
-from training.features.spec import Family, Measure, Scope
+from training.features.spec import Family, Labels, Scope, measures
 
 _DELAY = "DAYS_ENTRY_PAYMENT - DAYS_INSTALMENT"
 
@@ -23,35 +23,37 @@ FROM installments_payments
 WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM {{clients}})
 """
 
-_M = Measure
-_LATE = ("LATE", ("count", "share"), "paiements en retard", "late payments")
-_LATE_DAYS_TEXT = ("jours de retard du paiement", "days the payment was late")
+# column of the source -> (French, English) words for its values, once per source table
+LABELS: Labels = {
+    "LATE": ("paiements en retard", "late payments"),
+    "LATE_30": ("paiements en retard de plus de 30 jours", "payments over 30 days late"),
+    "LATE_DAYS": ("jours de retard du paiement", "days the payment was late"),
+    "EARLY_DAYS": ("jours d'avance du paiement", "days the payment was early"),
+    "PAYMENT_RATIO": ("montant payé / montant dû", "amount paid / amount due"),
+    "PAYMENT_DIFF": ("montant dû moins payé", "amount due minus paid"),
+    "UNDERPAID": ("paiements inférieurs au montant dû", "payments below the amount due"),
+    "AMT_INSTALMENT": ("montant dû", "amount due"),
+    "AMT_PAYMENT": ("montant payé", "amount paid"),
+    "DAYS_ENTRY_PAYMENT": ("jours depuis le paiement", "days since the payment"),
+}
+
 ALL = Scope(
     name="",
     where=None,
     rows_fr="paiements d'échéances de crédits précédents",
     rows_en="instalment payments of previous loans",
-    measures=(
-        _M(*_LATE),
-        _M(
-            "LATE_30",
-            ("count", "share"),
-            "paiements en retard de plus de 30 jours",
-            "payments over 30 days late",
-        ),
-        _M("LATE_DAYS", ("mean", "max", "sum"), *_LATE_DAYS_TEXT),
-        _M("EARLY_DAYS", ("mean", "max"), "jours d'avance du paiement", "days the payment was early"),
-        _M("PAYMENT_RATIO", ("mean", "min"), "montant payé / montant dû", "amount paid / amount due"),
-        _M("PAYMENT_DIFF", ("mean", "max", "sum"), "montant dû moins payé", "amount due minus paid"),
-        _M(
-            "UNDERPAID",
-            ("count", "share"),
-            "paiements inférieurs au montant dû",
-            "payments below the amount due",
-        ),
-        _M("AMT_INSTALMENT", ("mean", "max", "sum"), "montant dû", "amount due"),
-        _M("AMT_PAYMENT", ("mean", "min", "sum"), "montant payé", "amount paid"),
-        _M("DAYS_ENTRY_PAYMENT", ("mean", "max"), "jours depuis le paiement", "days since the payment"),
+    measures=measures(
+        LABELS,
+        ("LATE", ("count", "share")),
+        ("LATE_30", ("count", "share")),
+        ("LATE_DAYS", ("mean", "max", "sum")),
+        ("EARLY_DAYS", ("mean", "max")),
+        ("PAYMENT_RATIO", ("mean", "min")),
+        ("PAYMENT_DIFF", ("mean", "max", "sum")),
+        ("UNDERPAID", ("count", "share")),
+        ("AMT_INSTALMENT", ("mean", "max", "sum")),
+        ("AMT_PAYMENT", ("mean", "min", "sum")),
+        ("DAYS_ENTRY_PAYMENT", ("mean", "max")),
     ),
 )
 RECENT = Scope(
@@ -59,12 +61,13 @@ RECENT = Scope(
     where="DAYS_INSTALMENT >= -365",
     rows_fr="paiements d'échéances des 12 derniers mois",
     rows_en="instalment payments due in the last 12 months",
-    measures=(
-        _M(*_LATE),
-        _M("LATE_DAYS", ("mean", "max"), *_LATE_DAYS_TEXT),
-        _M("PAYMENT_RATIO", ("mean",), "montant payé / montant dû", "amount paid / amount due"),
-        _M("PAYMENT_DIFF", ("mean", "sum"), "montant dû moins payé", "amount due minus paid"),
-        _M("UNDERPAID", ("share",), "paiements inférieurs au montant dû", "payments below the amount due"),
+    measures=measures(
+        LABELS,
+        ("LATE", ("count", "share")),
+        ("LATE_DAYS", ("mean", "max")),
+        ("PAYMENT_RATIO", ("mean",)),
+        ("PAYMENT_DIFF", ("mean", "sum")),
+        ("UNDERPAID", ("share",)),
     ),
 )
 

@@ -4,7 +4,7 @@ pay.
 
 from __future__ import annotations
 
-from training.features.spec import Family, Measure, Scope
+from training.features.spec import Family, Labels, Scope, measures
 
 SOURCE = """
 SELECT SK_ID_CURR, SK_ID_PREV, MONTHS_BALANCE, CNT_INSTALMENT, CNT_INSTALMENT_FUTURE, SK_DPD, SK_DPD_DEF,
@@ -16,32 +16,35 @@ FROM pos_cash_balance
 WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM {clients})
 """
 
-_M = Measure
+# column of the source -> (French, English) words for its values, once per source table
+LABELS: Labels = {
+    "MONTHS_BALANCE": ("mois du relevé (négatif)", "month of the statement (negative)"),
+    "SK_DPD": ("jours de retard", "days past due"),
+    "SK_DPD_DEF": ("jours de retard hors petites dettes", "days past due, small debts ignored"),
+    "DPD": ("mois avec un retard", "months with a delay"),
+    "DPD_DEF": ("mois avec un retard significatif", "months with a significant delay"),
+    "COMPLETED": ("mois au statut « terminé »", "months with status 'completed'"),
+    "CNT_INSTALMENT": ("durée du crédit (échéances)", "loan term (instalments)"),
+    "CNT_INSTALMENT_FUTURE": ("échéances restantes", "instalments left"),
+    "REMAINING_SHARE": ("part des échéances restantes", "share of instalments left"),
+}
+
 ALL = Scope(
     name="",
     where=None,
     rows_fr="relevés mensuels des crédits précédents (points de vente, espèces)",
     rows_en="monthly statements of previous point-of-sale and cash loans",
-    measures=(
-        _M(
-            "MONTHS_BALANCE",
-            ("mean", "min", "max"),
-            "mois du relevé (négatif)",
-            "month of the statement (negative)",
-        ),
-        _M("SK_DPD", ("mean", "max"), "jours de retard", "days past due"),
-        _M(
-            "SK_DPD_DEF",
-            ("mean", "max"),
-            "jours de retard hors petites dettes",
-            "days past due, small debts ignored",
-        ),
-        _M("DPD", ("count", "share"), "mois avec un retard", "months with a delay"),
-        _M("DPD_DEF", ("share",), "mois avec un retard significatif", "months with a significant delay"),
-        _M("COMPLETED", ("count",), "mois au statut « terminé »", "months with status 'completed'"),
-        _M("CNT_INSTALMENT", ("mean", "max"), "durée du crédit (échéances)", "loan term (instalments)"),
-        _M("CNT_INSTALMENT_FUTURE", ("mean",), "échéances restantes", "instalments left"),
-        _M("REMAINING_SHARE", ("mean",), "part des échéances restantes", "share of instalments left"),
+    measures=measures(
+        LABELS,
+        ("MONTHS_BALANCE", ("mean", "min", "max")),
+        ("SK_DPD", ("mean", "max")),
+        ("SK_DPD_DEF", ("mean", "max")),
+        ("DPD", ("count", "share")),
+        ("DPD_DEF", ("share",)),
+        ("COMPLETED", ("count",)),
+        ("CNT_INSTALMENT", ("mean", "max")),
+        ("CNT_INSTALMENT_FUTURE", ("mean",)),
+        ("REMAINING_SHARE", ("mean",)),
     ),
 )
 RECENT = Scope(
@@ -49,10 +52,11 @@ RECENT = Scope(
     where="MONTHS_BALANCE >= -12",
     rows_fr="relevés mensuels des 12 derniers mois (points de vente, espèces)",
     rows_en="monthly statements of the last 12 months (point-of-sale and cash loans)",
-    measures=(
-        _M("SK_DPD", ("mean", "max"), "jours de retard", "days past due"),
-        _M("DPD", ("share",), "mois avec un retard", "months with a delay"),
-        _M("CNT_INSTALMENT_FUTURE", ("mean",), "échéances restantes", "instalments left"),
+    measures=measures(
+        LABELS,
+        ("SK_DPD", ("mean", "max")),
+        ("DPD", ("share",)),
+        ("CNT_INSTALMENT_FUTURE", ("mean",)),
     ),
 )
 

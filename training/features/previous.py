@@ -7,7 +7,7 @@ aggregation.
 
 from __future__ import annotations
 
-from training.features.spec import Family, Measure, Scope
+from training.features.spec import Family, Labels, Scope, measures
 
 
 def _no_sentinel(column: str) -> str:
@@ -32,26 +32,51 @@ FROM previous_application
 WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM {{clients}})
 """
 
-_M = Measure
+# column of the source -> (French, English) words for its values, once per source table
+LABELS: Labels = {
+    "APPROVED": ("demandes acceptées", "approved applications"),
+    "REFUSED": ("demandes refusées", "refused applications"),
+    "AMT_ANNUITY": ("échéance", "annuity"),
+    "AMT_APPLICATION": ("montant demandé", "amount asked for"),
+    "AMT_CREDIT": ("montant accordé", "amount granted"),
+    "APP_CREDIT_RATIO": ("montant demandé / accordé", "amount asked / granted"),
+    "AMT_DOWN_PAYMENT": ("apport personnel", "down payment"),
+    "RATE_DOWN_PAYMENT": ("taux d'apport", "down payment rate"),
+    "AMT_GOODS_PRICE": ("prix du bien", "goods price"),
+    "DAYS_DECISION": ("jours depuis la décision", "days since the decision"),
+    "CNT_PAYMENT": ("nombre d'échéances prévues", "planned number of instalments"),
+    "HIGH_YIELD": ("crédits à taux élevé", "high interest rate loans"),
+    "CASH_LOAN": ("prêts d'espèces", "cash loans"),
+    "CREDIT_APP_DIFF": ("montant accordé moins demandé", "amount granted minus asked"),
+    "ANNUITY_CREDIT_RATIO": ("échéance / montant accordé", "annuity / amount granted"),
+    "DAYS_FIRST_DRAWING": ("jours depuis le premier tirage", "days since the first drawing"),
+    "DAYS_LAST_DUE_1ST_VERSION": (
+        "jours jusqu'à la dernière échéance prévue",
+        "days to the first planned last due date",
+    ),
+    "DAYS_TERMINATION": ("jours depuis la fin prévue du crédit", "days since the expected end"),
+}
+
 ALL = Scope(
     name="",
     where=None,
     rows_fr="demandes de crédit précédentes chez Home Credit",
     rows_en="previous applications at Home Credit",
-    measures=(
-        _M("APPROVED", ("share",), "demandes acceptées", "approved applications"),
-        _M("REFUSED", ("share",), "demandes refusées", "refused applications"),
-        _M("AMT_ANNUITY", ("mean", "max"), "échéance", "annuity"),
-        _M("AMT_APPLICATION", ("mean", "max", "sum"), "montant demandé", "amount asked for"),
-        _M("AMT_CREDIT", ("mean", "max", "sum"), "montant accordé", "amount granted"),
-        _M("APP_CREDIT_RATIO", ("mean", "min", "max"), "montant demandé / accordé", "amount asked / granted"),
-        _M("AMT_DOWN_PAYMENT", ("mean", "max"), "apport personnel", "down payment"),
-        _M("RATE_DOWN_PAYMENT", ("mean",), "taux d'apport", "down payment rate"),
-        _M("AMT_GOODS_PRICE", ("mean",), "prix du bien", "goods price"),
-        _M("DAYS_DECISION", ("mean", "min", "max"), "jours depuis la décision", "days since the decision"),
-        _M("CNT_PAYMENT", ("mean", "sum"), "nombre d'échéances prévues", "planned number of instalments"),
-        _M("HIGH_YIELD", ("share",), "crédits à taux élevé", "high interest rate loans"),
-        _M("CASH_LOAN", ("share",), "prêts d'espèces", "cash loans"),
+    measures=measures(
+        LABELS,
+        ("APPROVED", ("share",)),
+        ("REFUSED", ("share",)),
+        ("AMT_ANNUITY", ("mean", "max")),
+        ("AMT_APPLICATION", ("mean", "max", "sum")),
+        ("AMT_CREDIT", ("mean", "max", "sum")),
+        ("APP_CREDIT_RATIO", ("mean", "min", "max")),
+        ("AMT_DOWN_PAYMENT", ("mean", "max")),
+        ("RATE_DOWN_PAYMENT", ("mean",)),
+        ("AMT_GOODS_PRICE", ("mean",)),
+        ("DAYS_DECISION", ("mean", "min", "max")),
+        ("CNT_PAYMENT", ("mean", "sum")),
+        ("HIGH_YIELD", ("share",)),
+        ("CASH_LOAN", ("share",)),
     ),
 )
 APPROVED = Scope(
@@ -59,27 +84,18 @@ APPROVED = Scope(
     where="NAME_CONTRACT_STATUS = 'Approved'",
     rows_fr="demandes précédentes acceptées",
     rows_en="approved previous applications",
-    measures=(
-        _M("AMT_ANNUITY", ("mean", "sum"), "échéance", "annuity"),
-        _M("AMT_CREDIT", ("mean", "max", "sum"), "montant accordé", "amount granted"),
-        _M("APP_CREDIT_RATIO", ("mean", "min"), "montant demandé / accordé", "amount asked / granted"),
-        _M("CREDIT_APP_DIFF", ("mean",), "montant accordé moins demandé", "amount granted minus asked"),
-        _M("ANNUITY_CREDIT_RATIO", ("mean",), "échéance / montant accordé", "annuity / amount granted"),
-        _M("CNT_PAYMENT", ("mean",), "nombre d'échéances prévues", "planned number of instalments"),
-        _M("DAYS_DECISION", ("mean", "max"), "jours depuis la décision", "days since the decision"),
-        _M("DAYS_FIRST_DRAWING", ("mean",), "jours depuis le premier tirage", "days since the first drawing"),
-        _M(
-            "DAYS_LAST_DUE_1ST_VERSION",
-            ("mean", "max"),
-            "jours jusqu'à la dernière échéance prévue",
-            "days to the first planned last due date",
-        ),
-        _M(
-            "DAYS_TERMINATION",
-            ("max",),
-            "jours depuis la fin prévue du crédit",
-            "days since the expected end",
-        ),
+    measures=measures(
+        LABELS,
+        ("AMT_ANNUITY", ("mean", "sum")),
+        ("AMT_CREDIT", ("mean", "max", "sum")),
+        ("APP_CREDIT_RATIO", ("mean", "min")),
+        ("CREDIT_APP_DIFF", ("mean",)),
+        ("ANNUITY_CREDIT_RATIO", ("mean",)),
+        ("CNT_PAYMENT", ("mean",)),
+        ("DAYS_DECISION", ("mean", "max")),
+        ("DAYS_FIRST_DRAWING", ("mean",)),
+        ("DAYS_LAST_DUE_1ST_VERSION", ("mean", "max")),
+        ("DAYS_TERMINATION", ("max",)),
     ),
 )
 RUNNING = Scope(
@@ -87,9 +103,10 @@ RUNNING = Scope(
     where="NAME_CONTRACT_STATUS = 'Approved' AND DAYS_LAST_DUE_1ST_VERSION > 0",
     rows_fr="crédits précédents encore en remboursement",
     rows_en="previous loans still being repaid",
-    measures=(
-        _M("AMT_ANNUITY", ("sum",), "échéance", "annuity"),
-        _M("AMT_CREDIT", ("sum",), "montant accordé", "amount granted"),
+    measures=measures(
+        LABELS,
+        ("AMT_ANNUITY", ("sum",)),
+        ("AMT_CREDIT", ("sum",)),
     ),
 )
 REFUSED = Scope(
@@ -97,11 +114,12 @@ REFUSED = Scope(
     where="NAME_CONTRACT_STATUS = 'Refused'",
     rows_fr="demandes précédentes refusées",
     rows_en="refused previous applications",
-    measures=(
-        _M("AMT_APPLICATION", ("mean", "max"), "montant demandé", "amount asked for"),
-        _M("APP_CREDIT_RATIO", ("mean",), "montant demandé / proposé", "amount asked / offered"),
-        _M("DAYS_DECISION", ("mean", "max"), "jours depuis la décision", "days since the decision"),
-        _M("CNT_PAYMENT", ("mean",), "nombre d'échéances prévues", "planned number of instalments"),
+    measures=measures(
+        LABELS,
+        ("AMT_APPLICATION", ("mean", "max")),
+        ("APP_CREDIT_RATIO", ("mean",), ("montant demandé / proposé", "amount asked / offered")),
+        ("DAYS_DECISION", ("mean", "max")),
+        ("CNT_PAYMENT", ("mean",)),
     ),
 )
 RECENT = Scope(
@@ -109,9 +127,10 @@ RECENT = Scope(
     where="DAYS_DECISION >= -365",
     rows_fr="demandes précédentes des 12 derniers mois",
     rows_en="previous applications in the last 12 months",
-    measures=(
-        _M("REFUSED", ("count", "share"), "demandes refusées", "refused applications"),
-        _M("AMT_APPLICATION", ("mean",), "montant demandé", "amount asked for"),
+    measures=measures(
+        LABELS,
+        ("REFUSED", ("count", "share")),
+        ("AMT_APPLICATION", ("mean",)),
     ),
 )
 

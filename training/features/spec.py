@@ -44,6 +44,19 @@ class Measure:
         return self.sql or self.name
 
 
+Labels = dict[str, tuple[str, str]]  # a source table's column -> (French, English) words for its values
+
+
+def measures(labels: Labels, *items: tuple) -> tuple[Measure, ...]:
+    """A scope's measures, worded from its source table's one label table: each item is (column, stats), or
+    (column, stats, (French, English)) where the scope says it otherwise."""
+    out = []
+    for name, stats, *words in items:
+        fr, en = words[0] if words else labels[name]
+        out.append(Measure(name, tuple(stats), fr, en))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Scope:
     """A subset of the family's rows (all rows when `where` is None), with its own measures.
