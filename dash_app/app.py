@@ -52,7 +52,26 @@ class LocalisedDash(Dash):
 def page_layout(default_language: str) -> html.Div:
     lang = auth.current_language(default_language) if flask.has_request_context() else default_language
     other = "en" if lang == "fr" else "fr"
-    header = html.Header(
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.LANG_STORE, data=lang),
+            dcc.Store(id=ids.CLIENT_STORE),
+            dcc.Store(id=ids.MODEL_STORE),
+            dcc.Store(id=ids.SEARCH_PAGE, data=0),
+            dcc.Store(id=ids.PICKED),
+            dcc.Store(id=ids.PAGE_TEXTS, data={"home": t(lang, "title.home"), "other": other}),
+            html.Div(id=ids.TITLE_SINK, hidden=True),
+            html.A(t(lang, "skip"), href=f"#{ids.MAIN}", className="visually-hidden-focusable skip-link"),
+            _header(lang, other),
+            _main(lang),
+        ]
+    )
+
+
+def _header(lang: str, other: str) -> html.Header:
+    """The product's name, the language switch (to `other`), the drift page and logout."""
+    return html.Header(
         [
             html.Div(
                 [
@@ -78,7 +97,12 @@ def page_layout(default_language: str) -> html.Div:
         ],
         className="app-header",
     )
-    main = html.Main(
+
+
+def _main(lang: str) -> html.Main:
+    """Every panel, in reading order: problems, search, score and why, what-if, comparison, importance and
+    information."""
+    return html.Main(
         [
             problems.layout(lang),
             search.layout(lang),
@@ -102,21 +126,6 @@ def page_layout(default_language: str) -> html.Div:
         id=ids.MAIN,
         tabIndex="-1",
         className="container-fluid",
-    )
-    return html.Div(
-        [
-            dcc.Location(id=ids.URL, refresh=False),
-            dcc.Store(id=ids.LANG_STORE, data=lang),
-            dcc.Store(id=ids.CLIENT_STORE),
-            dcc.Store(id=ids.MODEL_STORE),
-            dcc.Store(id=ids.SEARCH_PAGE, data=0),
-            dcc.Store(id=ids.PICKED),
-            dcc.Store(id=ids.PAGE_TEXTS, data={"home": t(lang, "title.home"), "other": other}),
-            html.Div(id=ids.TITLE_SINK, hidden=True),
-            html.A(t(lang, "skip"), href=f"#{ids.MAIN}", className="visually-hidden-focusable skip-link"),
-            header,
-            main,
-        ]
     )
 
 
