@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
@@ -99,6 +100,11 @@ def _header(lang: str, other: str) -> html.Header:
     )
 
 
+def _row(*columns: tuple[Any, str]) -> html.Div:
+    """Panels side by side on a large screen: (panel, column class) each."""
+    return html.Div([html.Div(panel, className=width) for panel, width in columns], className="row g-3")
+
+
 def _main(lang: str) -> html.Main:
     """Every panel, in reading order: problems, search, score and why, what-if, comparison, importance and
     information."""
@@ -106,22 +112,10 @@ def _main(lang: str) -> html.Main:
         [
             problems.layout(lang),
             search.layout(lang),
-            html.Div(
-                [
-                    html.Div(score.layout(lang), className="col-lg-5"),
-                    html.Div(explanation.layout(lang), className="col-lg-7"),
-                ],
-                className="row g-3",
-            ),
+            _row((score.layout(lang), "col-lg-5"), (explanation.layout(lang), "col-lg-7")),
             whatif.layout(lang),
             comparison.layout(lang),
-            html.Div(
-                [
-                    html.Div(importance.layout(lang), className="col-lg-6"),
-                    html.Div(client_info.layout(lang), className="col-lg-6"),
-                ],
-                className="row g-3",
-            ),
+            _row((importance.layout(lang), "col-lg-6"), (client_info.layout(lang), "col-lg-6")),
         ],
         id=ids.MAIN,
         tabIndex="-1",
