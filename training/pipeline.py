@@ -121,15 +121,8 @@ def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
         timings.mark("selection")
         run = RunInfo(run_id=parent.info.run_id, run_name=run_name, data_source=data_source)
         published = publish(settings, budget, selection, tables, features, costs, run, timings)
-    return PipelineOutcome(
-        run_id=run.run_id,
-        version=published.version,
-        promoted=published.promoted,
-        decision=published.decision,
-        report_path=published.report_path,
-        bundle_path=published.bundle_path,
-        summary=summary_table(selection),
-    )
+    # what was published (version, promotion, decision, report and bundle paths), with the run and its summary
+    return PipelineOutcome(run_id=run.run_id, summary=summary_table(selection), **vars(published))
 
 
 def _run_params(
