@@ -14,7 +14,9 @@ from typing import Any
 
 import grpc
 
+from scoring_service.errors import Unauthenticated
 from scoring_service.metrics import ServiceMetrics
+from scoring_service.status_codes import abort_with
 
 Behavior = Callable[[Any, grpc.ServicerContext], Any]
 Done = Callable[[str, str, float, grpc.ServicerContext], None]  # method, code, seconds, context
@@ -143,11 +145,12 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
     @staticmethod
     def _deny(handler: grpc.RpcMethodHandler, message: str) -> grpc.RpcMethodHandler:
+        # the same status table as every other error (Unauthenticated -> UNAUTHENTICATED)
         def deny(request: Any, context: grpc.ServicerContext) -> Any:
-            context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
+            abort_with(context, Unauthenticated(message))
 
         def deny_stream(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
-            context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
+            abort_with(context, Unauthenticated(message))
             yield  # pragma: no cover - abort raises
 
         return _rebuild(handler, deny_stream if handler.response_streaming else deny)
