@@ -1,5 +1,6 @@
-"""The event store on SQLite: what Score writes, read back with one column per feature; batches, flush on stop,
-and a failing store that never fails scoring."""
+"""The event store: what Score writes, read back with one column per feature, on SQLite and on the PostgreSQL
+server (one body, a fresh store of each kind); batches, flush on stop, and a failing store that never fails
+scoring."""
 
 from __future__ import annotations
 
@@ -34,23 +35,45 @@ def event(i: int, when: float | None = None) -> PredictionEvent:
     )
 
 
-def test_written_events_read_back_with_a_column_per_feature(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'sub' / 'events.db'}"
-    writer = EventWriter(url, batch_size=7, flush_seconds=0.05)
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.integration, pytest.mark.postgres])]
+)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty event store of each kind: a SQLite file in a folder not created yet, a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'sub' / 'events.db'}"
+    return str(request.getfixturevalue("postgres_db_url"))
+
+
+def test_written_events_read_back_with_a_column_per_feature(store_url: str) -> None:
+    writer = EventWriter(store_url, batch_size=7, flush_seconds=0.05)
     writer.start()
+    now = time.time()
     for i in range(40):
-        writer.submit(event(i))
+        writer.submit(event(i, now + i))
     writer.stop()
     assert writer.stats()["events_written"] == 40
-    frame = read_events(url, FAR_PAST, FAR_FUTURE)
+    frame = read_events(store_url, FAR_PAST, FAR_FUTURE)
     assert list(frame.columns) == [*BASE_COLUMNS, "AMT_CREDIT", "CODE_GENDER", "EXT_SOURCE_1"]
     assert len(frame) == 40
     assert str(frame["event_time"].dt.tz) == "UTC"
+    assert abs(frame["event_time"].iloc[0].timestamp() - now) < 1e-3
     assert list(frame["request_id"]) == [f"r{i}" for i in range(40)]
     assert frame.loc[3, "AMT_CREDIT"] == 3000.0 and frame.loc[3, "client_id"] == 100_004
     assert frame["client_id"].isna().sum() == 20  # new applications have no client id
     assert frame["EXT_SOURCE_1"].isna().all()
     assert set(frame["decision"]) == {"granted", "refused"}
+    if store_url.startswith("postgresql"):  # times are stored with their zone, not as naive UTC
+        engine = sa.create_engine(store_url)
+        with engine.connect() as conn:
+            kind = conn.execute(
+                sa.text(
+                    "select data_type from information_schema.columns "
+                    "where table_name = 'prediction_events' and column_name = 'event_time'"
+                )
+            ).scalar()
+        engine.dispose()
+        assert kind == "timestamp with time zone"
 
 
 def test_the_time_window_is_half_open_and_naive_times_mean_utc(tmp_path: Path) -> None:
@@ -120,9 +143,9 @@ def test_events_kept_while_the_store_fails_are_written_when_it_recovers(tmp_path
 
 
 def test_every_score_is_recorded_and_a_graceful_stop_loses_none(
-    tiny_bundle_dir: Path, tmp_path: Path
+    tiny_bundle_dir: Path, store_url: str
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'events.db'}"
+    url = store_url
     plane = build_dataplane(
         str(tiny_bundle_dir),
         None,
@@ -141,12 +164,16 @@ def test_every_score_is_recorded_and_a_graceful_stop_loses_none(
     frame = read_events(url, FAR_PAST, FAR_FUTURE)
     assert list(frame["request_id"]) == [r.request_id for r in results]
     assert list(frame["probability"]) == pytest.approx([r.probability for r in results])
+    assert list(frame["client_id"])[:-1] == clients and set(frame["model_version"]) == {"1"}
+    assert plane.stats()["events_dropped"] == 0
     assert not plane.ready
     features = list(frame.columns[len(BASE_COLUMNS) :])
     assert features == list(plane_features)
     assert frame.iloc[-1]["AMT_CREDIT"] == 300_000.0 and frame.iloc[-1]["CODE_GENDER"] == "M"
-    with sa.create_engine(url).connect() as conn:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
         explained = conn.execute(sa.text("select count(*) from prediction_events where explained")).scalar()
+    engine.dispose()
     assert explained == sum(1 for c in clients if c % 5 == 0)
 
 
