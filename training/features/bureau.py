@@ -6,7 +6,7 @@ class), then those per-credit values are aggregated per client like any other bu
 
 from __future__ import annotations
 
-from training.features.spec import Family, Labels, Scope, measures
+from training.features.spec import Family, Labels, Scope, Words, measures
 
 _OVERDUE = "STATUS IN ('1', '2', '3', '4', '5')"
 
@@ -38,32 +38,32 @@ FROM bureau AS b LEFT JOIN balance AS bb ON b.SK_ID_BUREAU = bb.SK_ID_BUREAU
 WHERE b.SK_ID_CURR IN (SELECT SK_ID_CURR FROM {{clients}})
 """
 
-# column of the source -> (French, English) words for its values, once per source table
+# how each column of the source is called, once per source table
 LABELS: Labels = {
-    "DAYS_CREDIT": ("jours depuis la demande du crédit", "days since the credit was granted"),
-    "CREDIT_DAY_OVERDUE": ("jours de retard en cours", "days overdue now"),
-    "AMT_CREDIT_MAX_OVERDUE": ("plus gros impayé connu", "largest amount ever overdue"),
-    "CNT_CREDIT_PROLONG": ("prolongations du crédit", "times the credit was prolonged"),
-    "AMT_CREDIT_SUM": ("montant du crédit", "credit amount"),
-    "AMT_CREDIT_SUM_DEBT": ("dette restante", "remaining debt"),
-    "AMT_CREDIT_SUM_OVERDUE": ("montant en retard", "amount overdue"),
-    "AMT_CREDIT_SUM_LIMIT": ("plafond de la carte de crédit", "credit card limit"),
-    "AMT_ANNUITY": ("échéance", "annuity"),
-    "DAYS_CREDIT_UPDATE": ("jours depuis la dernière mise à jour", "days since the last update"),
-    "DAYS_CREDIT_ENDDATE": ("jours restant jusqu'à la fin prévue", "days left until planned end"),
-    "DEBT_CREDIT_RATIO": ("dette restante / montant du crédit", "remaining debt / credit amount"),
-    "CREDIT_DURATION": ("durée prévue du crédit (jours)", "planned credit duration (days)"),
-    "ENDDATE_GAP": ("fin réelle moins fin prévue (jours)", "actual minus planned end (days)"),
-    "OVERDUE": ("crédits actuellement en retard", "credits overdue now"),
-    "CREDIT_CARD": ("cartes de crédit", "credit cards"),
-    "SECURED": ("crédits auto ou immobiliers", "car loans or mortgages"),
-    "MICROLOAN": ("microcrédits", "microloans"),
-    "BB_MONTHS": ("mois d'historique mensuel", "months of monthly history"),
-    "BB_OVERDUE_MONTHS": ("mois en retard dans l'historique", "months overdue in the history"),
-    "BB_OVERDUE_SHARE": ("part des mois en retard", "share of months overdue"),
-    "BB_WORST_STATUS": ("pire classe de retard (0 à 5)", "worst overdue class (0 to 5)"),
-    "BB_OVERDUE_MONTHS_12M": ("mois en retard sur 12 mois", "months overdue in the last 12"),
-    "DAYS_ENDDATE_FACT": ("jours depuis la clôture", "days since the credit was closed"),
+    "DAYS_CREDIT": Words("jours depuis la demande du crédit", "days since the credit was granted"),
+    "CREDIT_DAY_OVERDUE": Words("jours de retard en cours", "days overdue now"),
+    "AMT_CREDIT_MAX_OVERDUE": Words("plus gros impayé connu", "largest amount ever overdue"),
+    "CNT_CREDIT_PROLONG": Words("prolongations du crédit", "times the credit was prolonged"),
+    "AMT_CREDIT_SUM": Words("montant du crédit", "credit amount"),
+    "AMT_CREDIT_SUM_DEBT": Words("dette restante", "remaining debt"),
+    "AMT_CREDIT_SUM_OVERDUE": Words("montant en retard", "amount overdue"),
+    "AMT_CREDIT_SUM_LIMIT": Words("plafond de la carte de crédit", "credit card limit"),
+    "AMT_ANNUITY": Words("échéance", "annuity"),
+    "DAYS_CREDIT_UPDATE": Words("jours depuis la dernière mise à jour", "days since the last update"),
+    "DAYS_CREDIT_ENDDATE": Words("jours restant jusqu'à la fin prévue", "days left until planned end"),
+    "DEBT_CREDIT_RATIO": Words("dette restante / montant du crédit", "remaining debt / credit amount"),
+    "CREDIT_DURATION": Words("durée prévue du crédit (jours)", "planned credit duration (days)"),
+    "ENDDATE_GAP": Words("fin réelle moins fin prévue (jours)", "actual minus planned end (days)"),
+    "OVERDUE": Words("crédits actuellement en retard", "credits overdue now"),
+    "CREDIT_CARD": Words("cartes de crédit", "credit cards"),
+    "SECURED": Words("crédits auto ou immobiliers", "car loans or mortgages"),
+    "MICROLOAN": Words("microcrédits", "microloans"),
+    "BB_MONTHS": Words("mois d'historique mensuel", "months of monthly history"),
+    "BB_OVERDUE_MONTHS": Words("mois en retard dans l'historique", "months overdue in the history"),
+    "BB_OVERDUE_SHARE": Words("part des mois en retard", "share of months overdue"),
+    "BB_WORST_STATUS": Words("pire classe de retard (0 à 5)", "worst overdue class (0 to 5)"),
+    "BB_OVERDUE_MONTHS_12M": Words("mois en retard sur 12 mois", "months overdue in the last 12"),
+    "DAYS_ENDDATE_FACT": Words("jours depuis la clôture", "days since the credit was closed"),
 }
 
 ALL = Scope(

@@ -4,7 +4,7 @@ delays.
 
 from __future__ import annotations
 
-from training.features.spec import Family, Labels, Scope, measures
+from training.features.spec import Family, Labels, Scope, Words, measures
 
 SOURCE = """
 SELECT SK_ID_CURR, SK_ID_PREV, MONTHS_BALANCE, AMT_BALANCE, AMT_CREDIT_LIMIT_ACTUAL, AMT_DRAWINGS_ATM_CURRENT,
@@ -19,25 +19,25 @@ FROM credit_card_balance
 WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM {clients})
 """
 
-# column of the source -> (French, English) words for its values, once per source table
+# how each column of the source is called, once per source table
 LABELS: Labels = {
-    "SK_ID_PREV": ("cartes de crédit suivies", "credit cards followed"),
-    "AMT_BALANCE": ("solde", "balance"),
-    "AMT_CREDIT_LIMIT_ACTUAL": ("plafond", "credit limit"),
-    "UTILISATION": ("utilisation du plafond (solde / plafond)", "use of the limit (balance / limit)"),
-    "AMT_DRAWINGS_CURRENT": ("montant retiré ou dépensé", "amount drawn"),
-    "AMT_DRAWINGS_ATM_CURRENT": ("retraits au distributeur", "cash machine withdrawals"),
-    "CNT_DRAWINGS_CURRENT": ("nombre d'opérations", "number of drawings"),
-    "CNT_DRAWINGS_ATM_CURRENT": ("nombre de retraits au distributeur", "cash machine withdrawals"),
-    "AMT_PAYMENT_TOTAL_CURRENT": ("montant remboursé", "amount repaid"),
-    "AMT_INST_MIN_REGULARITY": ("remboursement minimal exigé", "minimum payment due"),
-    "PAYMENT_MIN_RATIO": ("remboursé / minimum exigé", "repaid / minimum due"),
-    "BELOW_MIN": ("mois remboursés sous le minimum", "months repaid below the minimum"),
-    "AMT_TOTAL_RECEIVABLE": ("montant total dû", "total amount receivable"),
-    "SK_DPD": ("jours de retard", "days past due"),
-    "SK_DPD_DEF": ("jours de retard hors petites dettes", "days past due, small debts ignored"),
-    "DPD": ("mois avec un retard", "months with a delay"),
-    "CNT_INSTALMENT_MATURE_CUM": ("échéances échues", "instalments fallen due"),
+    "SK_ID_PREV": Words("cartes de crédit suivies", "credit cards followed"),
+    "AMT_BALANCE": Words("solde", "balance"),
+    "AMT_CREDIT_LIMIT_ACTUAL": Words("plafond", "credit limit"),
+    "UTILISATION": Words("utilisation du plafond (solde / plafond)", "use of the limit (balance / limit)"),
+    "AMT_DRAWINGS_CURRENT": Words("montant retiré ou dépensé", "amount drawn"),
+    "AMT_DRAWINGS_ATM_CURRENT": Words("retraits au distributeur", "cash machine withdrawals"),
+    "CNT_DRAWINGS_CURRENT": Words("nombre d'opérations", "number of drawings"),
+    "CNT_DRAWINGS_ATM_CURRENT": Words("nombre de retraits au distributeur", "cash machine withdrawals"),
+    "AMT_PAYMENT_TOTAL_CURRENT": Words("montant remboursé", "amount repaid"),
+    "AMT_INST_MIN_REGULARITY": Words("remboursement minimal exigé", "minimum payment due"),
+    "PAYMENT_MIN_RATIO": Words("remboursé / minimum exigé", "repaid / minimum due"),
+    "BELOW_MIN": Words("mois remboursés sous le minimum", "months repaid below the minimum"),
+    "AMT_TOTAL_RECEIVABLE": Words("montant total dû", "total amount receivable"),
+    "SK_DPD": Words("jours de retard", "days past due"),
+    "SK_DPD_DEF": Words("jours de retard hors petites dettes", "days past due, small debts ignored"),
+    "DPD": Words("mois avec un retard", "months with a delay"),
+    "CNT_INSTALMENT_MATURE_CUM": Words("échéances échues", "instalments fallen due"),
 }
 
 ALL = Scope(

@@ -6,7 +6,7 @@ paid) has missing lateness, so it does not count as on time.
 
 from __future__ import annotations
 
-from training.features.spec import Family, Labels, Scope, measures
+from training.features.spec import Family, Labels, Scope, Words, measures
 
 _DELAY = "DAYS_ENTRY_PAYMENT - DAYS_INSTALMENT"
 
@@ -23,18 +23,18 @@ FROM installments_payments
 WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM {{clients}})
 """
 
-# column of the source -> (French, English) words for its values, once per source table
+# how each column of the source is called, once per source table
 LABELS: Labels = {
-    "LATE": ("paiements en retard", "late payments"),
-    "LATE_30": ("paiements en retard de plus de 30 jours", "payments over 30 days late"),
-    "LATE_DAYS": ("jours de retard du paiement", "days the payment was late"),
-    "EARLY_DAYS": ("jours d'avance du paiement", "days the payment was early"),
-    "PAYMENT_RATIO": ("montant payé / montant dû", "amount paid / amount due"),
-    "PAYMENT_DIFF": ("montant dû moins payé", "amount due minus paid"),
-    "UNDERPAID": ("paiements inférieurs au montant dû", "payments below the amount due"),
-    "AMT_INSTALMENT": ("montant dû", "amount due"),
-    "AMT_PAYMENT": ("montant payé", "amount paid"),
-    "DAYS_ENTRY_PAYMENT": ("jours depuis le paiement", "days since the payment"),
+    "LATE": Words("paiements en retard", "late payments"),
+    "LATE_30": Words("paiements en retard de plus de 30 jours", "payments over 30 days late"),
+    "LATE_DAYS": Words("jours de retard du paiement", "days the payment was late"),
+    "EARLY_DAYS": Words("jours d'avance du paiement", "days the payment was early"),
+    "PAYMENT_RATIO": Words("montant payé / montant dû", "amount paid / amount due"),
+    "PAYMENT_DIFF": Words("montant dû moins payé", "amount due minus paid"),
+    "UNDERPAID": Words("paiements inférieurs au montant dû", "payments below the amount due"),
+    "AMT_INSTALMENT": Words("montant dû", "amount due"),
+    "AMT_PAYMENT": Words("montant payé", "amount paid"),
+    "DAYS_ENTRY_PAYMENT": Words("jours depuis le paiement", "days since the payment"),
 }
 
 ALL = Scope(

@@ -4,7 +4,7 @@ pay.
 
 from __future__ import annotations
 
-from training.features.spec import Family, Labels, Scope, measures
+from training.features.spec import Family, Labels, Scope, Words, measures
 
 SOURCE = """
 SELECT SK_ID_CURR, SK_ID_PREV, MONTHS_BALANCE, CNT_INSTALMENT, CNT_INSTALMENT_FUTURE, SK_DPD, SK_DPD_DEF,
@@ -16,17 +16,17 @@ FROM pos_cash_balance
 WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM {clients})
 """
 
-# column of the source -> (French, English) words for its values, once per source table
+# how each column of the source is called, once per source table
 LABELS: Labels = {
-    "MONTHS_BALANCE": ("mois du relevé (négatif)", "month of the statement (negative)"),
-    "SK_DPD": ("jours de retard", "days past due"),
-    "SK_DPD_DEF": ("jours de retard hors petites dettes", "days past due, small debts ignored"),
-    "DPD": ("mois avec un retard", "months with a delay"),
-    "DPD_DEF": ("mois avec un retard significatif", "months with a significant delay"),
-    "COMPLETED": ("mois au statut « terminé »", "months with status 'completed'"),
-    "CNT_INSTALMENT": ("durée du crédit (échéances)", "loan term (instalments)"),
-    "CNT_INSTALMENT_FUTURE": ("échéances restantes", "instalments left"),
-    "REMAINING_SHARE": ("part des échéances restantes", "share of instalments left"),
+    "MONTHS_BALANCE": Words("mois du relevé (négatif)", "month of the statement (negative)"),
+    "SK_DPD": Words("jours de retard", "days past due"),
+    "SK_DPD_DEF": Words("jours de retard hors petites dettes", "days past due, small debts ignored"),
+    "DPD": Words("mois avec un retard", "months with a delay"),
+    "DPD_DEF": Words("mois avec un retard significatif", "months with a significant delay"),
+    "COMPLETED": Words("mois au statut « terminé »", "months with status 'completed'"),
+    "CNT_INSTALMENT": Words("durée du crédit (échéances)", "loan term (instalments)"),
+    "CNT_INSTALMENT_FUTURE": Words("échéances restantes", "instalments left"),
+    "REMAINING_SHARE": Words("part des échéances restantes", "share of instalments left"),
 }
 
 ALL = Scope(

@@ -7,7 +7,7 @@ aggregation.
 
 from __future__ import annotations
 
-from training.features.spec import Family, Labels, Scope, measures
+from training.features.spec import Family, Labels, Scope, Words, measures
 
 
 def _no_sentinel(column: str) -> str:
@@ -32,29 +32,29 @@ FROM previous_application
 WHERE SK_ID_CURR IN (SELECT SK_ID_CURR FROM {{clients}})
 """
 
-# column of the source -> (French, English) words for its values, once per source table
+# how each column of the source is called, once per source table
 LABELS: Labels = {
-    "APPROVED": ("demandes acceptées", "approved applications"),
-    "REFUSED": ("demandes refusées", "refused applications"),
-    "AMT_ANNUITY": ("échéance", "annuity"),
-    "AMT_APPLICATION": ("montant demandé", "amount asked for"),
-    "AMT_CREDIT": ("montant accordé", "amount granted"),
-    "APP_CREDIT_RATIO": ("montant demandé / accordé", "amount asked / granted"),
-    "AMT_DOWN_PAYMENT": ("apport personnel", "down payment"),
-    "RATE_DOWN_PAYMENT": ("taux d'apport", "down payment rate"),
-    "AMT_GOODS_PRICE": ("prix du bien", "goods price"),
-    "DAYS_DECISION": ("jours depuis la décision", "days since the decision"),
-    "CNT_PAYMENT": ("nombre d'échéances prévues", "planned number of instalments"),
-    "HIGH_YIELD": ("crédits à taux élevé", "high interest rate loans"),
-    "CASH_LOAN": ("prêts d'espèces", "cash loans"),
-    "CREDIT_APP_DIFF": ("montant accordé moins demandé", "amount granted minus asked"),
-    "ANNUITY_CREDIT_RATIO": ("échéance / montant accordé", "annuity / amount granted"),
-    "DAYS_FIRST_DRAWING": ("jours depuis le premier tirage", "days since the first drawing"),
-    "DAYS_LAST_DUE_1ST_VERSION": (
+    "APPROVED": Words("demandes acceptées", "approved applications"),
+    "REFUSED": Words("demandes refusées", "refused applications"),
+    "AMT_ANNUITY": Words("échéance", "annuity"),
+    "AMT_APPLICATION": Words("montant demandé", "amount asked for"),
+    "AMT_CREDIT": Words("montant accordé", "amount granted"),
+    "APP_CREDIT_RATIO": Words("montant demandé / accordé", "amount asked / granted"),
+    "AMT_DOWN_PAYMENT": Words("apport personnel", "down payment"),
+    "RATE_DOWN_PAYMENT": Words("taux d'apport", "down payment rate"),
+    "AMT_GOODS_PRICE": Words("prix du bien", "goods price"),
+    "DAYS_DECISION": Words("jours depuis la décision", "days since the decision"),
+    "CNT_PAYMENT": Words("nombre d'échéances prévues", "planned number of instalments"),
+    "HIGH_YIELD": Words("crédits à taux élevé", "high interest rate loans"),
+    "CASH_LOAN": Words("prêts d'espèces", "cash loans"),
+    "CREDIT_APP_DIFF": Words("montant accordé moins demandé", "amount granted minus asked"),
+    "ANNUITY_CREDIT_RATIO": Words("échéance / montant accordé", "annuity / amount granted"),
+    "DAYS_FIRST_DRAWING": Words("jours depuis le premier tirage", "days since the first drawing"),
+    "DAYS_LAST_DUE_1ST_VERSION": Words(
         "jours jusqu'à la dernière échéance prévue",
         "days to the first planned last due date",
     ),
-    "DAYS_TERMINATION": ("jours depuis la fin prévue du crédit", "days since the expected end"),
+    "DAYS_TERMINATION": Words("jours depuis la fin prévue du crédit", "days since the expected end"),
 }
 
 ALL = Scope(
@@ -117,7 +117,7 @@ REFUSED = Scope(
     measures=measures(
         LABELS,
         ("AMT_APPLICATION", ("mean", "max")),
-        ("APP_CREDIT_RATIO", ("mean",), ("montant demandé / proposé", "amount asked / offered")),
+        ("APP_CREDIT_RATIO", ("mean",), Words("montant demandé / proposé", "amount asked / offered")),
         ("DAYS_DECISION", ("mean", "max")),
         ("CNT_PAYMENT", ("mean",)),
     ),

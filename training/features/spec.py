@@ -11,6 +11,7 @@ integers (Spark averages a DECIMAL literal such as 1.0 as a DECIMAL rounded to 5
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # how each engine quotes an identifier (Spark reads "x" as a string literal)
 QUOTES: dict[str, str] = {"duckdb": '"', "spark": "`"}
@@ -44,12 +45,19 @@ class Measure:
         return self.sql or self.name
 
 
-Labels = dict[str, tuple[str, str]]  # a source table's column -> (French, English) words for its values
+class Words(NamedTuple):
+    """How a column's values are called, in French and in English."""
+
+    fr: str
+    en: str
+
+
+Labels = dict[str, Words]  # a source table's column -> the words for its values
 
 
 def measures(labels: Labels, *items: tuple) -> tuple[Measure, ...]:
     """A scope's measures, worded from its source table's one label table: each item is (column, stats), or
-    (column, stats, (French, English)) where the scope says it otherwise."""
+    (column, stats, Words(French, English)) where the scope says it otherwise."""
     out = []
     for name, stats, *words in items:
         fr, en = words[0] if words else labels[name]
