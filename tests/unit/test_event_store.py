@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from scoring_service.dataplane import build_dataplane
+from scoring_service.dataplane import DataPlane, build_dataplane
 from scoring_service.domain import ScoreRequest
 from scoring_service.event_store import BASE_COLUMNS, EventWriter, PredictionEvent, read_events
 
@@ -33,6 +33,23 @@ def event(i: int, when: float | None = None) -> PredictionEvent:
         latency_ms=0.2,
         explained=bool(i % 3 == 0),
     )
+
+
+def started_plane(
+    bundle_dir: Path, url: str, *, event_batch_size: int, event_flush_seconds: float
+) -> DataPlane:
+    """A data plane on the bundle (no reload) that records its events in `url`, started."""
+    plane = build_dataplane(
+        str(bundle_dir),
+        None,
+        url,
+        poll_seconds=0,
+        event_batch_size=event_batch_size,
+        event_flush_seconds=event_flush_seconds,
+        max_batch_size=10,
+    )
+    plane.start()
+    return plane
 
 
 @pytest.fixture(
@@ -146,16 +163,7 @@ def test_every_score_is_recorded_and_a_graceful_stop_loses_none(
     tiny_bundle_dir: Path, store_url: str
 ) -> None:
     url = store_url
-    plane = build_dataplane(
-        str(tiny_bundle_dir),
-        None,
-        url,
-        poll_seconds=0,
-        event_batch_size=16,
-        event_flush_seconds=30.0,
-        max_batch_size=10,
-    )
-    plane.start()
+    plane = started_plane(tiny_bundle_dir, url, event_batch_size=16, event_flush_seconds=30.0)
     clients = [int(c) for c in plane.engine().scorer.client_ids[:50]]
     plane_features = plane.engine().scorer.features
     results = [plane.score(ScoreRequest(client_id=c, explain=c % 5 == 0)) for c in clients]
@@ -180,16 +188,9 @@ def test_every_score_is_recorded_and_a_graceful_stop_loses_none(
 def test_a_failing_store_never_fails_scoring(tiny_bundle_dir: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    plane = build_dataplane(
-        str(tiny_bundle_dir),
-        None,
-        f"sqlite:///{blocker / 'events.db'}",
-        poll_seconds=0,
-        event_batch_size=4,
-        event_flush_seconds=0.01,
-        max_batch_size=10,
+    plane = started_plane(
+        tiny_bundle_dir, f"sqlite:///{blocker / 'events.db'}", event_batch_size=4, event_flush_seconds=0.01
     )
-    plane.start()
     clients = [int(c) for c in plane.engine().scorer.client_ids[:20]]
     for client in clients:
         assert plane.score(ScoreRequest(client_id=client)).client_id == client
