@@ -14,7 +14,7 @@ from common.tracking import default_tracking_uri
 class RegistrySettings(BaseSettings):
     """Where the registry lives and which model and alias the commands act on."""
 
-    model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore", populate_by_name=True)
 
     data_root: Path = Field(
         default=PROJECT_DATA, description="Project data folder (holds the default SQLite store)."

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,48 @@ REAL_SAMPLE_DIR = Path(
     os.environ.get("HOMECREDIT_SAMPLE_DIR", PROJECT_ROOT.parent / "shared/data/homecredit-sample")
 )
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _project_files() -> dict[str, int]:
+    """What the suite must never write: the project's data folder and stores MLflow would create in it."""
+    found: dict[str, int] = {}
+    for top in (PROJECT_ROOT / "data", PROJECT_ROOT / "mlruns", PROJECT_ROOT / "mlartifacts"):
+        if top.is_dir():
+            for path in top.rglob("*"):
+                found[str(path.relative_to(PROJECT_ROOT))] = path.stat().st_mtime_ns if path.is_file() else 0
+    for path in PROJECT_ROOT.glob("*.db"):
+        found[path.name] = path.stat().st_mtime_ns
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def project_folders_untouched() -> Iterator[None]:
+    """Tests write only under their temporary folders: the suite fails if it created or changed anything in
+    the project's data folder or left a store in the project root (so `make test` passes any number of times
+    in one checkout, and never overwrites what `make demo` built)."""
+    before = _project_files()
+    yield
+    after = _project_files()
+    changed = sorted(k for k in after.keys() | before.keys() if after.get(k) != before.get(k))
+    assert not changed, f"the test suite wrote in the project folder: {changed[:10]}"
+
+
+@pytest.fixture(autouse=True)
+def mlflow_tracking_restored() -> Iterator[None]:
+    """A test that selects an MLflow store (mlflow.set_tracking_uri also sets MLFLOW_TRACKING_URI) leaves the
+    process as it found it: no later test inherits its store, nor the working directory's default."""
+    env = os.environ.get("MLFLOW_TRACKING_URI")
+    utils = sys.modules.get("mlflow.tracking._tracking_service.utils")
+    uri = getattr(utils, "_tracking_uri", None)
+    yield
+    utils = sys.modules.get("mlflow.tracking._tracking_service.utils")
+    if utils is not None and utils._tracking_uri != uri:
+        utils.set_tracking_uri(uri)
+    if os.environ.get("MLFLOW_TRACKING_URI") != env:
+        if env is None:
+            os.environ.pop("MLFLOW_TRACKING_URI", None)
+        else:
+            os.environ["MLFLOW_TRACKING_URI"] = env
 
 
 def require(available: bool, reason: str) -> None:

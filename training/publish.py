@@ -1,5 +1,6 @@
 """The publishing stage of a run, once the model is chosen, in four steps: explanations (and the run's tables and
-figures logged to MLflow), the bundle saved under data/bundles/<version>/, the version registered and perhaps
+figures logged to MLflow), the bundle saved under data/bundles/<name>-v<version>-<run id>/ (two runs, or two
+tracking stores, never write the same folder; it appears whole or not at all), the version registered and perhaps
 promoted, and the report written last so that it states the registry decision. `publish` returns what it
 published; the pipeline builds its own outcome from it."""
 
@@ -7,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,7 +97,7 @@ def publish(
     bundle = assemble(
         settings, budget, selection, tables, features, costs, explanations, metrics, version, run
     )
-    folder = save_bundle(bundle, settings.bundles_dir / version)
+    folder = save_bundle(bundle, settings.bundles_dir, f"{settings.model_name}-v{version}-{run.run_id[:12]}")
     registration = register_and_promote(settings, client, folder, bundle, metrics, run.run_id)
     timings.mark("publish")
 
@@ -163,10 +166,21 @@ def assemble(
     )
 
 
-def save_bundle(bundle: ModelBundle, folder: Path) -> Path:
-    if folder.exists():
-        shutil.rmtree(folder)
-    return bundle.save(folder)
+def save_bundle(bundle: ModelBundle, parent: Path, name: str) -> Path:
+    """Write the bundle in a temporary folder beside its place, then rename it there in one step: a reader never
+    sees half a bundle, and a crash leaves only a temporary folder."""
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = parent / name
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=parent))
+    try:
+        bundle.save(staging)
+        if folder.exists():  # only the same run publishing twice: replace its own folder
+            shutil.rmtree(folder)
+        os.replace(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
 
 
 def register_and_promote(

@@ -21,7 +21,7 @@ Profile = Literal["tiny", "demo", "full"]
 class TrainingSettings(BaseSettings):
     """Everything the pipeline can be told from the environment; command-line options override some fields."""
 
-    model_config = SettingsConfigDict(env_prefix="TRAINING_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="TRAINING_", extra="ignore", populate_by_name=True)
 
     data_root: Path = Field(
         default=PROJECT_DATA,

@@ -38,7 +38,8 @@ def test_the_champion_alias_points_at_a_loadable_bundle(trained) -> None:
     assert str(alias.version) == "1"
     bundle = ModelBundle.load(download_bundle("models:/credit-scoring@champion", uri))
     local = ModelBundle.load(outcome.bundle_path)
-    assert outcome.bundle_path == settings.data_root / "bundles" / "1"
+    assert outcome.bundle_path.parent == settings.data_root / "bundles"
+    assert outcome.bundle_path.name == f"credit-scoring-v1-{outcome.run_id[:12]}"
     assert bundle.metadata.threshold == local.metadata.threshold
     assert bundle.metadata.data_fingerprint == local.metadata.data_fingerprint
 
