@@ -193,7 +193,13 @@ def make_random_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Pa
     x_train, x_test = _features(raw_train, agg_train), _features(raw_test, agg_test)
 
     model = CatBoostClassifier(
-        iterations=50, depth=4, learning_rate=0.2, random_seed=seed, verbose=False, thread_count=1
+        iterations=50,
+        depth=4,
+        learning_rate=0.2,
+        random_seed=seed,
+        verbose=False,
+        thread_count=1,
+        allow_writing_files=False,  # no catboost_info/ in the working directory
     )
     model.fit(x_train, target, cat_features=CATEGORICAL)
     french, english = _descriptions()
@@ -254,6 +260,7 @@ def make_tiny_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Path
         auto_class_weights="Balanced",  # one of the imbalance methods the pipeline compares
         random_seed=seed,
         verbose=False,
+        allow_writing_files=False,
         thread_count=1,
     )
     model.fit(x_train, target, cat_features=built.categorical)

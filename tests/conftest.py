@@ -21,7 +21,7 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgre
 def _project_files() -> dict[str, int]:
     """What the suite must never write: the project's data folder and stores MLflow would create in it."""
     found: dict[str, int] = {}
-    for top in (PROJECT_ROOT / "data", PROJECT_ROOT / "mlruns", PROJECT_ROOT / "mlartifacts"):
+    for top in (PROJECT_ROOT / name for name in ("data", "mlruns", "mlartifacts", "catboost_info")):
         if top.is_dir():
             for path in top.rglob("*"):
                 found[str(path.relative_to(PROJECT_ROOT))] = path.stat().st_mtime_ns if path.is_file() else 0
