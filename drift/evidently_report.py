@@ -23,6 +23,9 @@ from evidently.presets import DataDriftPreset
 from common.errors import UserError
 from drift.summary import EMPTY_IN_CURRENT, EMPTY_IN_REFERENCE, EMPTY_ON_BOTH_SIDES
 
+UNKNOWN_LEVEL = "(level unknown to the model)"
+INERT = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
+
 
 @dataclass
 class DriftRun:
@@ -139,13 +142,30 @@ class DriftReportDefinition:
         if not usable:
             raise ReportError("Every column of the report is empty on one side: there is nothing to compare.")
         definition = self._definition(usable)
-        ref = Dataset.from_pandas(self._prepare(reference, usable), data_definition=definition)
-        cur = Dataset.from_pandas(self._prepare(current, usable), data_definition=definition)
+        prepared_ref, prepared_cur = self._prepare(reference, usable), self._prepare(current, usable)
+        for column in usable:
+            if column in self.categorical:  # text reaches Evidently's HTML: only known levels, made inert
+                known = set(prepared_ref[column].dropna())
+                prepared_cur[column] = prepared_cur[column].map(
+                    lambda v, known=known: v if v is None or v in known else UNKNOWN_LEVEL
+                )
+                prepared_ref[column] = prepared_ref[column].map(inert_text)
+                prepared_cur[column] = prepared_cur[column].map(inert_text)
+        ref = Dataset.from_pandas(prepared_ref, data_definition=definition)
+        cur = Dataset.from_pandas(prepared_cur, data_definition=definition)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             # constant columns make numpy warn inside Evidently's histograms; the result is still defined
             warnings.simplefilter("ignore", RuntimeWarning)
             snapshot = self._report_for(usable).run(current_data=cur, reference_data=ref)
         return DriftRun(snapshot=snapshot, columns=usable, skipped=skipped)
+
+
+def inert_text(value: str | None) -> str | None:
+    """Text as it may appear in a report: Evidently writes data raw into a <script> block, so the characters
+    that could close it or open markup are replaced by look-alikes (the text stays readable)."""
+    if value is None:
+        return None
+    return value.translate(INERT)
 
 
 def infer_categorical(frame: pd.DataFrame, declared: Sequence[str] = ()) -> list[str]:

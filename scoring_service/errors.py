@@ -3,6 +3,14 @@
 
 from __future__ import annotations
 
+QUOTE_LIMIT = 60  # characters of a caller's input an error message repeats
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """repr(value) cut to a bounded prefix: an error message never grows with the input it quotes."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
 
 class ScoringError(Exception):
     """Base class. The message is a sentence the caller can act on."""

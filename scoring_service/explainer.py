@@ -21,7 +21,7 @@ import numpy as np
 from catboost import CatBoostClassifier, Pool
 
 from scoring_service.domain import LANGUAGES, Contribution, Explanation, FeatureValue, Reason, Reasons
-from scoring_service.errors import InvalidArgument
+from scoring_service.errors import InvalidArgument, quoted
 from training.features.reasons import GROUPS_BY_KEY, ReasonGroup, feature_groups
 
 MAX_TOP_K = 100
@@ -43,7 +43,7 @@ class Values(Protocol):
 def validate_top_k(top_k: object) -> int:
     if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
         raise InvalidArgument(
-            f"top_k must be an integer from 1 to {MAX_TOP_K}, got {top_k!r}.", field="top_k"
+            f"top_k must be an integer from 1 to {MAX_TOP_K}, got {quoted(top_k)}.", field="top_k"
         )
     return top_k
 
@@ -51,7 +51,7 @@ def validate_top_k(top_k: object) -> int:
 def validate_language(language: object) -> str:
     if language not in LANGUAGES:
         raise InvalidArgument(
-            f"language must be one of {', '.join(LANGUAGES)}, got {language!r}.", field="language"
+            f"language must be one of {', '.join(LANGUAGES)}, got {quoted(language)}.", field="language"
         )
     return str(language)
 

@@ -23,7 +23,7 @@ from scoring_service.domain import (
     PeerRequest,
     ScatterPoint,
 )
-from scoring_service.errors import InvalidArgument
+from scoring_service.errors import InvalidArgument, quoted
 from scoring_service.portfolio import ClientTable, validate_filters
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ class PeerIndex:
     def _check_feature(self, name: str | None, field: str) -> None:
         if name is not None and name not in self.portfolio.columns and name not in self.feature_names:
             raise InvalidArgument(
-                f"{field} {name!r} is not a field of the client portfolio; GetModelInfo lists the features.",
+                f"{field} {quoted(name)} is not a field of the client portfolio; GetModelInfo lists the features.",
                 field=field,
             )
 

@@ -26,7 +26,7 @@ from scoring_service.domain import (
     Decision,
     FeatureValue,
 )
-from scoring_service.errors import InvalidArgument
+from scoring_service.errors import InvalidArgument, quoted
 
 GENDERS: tuple[str, ...] = ("F", "M")
 AGE_EDGES = (30, 40, 50, 60)  # upper bounds of AGE_BANDS but the last
@@ -75,7 +75,7 @@ def validate_filters(filters: ClientFilters) -> ClientFilters:
     for name, value, allowed in checks:
         if value is not None and value not in allowed:
             raise InvalidArgument(
-                f"{name} {value!r} is not a known value; use one of: {', '.join(allowed)}.", field=name
+                f"{name} {quoted(value)} is not a known value; use one of: {', '.join(allowed)}.", field=name
             )
     if filters.decision is not None and not isinstance(filters.decision, Decision):
         raise InvalidArgument("decision must be granted or refused.", field="decision")

@@ -19,7 +19,7 @@ import pandas as pd
 
 from registry.bundle import ModelBundle
 from scoring_service.domain import Decision, FeatureValue
-from scoring_service.errors import InvalidArgument, NotFound
+from scoring_service.errors import QUOTE_LIMIT, InvalidArgument, NotFound, quoted
 from scoring_service.model_input import DEFAULT_MISSING_CATEGORY, FeatureBuilder, ModelInput
 
 __all__ = [
@@ -40,7 +40,9 @@ MAX_CLIENT_ID = 999_999
 def validate_client_id(client_id: object) -> int:
     """A client id is a positive six-digit integer (SK_ID_CURR)."""
     if isinstance(client_id, bool) or not isinstance(client_id, numbers.Integral):
-        raise InvalidArgument(f"client_id must be a six-digit integer, got {client_id!r}.", field="client_id")
+        raise InvalidArgument(
+            f"client_id must be a six-digit integer, got {quoted(client_id)}.", field="client_id"
+        )
     value = int(client_id)
     if not MIN_CLIENT_ID <= value <= MAX_CLIENT_ID:
         raise InvalidArgument(
@@ -95,6 +97,7 @@ class Scorer(ModelInput):
         self.probabilities = self.predict(self.numeric, self.categories)
         self._probability_list: list[float] = self.probabilities.tolist()
         self.kinds = self._field_kinds(portfolio)
+        self.levels = self._known_levels([portfolio, bundle.history, bundle.reference])
         self.blank_row = self.rows(*self.split(self.model_features(self._blank_raw())))[0]
 
     # ---- the portfolio's matrices (see ModelInput) -----------------------------------------------
@@ -119,6 +122,22 @@ class Scorer(ModelInput):
         kinds.update({f: f in self.categorical for f in self.features})
         return kinds
 
+    def _known_levels(self, frames: list[pd.DataFrame]) -> dict[str, frozenset[str]]:
+        """Categorical field -> the levels the model's data holds (clients, training history, reference): a
+        what-if may only use those, so no arbitrary text reaches the model, the event store or a report."""
+        levels: dict[str, frozenset[str]] = {}
+        for name, categorical in self.kinds.items():
+            if categorical:
+                found: set[str] = set()
+                for frame in frames:
+                    if name in frame.columns:
+                        found.update(str(v) for v in frame[name].dropna().unique())
+                levels[name] = frozenset(found)
+        for j, i in enumerate(self.cat_positions):  # the model's categorical features as the model sees them
+            name = self.features[i]
+            levels[name] = levels.get(name, frozenset()) | frozenset(self.categories[:, j].tolist())
+        return levels
+
     # ---- lookups ---------------------------------------------------------------------------------
     def row_index(self, client_id: int) -> int:
         index = self.row_of.get(client_id)
@@ -139,25 +158,36 @@ class Scorer(ModelInput):
         for name, value in values.items():
             if not isinstance(name, str) or name not in self.kinds:
                 raise InvalidArgument(
-                    f"Unknown field {name!r}: give an application field or a model feature "
+                    f"Unknown field {quoted(name)}: give an application field or a model feature "
                     "(GetModelInfo lists the features).",
-                    field=str(name),
+                    field=str(name)[:QUOTE_LIMIT],
                 )
             if value is None:
                 clean[name] = None
             elif self.kinds[name]:
                 if not isinstance(value, str):
                     raise InvalidArgument(
-                        f"{name} is categorical and takes a text level (a category name), got {value!r}.",
+                        f"{name} is categorical and takes a text level (a category name), got {quoted(value)}.",
+                        field=name,
+                    )
+                if value not in self.levels.get(name, ()):
+                    known = sorted(self.levels.get(name, ()))
+                    shown = ", ".join(known[:12]) + (
+                        f" and {len(known) - 12} more" if len(known) > 12 else ""
+                    )
+                    raise InvalidArgument(
+                        f"{name} takes a level the model knows ({shown or 'none recorded'}), got {quoted(value)}.",
                         field=name,
                     )
                 clean[name] = value
             else:
                 if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                    raise InvalidArgument(f"{name} is numeric and takes a number, got {value!r}.", field=name)
+                    raise InvalidArgument(
+                        f"{name} is numeric and takes a number, got {quoted(value)}.", field=name
+                    )
                 if not math.isfinite(float(value)):
                     raise InvalidArgument(
-                        f"{name} must be a finite number, got {value!r}; leave it out to mean missing.",
+                        f"{name} must be a finite number, got {quoted(value)}; leave it out to mean missing.",
                         field=name,
                     )
                 clean[name] = float(value)

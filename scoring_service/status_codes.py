@@ -39,6 +39,8 @@ ERROR_OF: dict[grpc.StatusCode, type[ScoringError]] = {code: cls for cls, code i
 # Trailing metadata key that carries InvalidArgument.field back to the client. A binary ("-bin") key: a field
 # name sent by a caller may hold any character, and text metadata accepts printable ASCII only.
 FIELD_KEY = "scoring-invalid-field-bin"
+MAX_FIELD_BYTES = 200
+MAX_DETAILS = 1_000  # characters of a status message
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,8 +56,11 @@ def status_of(error: ScoringError) -> grpc.StatusCode:
 def abort_with(context: grpc.ServicerContext, error: ScoringError) -> NoReturn:
     field = getattr(error, "field", None)
     if field:
-        context.set_trailing_metadata(((FIELD_KEY, str(field).encode()),))
-    context.abort(status_of(error), str(error))
+        context.set_trailing_metadata(((FIELD_KEY, str(field).encode()[:MAX_FIELD_BYTES]),))
+    message = str(error)
+    if len(message) > MAX_DETAILS:  # the status travels in headers: it never grows with the request
+        message = message[:MAX_DETAILS] + "…"
+    context.abort(status_of(error), message)
     raise AssertionError("unreachable: context.abort raises")  # pragma: no cover
 
 

@@ -101,6 +101,21 @@ def test_report_saves_html_and_json(tmp_path) -> None:
     assert js.read_text().startswith("{")
 
 
+def test_no_logged_text_can_close_the_reports_script(tmp_path) -> None:
+    reference, current = frames(300, shift=False)
+    current.loc[:20, "contract"] = (
+        "</script><script>alert(1)</script>"  # a what-if logged before levels were checked
+    )
+    reference.loc[:5, "gender"] = "<b>F</b>"
+    run = DriftReportDefinition(["contract", "gender"], categorical=["contract", "gender"]).run(
+        reference, current
+    )
+    html, _ = run.save(tmp_path, "top")
+    text = html.read_text()
+    assert "alert(1)" not in text and "<b>F</b>" not in text
+    assert "(level unknown to the model)" in text
+
+
 def test_summary_ignores_order_of_metrics() -> None:
     reference, current = frames(1500, shift=True)
     raw = (

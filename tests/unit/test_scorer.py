@@ -94,10 +94,26 @@ def test_explanation_bounds_name_the_field(plane: DataPlane, top_k: int, languag
     assert error.value.field == field
 
 
-def test_an_unknown_category_level_is_scored(plane: DataPlane) -> None:
+@pytest.mark.parametrize("level", ["Never seen before", "</script><script>alert(1)</script>"])
+def test_a_category_level_the_model_does_not_know_is_refused(plane: DataPlane, level: str) -> None:
     client = client_ids(plane, 1)[0]
-    result = plane.score(ScoreRequest(client_id=client, values={"NAME_FAMILY_STATUS": "Never seen before"}))
-    assert 0.0 < result.probability < 1.0
+    with pytest.raises(InvalidArgument) as error:
+        plane.score(ScoreRequest(client_id=client, values={"NAME_FAMILY_STATUS": level}))
+    assert error.value.field == "NAME_FAMILY_STATUS" and "Married" in str(error.value)
+    known = sorted(plane.engine().scorer.levels["NAME_FAMILY_STATUS"])[0]
+    assert (
+        0.0
+        < plane.score(ScoreRequest(client_id=client, values={"NAME_FAMILY_STATUS": known})).probability
+        < 1
+    )
+
+
+def test_error_messages_quote_a_bounded_prefix_of_the_input(plane: DataPlane) -> None:
+    huge = "X" * 20_000
+    for values in ({huge: 1.0}, {"AMT_CREDIT": huge}, {"NAME_FAMILY_STATUS": huge}):
+        with pytest.raises(InvalidArgument) as error:
+            plane.score(ScoreRequest(client_id=client_ids(plane, 1)[0], values=values))
+        assert len(str(error.value)) < 1_000 and len(error.value.field or "") <= 200
 
 
 def test_what_if_a_much_larger_credit_raises_the_risk(directional_plane: DataPlane) -> None:
