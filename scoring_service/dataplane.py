@@ -2,9 +2,10 @@
 
 Each request takes the current engine once and uses only it, so a hot reload (one reference swapped by the
 model source) never mixes two versions inside a request. Errors are the classes of scoring_service.errors.
-Every Score and every client of a ScoreBatch is handed to the event writer (a queue put; the database write
-happens in its thread). A Score never waits for the queue; a batch waits up to BATCH_EVENT_WAIT_SECONDS for room,
-then the event is dropped and counted.
+Every Score and every client of a ScoreBatch is recorded in the event store. A Score is handed to the event
+writer (a queue put that never waits; the database write happens in its thread); a batch's events are queued once
+the caller has been handed the results (a cancelled batch records nothing it did not deliver), waiting for room in
+the event queue at most one budget per call, so that a slow store can never hold the service's threads.
 """
 
 from __future__ import annotations
@@ -30,15 +31,17 @@ from scoring_service.domain import (
 )
 from scoring_service.engine import Engine, build_engine
 from scoring_service.errors import InvalidArgument, ResourceExhausted, Unavailable
-from scoring_service.event_store import EventWriter, PredictionEvent
+from scoring_service.event_store import PredictionEvent
+from scoring_service.event_writer import EventWriter
 from scoring_service.explainer import SHAP_CHUNK_ROWS, validate_language, validate_top_k
 from scoring_service.model_source import ModelSource
-from scoring_service.scorer import FeatureBuilder, decide, validate_client_id
+from scoring_service.scorer import FeatureBuilder, Scorer, decide, validate_client_id
 
 log = logging.getLogger(__name__)
 
-# A batch waits this long for room in a full event queue before an event is dropped (a single Score never waits).
-BATCH_EVENT_WAIT_SECONDS = 30.0
+# A batch call waits at most this long in all for room in a full event queue; beyond, its events are dropped and
+# counted (a single Score never waits).
+BATCH_EVENT_BUDGET_SECONDS = 2.0
 
 
 class DataPlane:
@@ -50,6 +53,7 @@ class DataPlane:
         events: EventWriter | None,
         *,
         max_batch_size: int,
+        max_concurrent_batches: int = 4,
     ) -> None:
         self._engine: Engine | None = None
         self._source = source
@@ -58,6 +62,8 @@ class DataPlane:
         self._listeners: list[Callable[[bool], None]] = []
         self._lock = threading.Lock()
         self._swaps = 0
+        # batches in progress at once: the other worker threads stay free for single scores, whatever batches do
+        self._batch_slots = threading.BoundedSemaphore(max_concurrent_batches)
 
     # ---- life cycle ------------------------------------------------------------------------------
     @property
@@ -167,39 +173,11 @@ class DataPlane:
             explanation=explanation,
             reasons=reasons,
         )
-        # the row's values are read by the writer thread, off the request's path
-        row_values = row.tolist if row is not None else partial(scorer.row_values, index)  # type: ignore[arg-type]
-        self._record(result, scorer.features, row_values, started, request.explain)
+        if self._events is not None:
+            # the row's values are read by the writer thread, off the request's path
+            values = row.tolist if row is not None else partial(scorer.row_values, index)  # type: ignore[arg-type]
+            self._events.submit(_event(result, scorer.features, values, started, request.explain))
         return result
-
-    def _record(
-        self,
-        result: ScoreResult,
-        features: Sequence[str],
-        values: Sequence[object] | Callable[[], Sequence[object]],
-        started: float,
-        explained: bool,
-        wait_seconds: float = 0.0,
-    ) -> None:
-        """Queue the prediction for the event store (nothing when the store is off)."""
-        if self._events is None:
-            return
-        self._events.submit(
-            PredictionEvent(
-                event_time=time.time(),
-                request_id=result.request_id,
-                client_id=result.client_id,
-                model_version=result.model_version,
-                feature_names=features,
-                feature_values=values,
-                probability=result.probability,
-                decision=result.decision.value,
-                threshold=result.threshold,
-                latency_ms=(time.perf_counter() - started) * 1000.0,
-                explained=explained,
-            ),
-            wait_seconds=wait_seconds,
-        )
 
     def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[ScoreResult]:
         """Validate every id first (an error comes before any result), then stream the results in order."""
@@ -214,12 +192,22 @@ class DataPlane:
             dtype=np.int64,
             count=len(client_ids),
         )
-        return self._stream(engine, indices, explain)
+        if not self._batch_slots.acquire(blocking=False):
+            raise ResourceExhausted(
+                "Too many batches are being scored at once; retry in a moment (single scores are not affected)."
+            )
+        return ScoredBatch(
+            self._stream(engine, indices, explain),
+            self._events,
+            engine.scorer,
+            explain,
+            self._batch_slots.release,
+        )
 
-    def _stream(self, engine: Engine, indices: np.ndarray, explain: bool) -> Iterator[ScoreResult]:
-        """Results in order, each recorded in the event store like a single Score (its features are read by the
-        writer thread); the latency recorded is the time since the batch started."""
-        started = time.perf_counter()
+    def _stream(
+        self, engine: Engine, indices: np.ndarray, explain: bool
+    ) -> Iterator[tuple[ScoreResult, int]]:
+        """(result, row index) in order."""
         scorer = engine.scorer
         batch_id = uuid.uuid4().hex[:16]
         probabilities = scorer.probabilities[indices].tolist()
@@ -250,9 +238,7 @@ class DataPlane:
                     explanation=explained[offset][0] if explained is not None else None,
                     reasons=explained[offset][1] if explained is not None else None,
                 )
-                row_values = partial(scorer.row_values, int(indices[start + offset]))
-                self._record(result, scorer.features, row_values, started, explain, BATCH_EVENT_WAIT_SECONDS)
-                yield result
+                yield result, int(indices[start + offset])
 
     # ---- clients, peers, model -------------------------------------------------------------------
     def get_client(self, client_id: int, language: str = "fr") -> ClientInfo:
@@ -273,6 +259,94 @@ class DataPlane:
         return self.engine().infos[validate_language(language)]
 
 
+class ScoredBatch(Iterator[ScoreResult]):
+    """A ScoreBatch's results. Their events are queued when the iteration ends or, for a caller that took
+    `deliveries()` (the gRPC servicer, after each message it sent), when it says they were delivered: results
+    handed out but never delivered (a cancelled call) are not recorded. The latency recorded is the time since
+    the start."""
+
+    def __init__(
+        self,
+        results: Iterator[tuple[ScoreResult, int]],
+        events: EventWriter | None,
+        scorer: Scorer,
+        explain: bool,
+        on_close: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._results = results
+        self._on_close: Callable[[], None] | None = on_close
+        self._events = events
+        self._scorer = scorer
+        self._explain = explain
+        self._started = time.perf_counter()
+        self._deadline = time.monotonic() + BATCH_EVENT_BUDGET_SECONDS
+        self._handed: list[tuple[ScoreResult, int]] = []
+        self._at_end = True
+
+    def __iter__(self) -> ScoredBatch:
+        return self
+
+    def __next__(self) -> ScoreResult:
+        try:
+            item = next(self._results)
+        except StopIteration:
+            if self._at_end:
+                self.delivered()
+            self.close()
+            raise
+        if self._events is not None:
+            self._handed.append(item)
+        return item[0]
+
+    def close(self) -> None:
+        """Frees the batch's slot (at the end, on cancel, or when dropped); undelivered results stay unrecorded."""
+        on_close, self._on_close = self._on_close, None
+        if on_close is not None:
+            on_close()
+
+    def __del__(self) -> None:
+        self.close()
+
+    def deliveries(self) -> Callable[[], None]:
+        """From now on events are queued only when the returned function is called (results delivered)."""
+        self._at_end = False
+        return self.delivered
+
+    def delivered(self) -> None:
+        """Queue the events of every result handed out so far."""
+        if not self._handed or self._events is None:
+            return
+        handed, self._handed = self._handed, []
+        scorer, features = self._scorer, self._scorer.features
+        events = [
+            _event(result, features, partial(scorer.row_values, index), self._started, self._explain)
+            for result, index in handed
+        ]
+        self._events.submit_many(events, self._deadline)
+
+
+def _event(
+    result: ScoreResult,
+    features: Sequence[str],
+    values: Sequence[object] | Callable[[], Sequence[object]],
+    started: float,
+    explained: bool,
+) -> PredictionEvent:
+    return PredictionEvent(
+        event_time=time.time(),
+        request_id=result.request_id,
+        client_id=result.client_id,
+        model_version=result.model_version,
+        feature_names=features,
+        feature_values=values,
+        probability=result.probability,
+        decision=result.decision.value,
+        threshold=result.threshold,
+        latency_ms=(time.perf_counter() - started) * 1000.0,
+        explained=explained,
+    )
+
+
 def default_feature_builder() -> FeatureBuilder:
     from training.features.application import application_features
 
@@ -288,6 +362,7 @@ def build_dataplane(
     event_batch_size: int,
     event_flush_seconds: float,
     max_batch_size: int,
+    max_concurrent_batches: int = 4,
 ) -> DataPlane:
     """The data plane for a model URI (registry alias, version or bundle folder). Nothing loads until start().
 
@@ -305,7 +380,9 @@ def build_dataplane(
     )
     if events is None:
         log.warning("The event store is off: scored requests are not recorded for monitoring.")
-    plane = DataPlane(None, events, max_batch_size=max_batch_size)
+    plane = DataPlane(
+        None, events, max_batch_size=max_batch_size, max_concurrent_batches=max_concurrent_batches
+    )
     plane._source = ModelSource(
         model_uri,
         tracking_uri,

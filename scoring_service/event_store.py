@@ -1,21 +1,14 @@
-"""The event store: THE schema of scored requests, its background writer and its reader.
+"""The event store: THE schema of scored requests, how rows are written in bulk, and its reader.
 
-The service writes one row per Score; the drift monitor reads them back with `read_events`. Writing happens
-off the request path: `submit` only puts the event in a bounded queue, and a thread inserts batches (by size
-or interval). A store that fails never fails scoring: failed batches are counted and logged and the events
-are kept for retry up to a bound, beyond which the oldest are dropped and counted. `stop()` writes the rest.
-SQLite (the default, a file under the project's data folder) and PostgreSQL (postgresql+psycopg://...) share
-the schema through SQLAlchemy Core.
+The service writes one row per scored client (scoring_service.event_writer, off the request path); the drift
+monitor reads them back with `read_events`. SQLite (the default, a file under the project's data folder) and
+PostgreSQL (postgresql+psycopg://...) share the schema through SQLAlchemy Core.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import math
-import queue
-import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,9 +17,7 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-
-log = logging.getLogger(__name__)
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 TABLE_NAME = "prediction_events"
@@ -40,7 +31,7 @@ BASE_COLUMNS: tuple[str, ...] = (
     "threshold",
     "latency_ms",
 )
-MAX_RETRY_SECONDS = 30.0
+STATEMENT_TIMEOUT_MS = 5_000  # a locked table fails a write (retried) instead of hanging the writer
 
 metadata = sa.MetaData()
 prediction_events = sa.Table(
@@ -60,6 +51,7 @@ prediction_events = sa.Table(
     sa.Column("latency_ms", sa.Float(), nullable=False),
     sa.Column("explained", sa.Boolean(), nullable=False),
 )
+WRITE_COLUMNS: tuple[str, ...] = tuple(c.name for c in prediction_events.columns if c.name != "id")
 
 
 def default_event_store_url() -> str:
@@ -71,13 +63,18 @@ def create_store_engine(url: str) -> sa.Engine:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
+        return sa.create_engine(url, connect_args={"timeout": STATEMENT_TIMEOUT_MS / 1000})
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg", "psycopg2"):
+        options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={STATEMENT_TIMEOUT_MS}"
+        return sa.create_engine(url, connect_args={"options": options, "connect_timeout": 5})
     return sa.create_engine(url)
 
 
 def check_url(url: str) -> None:
-    """A malformed URL or a missing driver is a setting to fix before serving, not a store failure to retry."""
+    """A malformed URL or a missing driver is a setting to fix before serving, not a store failure to retry:
+    the dialect AND its driver module are loaded here, at start, not at the first write."""
     try:
-        sa.engine.make_url(url).get_dialect()
+        sa.engine.make_url(url).get_dialect().import_dbapi()
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise ValueError(
             f"The event store URL {url!r} cannot be used ({exc}). Give sqlite:///PATH/events.db or "
@@ -123,6 +120,12 @@ class PredictionEvent:
             "explained": self.explained,
         }
 
+    def to_values(self) -> tuple[object, ...]:
+        """The row in WRITE_COLUMNS order, features as JSON text (for COPY)."""
+        row = self.to_row(naive_time=False)
+        row["features"] = json.dumps(row["features"], separators=(",", ":"))
+        return tuple(row[c] for c in WRITE_COLUMNS)
+
 
 def _json_value(value: object) -> float | str | None:
     if value is None or isinstance(value, str):
@@ -131,152 +134,25 @@ def _json_value(value: object) -> float | str | None:
     return None if math.isnan(number) or math.isinf(number) else number
 
 
-class EventWriter:
-    """Writes events in batches from a background thread; never blocks nor fails the caller."""
+def uses_copy(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        batch_size: int = 200,
-        flush_seconds: float = 1.0,
-        max_queue: int = 100_000,
-        max_pending: int = 100_000,
-    ) -> None:
-        if batch_size < 1 or flush_seconds <= 0:
-            raise ValueError("the event batch size must be at least 1 and the flush interval positive")
-        check_url(url)
-        self.url = url
-        self.batch_size = batch_size
-        self.flush_seconds = flush_seconds
-        self.max_pending = max_pending
-        self._queue: queue.Queue[PredictionEvent] = queue.Queue(maxsize=max_queue)
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._engine: sa.Engine | None = None
-        self._schema_ready = False
-        self._lock = threading.Lock()
-        self.written = 0
-        self.failed_batches = 0
-        self.dropped = 0
-        self._failures_in_row = 0
-        self._retry_at = 0.0
 
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._run, name="event-writer", daemon=True)
-        self._thread.start()
-
-    def submit(self, event: PredictionEvent, wait_seconds: float = 0.0) -> None:
-        """Queue an event. A single Score never waits (a full queue drops and counts the event); a batch may wait
-        up to `wait_seconds` for room, so that scoring a whole portfolio slows to the store's pace instead of
-        losing events."""
-        if self._stopping.is_set():
-            self._count_dropped(1, "the event writer is stopped")
-            return
-        try:
-            if wait_seconds > 0:
-                self._queue.put(event, timeout=wait_seconds)
-            else:
-                self._queue.put_nowait(event)
-        except queue.Full:
-            self._count_dropped(1, "the event queue is full (the store is slower than the traffic)")
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Write every queued event, then end the thread."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                log.error(
-                    "The event writer did not finish within %.1f s; queued events may be lost.", timeout
-                )
-        if self._engine is not None:
-            self._engine.dispose()
-
-    def stats(self) -> dict[str, int]:
-        with self._lock:
-            return {
-                "events_written": self.written,
-                "event_batches_failed": self.failed_batches,
-                "events_dropped": self.dropped,
-                "events_queued": self._queue.qsize(),
-            }
-
-    def _count_dropped(self, count: int, why: str) -> None:
-        with self._lock:
-            self.dropped += count
-            total = self.dropped
-        if total == count or total // 1000 != (total - count) // 1000:  # the first drop, then every 1,000th
-            log.error("Dropped %d prediction event(s): %s (%d dropped so far).", count, why, total)
-
-    def _run(self) -> None:
-        pending: list[PredictionEvent] = []
-        last_flush = time.monotonic()
-        while True:
-            stopping = self._stopping.is_set()
-            wait = max(0.0, self.flush_seconds - (time.monotonic() - last_flush))
-            try:
-                pending.append(self._queue.get(timeout=0.05 if stopping else min(wait, 0.2)))
-                while len(pending) < self.batch_size * 10:
-                    pending.append(self._queue.get_nowait())
-            except queue.Empty:
-                pass
-            now = time.monotonic()
-            if stopping and self._queue.empty():
-                if pending:
-                    pending = self._flush(pending)
-                if pending:
-                    self._count_dropped(
-                        len(pending), f"the event store at {self._safe_url()} is failing at stop"
-                    )
-                return
-            due = len(pending) >= self.batch_size or (pending and now - last_flush >= self.flush_seconds)
-            if due and (stopping or now >= self._retry_at):
-                pending = self._flush(pending)
-                last_flush = time.monotonic()
-
-    def _flush(self, pending: list[PredictionEvent]) -> list[PredictionEvent]:
-        """Write `pending`; return what is left to retry (empty on success)."""
-        done = 0
-        try:
-            if self._engine is None:
-                self._engine = create_store_engine(self.url)
-            if not self._schema_ready:
-                ensure_schema(self._engine)
-                self._schema_ready = True
-            naive = self._engine.dialect.name == "sqlite"
-            for start in range(0, len(pending), self.batch_size):
-                chunk = pending[start : start + self.batch_size]
-                with self._engine.begin() as conn:
-                    conn.execute(prediction_events.insert(), [e.to_row(naive) for e in chunk])
-                done += len(chunk)
-                with self._lock:
-                    self.written += len(chunk)
-            self._failures_in_row = 0
-            return []
-        except (SQLAlchemyError, OSError) as exc:
-            with self._lock:
-                self.failed_batches += 1
-            self._failures_in_row += 1
-            backoff = min(MAX_RETRY_SECONDS, self.flush_seconds * 2**self._failures_in_row)
-            self._retry_at = time.monotonic() + backoff
-            log.error(
-                "Cannot write %d prediction event(s) to %s (%s); retrying in %.1f s.",
-                len(pending),
-                self._safe_url(),
-                str(exc).splitlines()[0],
-                backoff,
-            )
-            remaining = pending[done:]  # chunks already committed are not written twice
-            if len(remaining) > self.max_pending:
-                self._count_dropped(len(remaining) - self.max_pending, "too many events wait for the store")
-                remaining = remaining[-self.max_pending :]
-            return remaining
-
-    def _safe_url(self) -> str:
-        return sa.engine.make_url(self.url).render_as_string(hide_password=True)
+def insert_rows(engine: sa.Engine, rows: Sequence[Any]) -> None:
+    """One transaction: COPY on PostgreSQL with psycopg 3 (rows of to_values()), one multi-row executemany
+    elsewhere (rows of to_row())."""
+    if not rows:
+        return
+    if uses_copy(engine):
+        columns = ", ".join(WRITE_COLUMNS)
+        with engine.begin() as conn:
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            with cursor, cursor.copy(f"COPY {TABLE_NAME} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    with engine.begin() as conn:
+        conn.execute(prediction_events.insert(), list(rows))
 
 
 def read_events(url: str, start: datetime, end: datetime) -> pd.DataFrame:

@@ -17,7 +17,12 @@ from grpc_reflection.v1alpha import reflection
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
 from scoring_service.domain import ScoringApi
-from scoring_service.interceptors import AuthInterceptor, LoggingInterceptor, MetricsInterceptor
+from scoring_service.interceptors import (
+    AuthInterceptor,
+    LoggingInterceptor,
+    MalformedRequestInterceptor,
+    MetricsInterceptor,
+)
 from scoring_service.metrics import ServiceMetrics
 from scoring_service.servicer import ScoringServicer
 from scoring_service.settings import ScoringSettings
@@ -61,12 +66,16 @@ def create_server(
     token = settings.token_value()
     if token is not None:
         interceptors.append(AuthInterceptor(token))
+    interceptors.append(MalformedRequestInterceptor())  # innermost: after the token check
     server = grpc.server(
         ThreadPoolExecutor(max_workers=settings.max_workers, thread_name_prefix="scoring-rpc"),
         interceptors=interceptors,
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            # gRPC enables SO_REUSEPORT by default: a second instance would then share the port and take
+            # half of the new connections. One port, one service.
+            ("grpc.so_reuseport", 0),
         ],
     )
     pb_grpc.add_ScoringServiceServicer_to_server(ScoringServicer(dataplane), server)
@@ -150,6 +159,7 @@ def build_dataplane_from(settings: ScoringSettings) -> ServedDataPlane:
         event_batch_size=settings.event_batch_size,
         event_flush_seconds=settings.event_flush_seconds,
         max_batch_size=settings.max_batch_size,
+        max_concurrent_batches=max(1, settings.max_workers // 4),  # the other threads stay for single scores
     )
     return dataplane
 

@@ -5,7 +5,7 @@ No scoring logic lives here; errors raised by the data plane become status codes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import grpc
 
@@ -35,15 +35,24 @@ class ScoringServicer(pb_grpc.ScoringServiceServicer):
     ) -> Iterator[pb.ScoreBatchResponse]:
         chunk = pb.ScoreBatchResponse()
         results = self._api.score_batch(list(request.client_ids), explain=request.explain)
-        for result in results:
-            t.fill_score_response(result, chunk.results.add())
-            if len(chunk.results) >= BATCH_CHUNK:
-                if not context.is_active():  # deadline passed or caller gone: stop computing
-                    return
+        # the data plane records a result's event only once its message went out (a cancelled call records
+        # nothing its caller did not receive)
+        deliveries = getattr(results, "deliveries", None)
+        delivered: Callable[[], None] = deliveries() if deliveries is not None else _nothing
+        try:
+            for result in results:
+                t.fill_score_response(result, chunk.results.add())
+                if len(chunk.results) >= BATCH_CHUNK:
+                    if not context.is_active():  # deadline passed or caller gone: stop computing
+                        return
+                    yield chunk
+                    delivered()
+                    chunk = pb.ScoreBatchResponse()
+            if chunk.results and context.is_active():
                 yield chunk
-                chunk = pb.ScoreBatchResponse()
-        if chunk.results:
-            yield chunk
+                delivered()
+        finally:
+            getattr(results, "close", _nothing)()  # frees the batch's slot even when the call is cancelled
 
     @grpc_errors
     def GetClient(self, request: pb.GetClientRequest, context: grpc.ServicerContext) -> pb.ClientInfo:
@@ -62,3 +71,7 @@ class ScoringServicer(pb_grpc.ScoringServiceServicer):
     @grpc_errors
     def GetModelInfo(self, request: pb.GetModelInfoRequest, context: grpc.ServicerContext) -> pb.ModelInfo:
         return tp.model_info_to_pb(self._api.model_info(language=request.language or t.DEFAULT_LANGUAGE))
+
+
+def _nothing() -> None:
+    """An API whose batches record nothing (or record on their own)."""

@@ -22,7 +22,8 @@ from drift.monitor import EXIT_ALERT, EXIT_ERROR, EXIT_OK, Monitor, run_once
 from drift.settings import DriftSettings
 from drift.status_files import read_status
 from registry.bundle import MODEL_FILE, ModelBundle
-from scoring_service.event_store import EventWriter, PredictionEvent
+from scoring_service.event_store import PredictionEvent
+from scoring_service.event_writer import EventWriter
 
 pytestmark = pytest.mark.integration
 END = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from scoring_service.dataplane import DataPlane, build_dataplane
 from scoring_service.domain import ScoreRequest
-from scoring_service.event_store import BASE_COLUMNS, EventWriter, PredictionEvent, read_events
+from scoring_service.event_store import BASE_COLUMNS, PredictionEvent, read_events
+from scoring_service.event_writer import EventWriter
 
 FAR_PAST = datetime(2000, 1, 1, tzinfo=UTC)
 FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
@@ -222,19 +223,3 @@ def test_a_full_queue_drops_and_counts_instead_of_blocking(tmp_path: Path) -> No
 def test_a_malformed_store_url_is_refused_at_start(url: str) -> None:
     with pytest.raises(ValueError, match="event store URL"):
         EventWriter(url)
-
-
-def test_a_batch_waits_for_room_instead_of_dropping(tmp_path: Path) -> None:
-    writer = EventWriter(f"sqlite:///{tmp_path / 'events.db'}", batch_size=2, flush_seconds=0.05, max_queue=3)
-    for i in range(3):  # the queue is full and nothing drains it yet
-        writer.submit(event(i))
-    started = time.perf_counter()
-    writer.submit(event(3), wait_seconds=0.2)  # no room within 0.2 s: dropped, after waiting
-    assert time.perf_counter() - started >= 0.19 and writer.stats()["events_dropped"] == 1
-    writer.start()  # the writer drains the queue: a batch's events wait for room and all get in
-    for i in range(4, 40):
-        writer.submit(event(i), wait_seconds=10.0)
-    writer.stop()
-    assert writer.stats()["events_dropped"] == 1 and writer.stats()["events_written"] == 3 + 36
-    frame = read_events(f"sqlite:///{tmp_path / 'events.db'}", FAR_PAST, FAR_FUTURE)
-    assert sorted(frame["request_id"]) == sorted(f"r{i}" for i in [0, 1, 2, *range(4, 40)])
