@@ -103,7 +103,7 @@ def run(bundle: Path, clients: int, reloads: int, chromium: str) -> dict[str, ob
             driver = browser(chromium)
             try:
                 log_in(driver, base)  # the first, cold load of the page (empty browser cache)
-                driver.get(base + "/logout")
+                driver.delete_all_cookies()  # a new working day: no session
                 # the first load of a working day: from the login form's submit to the page ready
                 driver.get(base + "/")
                 WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "username"))

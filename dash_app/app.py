@@ -50,6 +50,10 @@ class LocalisedDash(Dash):
         return page.replace("<html>", f'<html lang="{lang}">', 1)
 
 
+def _csrf() -> str:
+    return auth.csrf_token() if flask.has_request_context() else ""
+
+
 def page_layout(default_language: str) -> html.Div:
     lang = auth.current_language(default_language) if flask.has_request_context() else default_language
     other = "en" if lang == "fr" else "fr"
@@ -91,7 +95,17 @@ def _header(lang: str, other: str) -> html.Header:
                         className="me-3",
                     ),
                     html.A(t(lang, "drift.link"), href="/drift/", className="me-3"),
-                    html.A(t(lang, "logout"), href="/logout"),
+                    html.Form(  # a POST with the session's token: a link or another site cannot log out
+                        [
+                            dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=_csrf()),
+                            html.Button(
+                                t(lang, "logout"), type="submit", className="btn btn-link p-0 align-baseline"
+                            ),
+                        ],
+                        method="POST",
+                        action="/logout",
+                        className="d-inline",
+                    ),
                 ],
                 className="header-nav",
             ),

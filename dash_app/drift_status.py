@@ -1,7 +1,8 @@
 """The latest data-drift status, as written by `python -m drift monitor`, shown to logged-in analysts at /drift/.
 
 The monitor writes latest.html (status page) and latest-report.html (Evidently report) in its status folder; the
-dashboard only serves those two files, behind its login, from DASH_DRIFT_STATUS_DIR."""
+dashboard only serves those two files, behind its login, from DASH_DRIFT_STATUS_DIR, sandboxed by their
+Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dash_app.i18n import t
 from dash_app.settings import DashSettings
 
 PAGES = {"": "latest.html", "latest-report.html": "latest-report.html"}
+SANDBOX = "sandbox allow-scripts allow-popups; frame-ancestors 'self'"
 
 
 def install_drift_pages(server: flask.Flask, settings: DashSettings, language: str) -> None:
@@ -35,4 +37,8 @@ def install_drift_pages(server: flask.Flask, settings: DashSettings, language: s
                 f'<p><a href="/">{html.escape(t(lang, "drift.back"))}</a></p></main></body></html>'
             )
             return flask.Response(page, status=404, mimetype="text/html")
-        return flask.send_file(path, mimetype="text/html", max_age=0)
+        response = flask.send_file(path, mimetype="text/html", max_age=0)
+        # the report carries logged data: it runs sandboxed (an opaque origin, no cookie, no access to the
+        # dashboard) whatever text it may hold
+        response.headers["Content-Security-Policy"] = SANDBOX
+        return response

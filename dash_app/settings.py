@@ -60,7 +60,14 @@ class DashSettings(BaseSettings):
     )
     secure_cookie: bool = Field(
         False,
-        description="Send the session cookie over HTTPS only (set it when the dashboard is served over TLS).",
+        description="Send the session cookie over HTTPS only even when a request arrives in plain HTTP (behind a "
+        "TLS proxy); a request that came over TLS always gets a Secure cookie.",
+    )
+    session_store: Path | None = Field(
+        None,
+        description="SQLite file of the sessions and failed logins, shared by every worker (set it when gunicorn "
+        "runs several workers; the WSGI entry point defaults it to data/dashboard_sessions.db); empty keeps them "
+        "in the process's memory.",
     )
     default_language: str = Field(
         "fr", description="Language of the page before the user switches (fr or en)."

@@ -25,7 +25,7 @@ PANELS = (ids.SCORE_BODY, ids.WHY_BODY, ids.CMP_BODY, ids.INFO_BODY)
 
 def dashboard_app(address: str, **settings: Any) -> Any:
     client = ScoringClient(address, timeout=settings.pop("timeout", 2.0), retries=settings.pop("retries", 1))
-    return create_app(DashSettings(**settings), client, accounts={USER: hash_password(PASSWORD)})
+    return create_app(DashSettings(**settings), client, accounts={USER: hash_password(PASSWORD, n=2**12)})
 
 
 def log_in(driver: Any, base_url: str, timeout: float = WAIT) -> None:

@@ -1,9 +1,11 @@
-"""Login, sessions that expire, the language switch and the page's lang attribute, and the service token that
-never reaches the browser — through Flask's test client, no network."""
+"""Login, sessions that expire or are revoked at logout, throttling, CSRF tokens, security headers, the language
+switch and the page's lang attribute, and the service token that never reaches the browser — through Flask's
+test client, no network."""
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -12,10 +14,12 @@ from dash_app import auth
 from dash_app.__main__ import build, main
 from dash_app.app import create_app
 from dash_app.settings import DashSettings
+from tests import dash_login
 from tests.dash_fake_api import FakeScoringApi
+from tests.dash_login import form_token, logout
 
 PASSWORD = "correct horse"
-HASH = auth.hash_password(PASSWORD)
+HASH = auth.hash_password(PASSWORD, n=2**12)  # cheap for the many logins here; the default is checked below
 
 
 @pytest.fixture()
@@ -24,8 +28,8 @@ def client():  # type: ignore[no-untyped-def]
     return app.server.test_client()
 
 
-def login(client, password: str = PASSWORD, next_url: str = "/"):  # type: ignore[no-untyped-def]
-    return client.post("/login", data={"username": "anne", "password": password, "next": next_url})
+def login(client, password: str = PASSWORD, next_url: str = "/", user: str = "anne"):  # type: ignore[no-untyped-def]
+    return dash_login.login(client, password, next_url, user)
 
 
 def test_hash_verifies_only_its_password_and_is_salted() -> None:
@@ -91,24 +95,108 @@ def test_an_answer_still_in_flight_at_logout_does_not_bring_the_session_back(cli
     assert client.get("/_dash-layout").status_code == 200
     in_flight = client.get("/_dash-layout")  # an answer of the page, within the minute
     assert "Set-Cookie" not in in_flight.headers  # it carries no cookie that could outlive a logout
-    client.get("/logout")
+    logout(client)
     assert client.get("/").status_code == 302
 
 
-def test_the_session_cookie_is_renewed_once_a_minute(client, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_activity_keeps_the_session_alive(client, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     now = [1_000_000.0]
     monkeypatch.setattr(auth, "_now", lambda: now[0])
     login(client)
     now[0] += auth.SEEN_REFRESH_SECONDS + 1
-    assert "Set-Cookie" in client.get("/_dash-layout").headers
+    assert client.get("/_dash-layout").status_code == 200  # renews the session's last-seen time
     now[0] += 29 * 60  # idle for less than the 30 minutes since the renewal: still in
     assert client.get("/_dash-layout").status_code == 200
 
 
 def test_logout_ends_the_session(client) -> None:  # type: ignore[no-untyped-def]
     login(client)
-    client.get("/logout")
+    logout(client)
     assert client.get("/_dash-layout").status_code == 401
+
+
+def test_a_session_cookie_replayed_after_logout_opens_nothing(client) -> None:  # type: ignore[no-untyped-def]
+    login(client)
+    cookie = client.get_cookie("session").value  # type: ignore[union-attr]
+    assert logout(client).status_code == 302
+    client.set_cookie("session", cookie)  # an attacker who kept a copy of the cookie
+    assert client.get("/_dash-layout").status_code == 401
+
+
+def test_logout_is_a_post_with_the_session_token(client) -> None:  # type: ignore[no-untyped-def]
+    login(client)
+    client.get("/logout")  # a link or an image cannot log anybody out
+    assert client.get("/_dash-layout").status_code == 200
+    assert client.post("/logout", data={"csrf_token": "forged"}).status_code == 400
+    assert client.get("/_dash-layout").status_code == 200
+
+
+def test_the_login_form_needs_its_token(client) -> None:  # type: ignore[no-untyped-def]
+    client.get("/login")
+    answer = client.post("/login", data={"username": "anne", "password": PASSWORD, "csrf_token": "forged"})
+    assert answer.status_code == 400 and client.get("/_dash-layout").status_code == 401
+
+
+def test_failed_logins_are_throttled_per_account(client) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        assert login(client, "wrong").status_code == 401
+    locked = login(client)  # the right password, but too late
+    assert locked.status_code == 429 and "Retry-After" in locked.headers
+    assert "réessayez dans" in locked.get_data(as_text=True)
+    assert client.get("/_dash-layout").status_code == 401
+
+
+def test_failed_logins_are_throttled_per_address() -> None:
+    accounts = {name: HASH for name in ("anne", "bruno", "carla", "denis", "emma", "farid")}
+    app = create_app(DashSettings(), FakeScoringApi(), accounts=accounts)
+    client = app.server.test_client()
+    for name in list(accounts)[:5]:  # one wrong password for each of five accounts, from one address
+        assert login(client, "wrong", user=name).status_code == 401
+    assert login(client, user="farid").status_code == 429
+
+
+def test_an_unknown_user_costs_as_much_time_as_a_known_one(client) -> None:  # type: ignore[no-untyped-def]
+    def seconds(user: str) -> float:
+        token = form_token(client.get("/login").get_data(as_text=True))
+        started = time.perf_counter()
+        client.post("/login", data={"username": user, "password": "wrong", "csrf_token": token})
+        return time.perf_counter() - started
+
+    seconds("nobody")  # the decoy hash is made once
+    known = min(seconds("anne") for _ in range(2))
+    unknown = min(seconds(f"nobody{i}") for i in range(2))
+    assert unknown > 0.5 * known, f"unknown user {unknown * 1000:.0f} ms, known {known * 1000:.0f} ms"
+
+
+def test_passwords_are_hashed_at_the_recommended_scrypt_cost() -> None:
+    stored = auth.hash_password(PASSWORD)
+    _, n, r, p, _, _ = stored.split("$")
+    assert (int(n), int(r), int(p)) == (2**17, 8, 1) and auth.verify_password(PASSWORD, stored)
+
+
+def test_pages_carry_a_content_security_policy_and_refuse_framing(client) -> None:  # type: ignore[no-untyped-def]
+    for answer in (client.get("/login"), client.get("/")):
+        policy = answer.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
+        assert answer.headers["X-Frame-Options"] == "DENY"
+
+
+def test_cookies_are_secure_over_tls(client) -> None:  # type: ignore[no-untyped-def]
+    token = form_token(client.get("/login", base_url="https://localhost").get_data(as_text=True))
+    answer = client.post(
+        "/login",
+        base_url="https://localhost",
+        data={"username": "anne", "password": PASSWORD, "csrf_token": token},
+    )
+    assert answer.status_code == 302 and "Secure" in answer.headers["Set-Cookie"]
+    plain = client.get("/login", base_url="http://localhost")
+    assert "Secure" not in plain.headers.get("Set-Cookie", "")
+
+
+@pytest.mark.parametrize("path", ["/loginx", "/login/../x", "/healthzx", "/login/"])
+def test_look_alikes_of_public_paths_need_a_session(client, path: str) -> None:  # type: ignore[no-untyped-def]
+    answer = client.get(path)
+    assert answer.status_code in (302, 401), answer.status_code
 
 
 def test_the_service_token_never_reaches_the_browser() -> None:
