@@ -12,6 +12,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from mlflow.exceptions import MlflowException
 from registry.bundle import METADATA_FILE, BundleError, ModelBundle, load_metadata
 
 log = logging.getLogger(__name__)
+MAX_RETRY_DELAY_SECONDS = 300.0
 
 T = TypeVar("T")
 Downloader = Callable[
@@ -100,6 +102,9 @@ class ModelSource(Generic[T]):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # one check at a time (poller and an explicit check)
+        self._failed: tuple[str, float, float] | None = (
+            None  # (key, retry not before, delay) of a failed load
+        )
 
     # ---- version resolution ----------------------------------------------------------------------
     def resolve(self) -> tuple[str, str]:
@@ -138,9 +143,10 @@ class ModelSource(Generic[T]):
     def check(self) -> bool:
         """Load the model when what the URI names changed. True when a new model was loaded."""
         with self._lock:
+            key = None
             try:
                 key, version = self.resolve()
-                if key == self.current_key:
+                if key == self.current_key or self._still_failed(key):
                     return False
                 bundle = self.fetch(version)
                 served = self.build(bundle, version or bundle.metadata.version)
@@ -148,11 +154,28 @@ class ModelSource(Generic[T]):
                 self.failures += 1
                 self.last_error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 self._log_failure(exc)
+                if key is not None:
+                    self._remember_failure(key)
                 return False
             self.on_load(served)
             self.current_key, self.version = key, version or bundle.metadata.version
             self.loads += 1
             return True
+
+    def _still_failed(self, key: str) -> bool:
+        """A version that failed is not downloaded again at every poll: never while another one serves, and
+        with a doubling delay (up to 5 minutes) while none does."""
+        failed = self._failed
+        if failed is None or failed[0] != key:
+            return False
+        return self.current_key is not None or time.monotonic() < failed[1]
+
+    def _remember_failure(self, key: str) -> None:
+        delay = (
+            2 * self._failed[2] if self._failed is not None and self._failed[0] == key else self.poll_seconds
+        )
+        delay = min(MAX_RETRY_DELAY_SECONDS, max(delay, 1.0))
+        self._failed = (key, time.monotonic() + delay, delay)
 
     def _log_failure(self, exc: BaseException) -> None:
         if self.current_key is None:

@@ -5,6 +5,7 @@ the data plane and the metrics page, with the stop order that loses no event."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -143,6 +144,7 @@ class RunningService:
         self.stopped = True
         grace = self.settings.shutdown_grace_seconds if grace is None else grace
         self.health.enter_graceful_shutdown()
+        time.sleep(self.settings.drain_seconds)  # NOT_SERVING, still answering: callers move elsewhere first
         self.server.stop(grace).wait()
         self.dataplane.stop(timeout=max(grace, 5.0))
         self.metrics.stop_http()

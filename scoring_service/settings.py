@@ -70,6 +70,12 @@ class ScoringSettings(BaseSettings):
     shutdown_grace_seconds: float = Field(
         default=10.0, ge=0, description="On SIGTERM/SIGINT, how long requests in flight may take to finish."
     )
+    drain_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="On SIGTERM/SIGINT, how long health says NOT_SERVING while calls are still answered, so that "
+        "load balancers and clients move to other replicas before the port closes.",
+    )
     log_level: LogLevel = Field(
         default="INFO", description="Level of the JSON logs (INFO logs one line per call)."
     )

@@ -57,6 +57,7 @@ def server_settings(bundle_dir_or_uri: str | Path, tmp_path: Path, **overrides: 
         "metrics_port": 0,
         "max_workers": 16,
         "shutdown_grace_seconds": 5.0,
+        "drain_seconds": 0.1,
     }
     values.update(overrides)
     return ScoringSettings(**values)

@@ -29,6 +29,26 @@ def test_a_second_instance_cannot_take_a_port_in_use(tiny_bundle_dir: Path, tmp_
         start_service(server_settings(tiny_bundle_dir, tmp_path / "b", address=f"127.0.0.1:{service.port}"))
 
 
+def test_a_graceful_stop_keeps_answering_while_health_says_not_serving(
+    tiny_bundle_dir: Path, tmp_path: Path
+) -> None:
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    service = start_service(server_settings(tiny_bundle_dir, tmp_path, drain_seconds=1.5))
+    while not service.dataplane.ready:
+        time.sleep(0.02)
+    with grpc.insecure_channel(service.address) as channel:
+        stub, health = pb_grpc.ScoringServiceStub(channel), health_pb2_grpc.HealthStub(channel)
+        client_id = int(service.dataplane.engine().scorer.client_ids[0])  # type: ignore[attr-defined]
+        stopping = threading.Thread(target=service.stop)
+        stopping.start()
+        time.sleep(0.5)  # draining: health says NOT_SERVING, calls are still answered
+        status = health.Check(health_pb2.HealthCheckRequest(service=SERVICE_NAME), timeout=5).status
+        assert status == health_pb2.HealthCheckResponse.NOT_SERVING
+        assert stub.Score(pb.ScoreRequest(client_id=client_id), timeout=5).client_id == client_id
+        stopping.join(30)
+
+
 def _raw_score(channel: grpc.Channel, payload: bytes, token: str | None = None) -> grpc.RpcError:
     call = channel.unary_unary(SCORE)  # bytes in, bytes out: no serializer
     metadata = (("authorization", f"Bearer {token}"),) if token else None

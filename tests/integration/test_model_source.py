@@ -160,6 +160,8 @@ def test_a_model_that_fails_to_load_keeps_the_current_one(tiny_bundle_dir: Path,
         (folder / METADATA_FILE).write_text(json.dumps(metadata))
         assert _wait_for(lambda: plane.stats()["model_load_failures"] >= 1, seconds=10)
         assert "model.cbm" in str(plane.stats()["model_last_error"])
+        time.sleep(0.6)  # six polls: the version that failed is not loaded again while another one serves
+        assert plane.stats()["model_load_failures"] == 1
         after = plane.score(ScoreRequest(client_id=client))
         assert (after.model_version, after.probability) == (before.model_version, before.probability)
 
