@@ -246,6 +246,11 @@ def probe_batch_and_idle(bundle: Path, work: Path, args: argparse.Namespace) -> 
     store = f"sqlite:///{work / 'batch.db'}"
     service = Service(bundle, store, work)
     ids = client_ids(service.address)
+    time.sleep(2)
+    cpu, wall = service.cpu_seconds(), time.perf_counter()
+    time.sleep(args.idle_seconds)
+    idle = (service.cpu_seconds() - cpu) / (time.perf_counter() - wall)
+    row("idle CPU of the service (after start)", f"{idle:.1%} of a core over {args.idle_seconds:.0f} s")
     alone = Load(service.address, ids, 4)
     time.sleep(args.seconds / 2)
     alone.stop()
@@ -264,11 +269,16 @@ def probe_batch_and_idle(bundle: Path, work: Path, args: argparse.Namespace) -> 
         "Score p50 while a 50,000-client ScoreBatch runs",
         f"{p50[0]:.1f} ms alone, {p50[1]:.1f} ms during ({count:,} results in {batch_seconds:.1f} s)",
     )
+    deadline = time.monotonic() + 300
+    while service.metric("events_queued") > 0 and time.monotonic() < deadline:  # the batch's events written
+        time.sleep(0.5)
     time.sleep(2)
     cpu, wall = service.cpu_seconds(), time.perf_counter()
     time.sleep(args.idle_seconds)
     idle = (service.cpu_seconds() - cpu) / (time.perf_counter() - wall)
-    row("idle CPU of the service", f"{idle:.1%} of a core over {args.idle_seconds:.0f} s")
+    row(
+        "idle CPU of the service (events all written)", f"{idle:.1%} of a core over {args.idle_seconds:.0f} s"
+    )
     probe_malformed(service, args.fuzz)
     service.stop()
 

@@ -32,7 +32,7 @@ from scoring_service.event_store import (
 log = logging.getLogger(__name__)
 
 MAX_RETRY_SECONDS = 30.0
-WRITE_CHUNK = 10_000  # events per transaction at most
+WRITE_CHUNK = 2_000  # events per transaction at most: a kill loses at most the one in flight
 
 
 class EventWriter:
