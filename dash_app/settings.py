@@ -66,8 +66,8 @@ class DashSettings(BaseSettings):
     session_store: Path | None = Field(
         None,
         description="SQLite file of the sessions and failed logins, shared by every worker (set it when gunicorn "
-        "runs several workers; the WSGI entry point defaults it to data/dashboard_sessions.db); empty keeps them "
-        "in the process's memory.",
+        "runs several workers; the WSGI entry point defaults it to a file in the system's temporary folder); "
+        "empty keeps them in the process's memory.",
     )
     default_language: str = Field(
         "fr", description="Language of the page before the user switches (fr or en)."

@@ -1,8 +1,8 @@
 """WSGI entry point for a production server: `gunicorn --workers 2 --threads 8 dash_app.wsgi:server`.
 
 Settings come from the `DASH_*` environment; set DASH_SECRET_KEY so that every worker signs sessions alike.
-Sessions and failed logins are shared by the workers through DASH_SESSION_STORE (data/dashboard_sessions.db when
-unset)."""
+Sessions and failed logins are shared by the workers through DASH_SESSION_STORE (a file in the system's temporary
+folder when unset: every worker of this host sees it, and a restart logs everybody out, as a new secret key does)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from typing import Any
 @cache
 def _server() -> Any:
     import os
+    import tempfile
 
     from dash_app.__main__ import build
-    from dash_app.settings import DATA_DIR
 
-    os.environ.setdefault("DASH_SESSION_STORE", str(DATA_DIR / "dashboard_sessions.db"))
+    os.environ.setdefault(
+        "DASH_SESSION_STORE", os.path.join(tempfile.gettempdir(), "pret-a-depenser-sessions.db")
+    )
     return build().server
 
 

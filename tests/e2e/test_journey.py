@@ -121,6 +121,7 @@ def test_train_register_serve_score_browse_log_and_monitor(
                 "DASH_SECRET_KEY": "journey-secret",
                 "DASH_ACCOUNTS": json.dumps({USER: hash_password(PASSWORD)}),
                 "DASH_USERS_FILE": str(tmp_path / "no-users-file.json"),
+                "DASH_SESSION_STORE": str(tmp_path / "sessions.db"),
             }
             gunicorn = [
                 sys.executable, "-m", "gunicorn", "dash_app.wsgi:server",
