@@ -3,7 +3,8 @@ Its contents are built here from the tables a run hands over (typed and trimmed 
 version); what goes into them (the model, the samples, the importance) is the training pipeline's work.
 
 Layout of a bundle folder:
-    bundle.json        metadata (threshold, cost matrix, features, descriptions, importance, metrics, fingerprint)
+    bundle.json        metadata (threshold, cost matrix, features, descriptions, importance, metrics, fingerprint,
+                       calibration map, monotone constraints)
     model.cbm          the CatBoost model (native format)
     reference.parquet  a sample of the training features with TARGET and the out-of-fold probability (drift reference)
     portfolio.parquet  the clients the dashboard browses: raw application fields + model features, indexed by SK_ID_CURR
@@ -22,6 +23,7 @@ import pandas as pd
 from catboost import CatBoostClassifier
 
 from common.errors import UserError
+from registry.calibration import Calibration
 
 BUNDLE_FORMAT = 1
 METADATA_FILE = "bundle.json"
@@ -55,6 +57,9 @@ class BundleMetadata:
     data_fingerprint: str
     trained_at: str
     extra: dict[str, Any] = field(default_factory=dict)
+    # raw model score -> calibrated default probability (registry.calibration); empty: the identity
+    calibration: dict[str, Any] = field(default_factory=dict)
+    monotone_constraints: dict[str, int] = field(default_factory=dict)  # feature -> +1 / -1, as trained
     format: int = BUNDLE_FORMAT
 
 
@@ -65,6 +70,11 @@ class ModelBundle:
     reference: pd.DataFrame
     portfolio: pd.DataFrame
     history: pd.DataFrame
+
+    @property
+    def calibration(self) -> Calibration:
+        """The map serving applies to every probability (SHAP stays on the model's raw scale)."""
+        return Calibration.from_dict(self.metadata.calibration)
 
     def save(self, folder: Path) -> Path:
         folder = Path(folder)
@@ -178,6 +188,8 @@ def build_bundle(
     portfolio: pd.DataFrame,
     history: pd.DataFrame,
     extra: dict,
+    calibration: dict | None = None,
+    monotone: dict[str, int] | None = None,
 ) -> ModelBundle:
     features = [str(c) for c in model.feature_names_]
     metadata = BundleMetadata(
@@ -195,6 +207,8 @@ def build_bundle(
         data_fingerprint=fingerprint,
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
         extra=dict(extra),
+        calibration=dict(calibration or {}),
+        monotone_constraints={k: int(v) for k, v in (monotone or {}).items()},
     )
     return ModelBundle(
         metadata=metadata, model=model, reference=reference, portfolio=portfolio, history=history

@@ -1,5 +1,7 @@
-"""Who serves: the alias (default `champion`) moves to a new version only when its held-out business cost is
-lower than the current champion's, or when forced. Every decision is written on the version as tags."""
+"""Who serves: the alias (default `champion`) moves to a new version only when its cross-validated cost beats the
+application-only baseline judged on the same folds (the six other tables must pay for themselves) and its
+held-out business cost is lower than the current champion's, or when forced. Every decision is written on the
+version as tags."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
 COST_TAG = "holdout_cost"
+CV_COST_TAG = "cv_cost"  # repeated-CV cost per applicant of the version
+BASELINE_COST_TAG = "baseline_cv_cost"  # the application-only baseline's, on the same folds
 DECISION_TAG = "promotion_decision"
 REASON_TAG = "promotion_reason"
 
@@ -25,17 +29,32 @@ class PromotionDecision:
 
 
 def decide(
-    version: str, new_cost: float, champion_version: str | None, champion_cost: float | None, force: bool
+    version: str,
+    new_cost: float,
+    champion_version: str | None,
+    champion_cost: float | None,
+    force: bool,
+    baseline: tuple[float, float] | None = None,
 ) -> PromotionDecision:
-    """The rule alone, without the registry: lower held-out cost per applicant wins; ties keep the champion."""
+    """The rule alone, without the registry: a version whose CV cost does not beat its application-only baseline
+    (`baseline` = (cv cost, baseline cv cost)) is refused; then lower held-out cost per applicant wins and ties keep
+    the champion."""
 
     def made(promote: bool, reason: str) -> PromotionDecision:
         return PromotionDecision(promote, reason, version, champion_version, new_cost, champion_cost)
 
-    if champion_version is None:
-        return made(True, f"no current champion: version {version} becomes the first one")
     if champion_version == version:
         return made(False, f"version {version} is already the champion")
+    if baseline is not None and not force:
+        cv_cost, baseline_cost = baseline
+        if not cv_cost < baseline_cost:
+            return made(
+                False,
+                f"cross-validated cost {cv_cost:.4f} per applicant does not beat the application-only baseline's "
+                f"{baseline_cost:.4f} on the same folds: the other tables do not pay for themselves",
+            )
+    if champion_version is None:
+        return made(True, f"no current champion: version {version} becomes the first one")
     if force:
         return made(True, f"forced: version {version} replaces version {champion_version} whatever the costs")
     if champion_cost is None or not math.isfinite(champion_cost):
@@ -75,6 +94,14 @@ def version_cost(client: MlflowClient, name: str, version: str) -> float | None:
     return float(cost) if cost is not None else None
 
 
+def version_baseline(client: MlflowClient, name: str, version: str) -> tuple[float, float] | None:
+    """(CV cost, application-only baseline CV cost) recorded on the version, None for a version without them."""
+    tags = client.get_model_version(name, version).tags
+    if CV_COST_TAG not in tags or BASELINE_COST_TAG not in tags:
+        return None
+    return float(tags[CV_COST_TAG]), float(tags[BASELINE_COST_TAG])
+
+
 def promote(
     client: MlflowClient, name: str, alias: str, version: str, force: bool = False
 ) -> PromotionDecision:
@@ -84,7 +111,12 @@ def promote(
         new_cost = math.inf
     champion = current_champion(client, name, alias)
     decision = decide(
-        version, new_cost, champion[0] if champion else None, champion[1] if champion else None, force
+        version,
+        new_cost,
+        champion[0] if champion else None,
+        champion[1] if champion else None,
+        force,
+        baseline=version_baseline(client, name, version),
     )
     if decision.promote:
         client.set_registered_model_alias(name, alias, version)

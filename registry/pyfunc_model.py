@@ -34,7 +34,7 @@ class CreditScoringModel(PythonModel):
         for column in meta.categorical_features:
             values = frame[column].astype("object")
             frame[column] = values.where(values.notna(), filler).astype(str)
-        probability = self.bundle.model.predict_proba(frame)[:, 1]
+        probability = self.bundle.calibration.apply(self.bundle.model.predict_proba(frame)[:, 1])
         return pd.DataFrame(
             {"probability": probability, "refused": probability >= meta.threshold}, index=model_input.index
         )

@@ -17,6 +17,7 @@ import pandas as pd
 from catboost import CatBoostClassifier
 
 from registry.bundle import BundleMetadata
+from registry.calibration import Calibration
 
 # raw application rows -> application-derived feature columns, same index (training.features.application)
 FeatureBuilder = Callable[[pd.DataFrame], pd.DataFrame]
@@ -34,6 +35,8 @@ class ModelInput:
         feature_builder: FeatureBuilder | None = None,
     ) -> None:
         self.model = model
+        # every probability returned is calibrated (the bundle's map); SHAP values stay on the raw log-odds scale
+        self.calibration = Calibration.from_dict(metadata.calibration)
         self.threshold = float(metadata.threshold)
         self.features: tuple[str, ...] = tuple(metadata.features)
         self.categorical: frozenset[str] = frozenset(metadata.categorical_features)
@@ -107,7 +110,7 @@ class ModelInput:
         for j, i in enumerate(self.cat_positions):
             columns[self.features[i]] = categories[:, j]
         frame = pd.DataFrame({f: columns[f] for f in self.features}, copy=False)
-        return np.asarray(self.model.predict_proba(frame)[:, 1], dtype=float)
+        return self.calibration.apply(np.asarray(self.model.predict_proba(frame)[:, 1], dtype=float))
 
     def predict_row(self, row: np.ndarray) -> float:
-        return float(self.model.predict_proba(row.reshape(1, -1))[0, 1])
+        return self.calibration.apply_one(float(self.model.predict_proba(row.reshape(1, -1))[0, 1]))

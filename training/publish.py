@@ -20,12 +20,13 @@ import pandas as pd
 from mlflow.tracking import MlflowClient
 
 from registry.bundle import ModelBundle, build_bundle, history_table, portfolio_table, reference_table
-from registry.champion import promote
+from registry.champion import BASELINE_COST_TAG, CV_COST_TAG, promote
 from registry.registration import log_bundle_model, next_version, register
 from training import report
 from training.data.loader import HomeCreditTables
 from training.explain import LocalExplanation, global_importance, local_explanations
 from training.features.build import TARGET, FeatureTables
+from training.features.monotone import constraints_for
 from training.selection import figures
 from training.selection.cost import CostMatrix
 from training.selection.models import MISSING_CATEGORY, prepare_frame
@@ -82,7 +83,10 @@ def publish(
 ) -> Published:
     """Explain, save the bundle, register (and perhaps promote) it, then write the report; `timings` gets the
     stage's own seconds under "publish" before the report lists them."""
-    explanations = explain(selection, features.categorical, budget.shap_rows, settings.seed)
+    categorical = [
+        c for c in features.categorical if c in selection.model.feature_names_
+    ]  # kept by the selection
+    explanations = explain(selection, categorical, budget.shap_rows, settings.seed)
     metrics = bundle_metrics(selection)
     mlflow.log_metrics(finite_metrics(metrics))
     report_dir = settings.reports_dir / run.run_name
@@ -130,10 +134,10 @@ def assemble(
 ) -> ModelBundle:
     """The bundle of the chosen model: its samples (drift reference, peer history) drawn here, every table
     built the bundle's way."""
-    categorical = list(features.categorical)
-    names = [str(c) for c in selection.model.feature_names_]
+    names = [str(c) for c in selection.model.feature_names_]  # the features kept by the selection, in order
+    categorical = [c for c in features.categorical if c in names]
     x_cv = selection.x_cv[names]
-    oof = pd.Series(selection.chosen.oof, index=x_cv.index)
+    oof = pd.Series(selection.calibrated_oof, index=x_cv.index)  # on the scale serving returns
     target = features.train[TARGET].astype(int)
     train_prepared = prepare_frame(features.train.drop(columns=[TARGET]), categorical)[names]
     test_prepared = prepare_frame(features.test, categorical)[names]
@@ -155,11 +159,14 @@ def assemble(
         reference=sample_rows(reference, min(budget.reference_rows, MAX_REFERENCE_ROWS), settings.seed),
         portfolio=_objects(portfolio_table(tables.application_test, test_prepared)),
         history=_objects(sample_rows(history, min(budget.history_rows, MAX_HISTORY_ROWS), settings.seed)),
+        calibration=selection.calibration.calibration.as_dict(),
+        monotone=constraints_for(names),
         extra={
             "missing_category": MISSING_CATEGORY,
             "model_family": selection.chosen.family,
             "imbalance": selection.chosen.imbalance,
             "params": {k: str(v) for k, v in selection.chosen.params.items()},
+            "trees": selection.final_trees,
             "mlflow_run_id": run.run_id,
             "profile": settings.profile,
         },
@@ -201,7 +208,12 @@ def register_and_promote(
         log_bundle_model(folder),
         settings.model_name,
         metrics["holdout_cost"],
-        tags={"mlflow_run_id": run_id, "data_fingerprint": bundle.metadata.data_fingerprint},
+        tags={
+            "mlflow_run_id": run_id,
+            "data_fingerprint": bundle.metadata.data_fingerprint,
+            CV_COST_TAG: repr(metrics["cv_cost"]),
+            BASELINE_COST_TAG: repr(metrics["baseline_cv_cost"]),
+        },
     )
     outcome = promote(client, settings.model_name, settings.model_alias, registered, settings.force_promotion)
     verb = "moved to" if outcome.promote else "stays off"
@@ -260,6 +272,25 @@ def bundle_metrics(selection: SelectionResult) -> dict[str, float]:
         "train_auc": selection.guards.train_auc,
     }
     metrics |= {"threshold": selection.threshold, "auc_cv": spread["auc"][0], "cost_per_client": held["cost"]}
+    # repeated CV of the chosen model: means and interval bounds (cost at thresholds each fold did not see)
+    for name, estimate in selection.estimates.items():
+        key = "cv_train_auc" if name == "train_auc" else name  # train_auc stays the final model's own
+        metrics |= {key: estimate.mean, f"{key}_low": estimate.low, f"{key}_high": estimate.high}
+    metrics["overfit_gap"] = selection.estimates["train_auc"].mean - selection.estimates["cv_auc"].mean
+    metrics |= {
+        "baseline_cv_auc": selection.baseline.cv_auc,
+        "baseline_cv_cost": selection.baseline.cv_cost,
+        "holdout_brier": held.get("brier", float("nan")),
+    }
+    for metric, comparison in selection.versus_baseline.items():
+        d = comparison.difference
+        metrics |= {
+            f"{metric}_vs_baseline": d.mean,
+            f"{metric}_vs_baseline_low": d.low,
+            f"{metric}_vs_baseline_high": d.high,
+        }
+    for metric, comparison in selection.monotone_cost.items():
+        metrics[f"{metric}_monotone_effect"] = comparison.difference.mean
     return {k: float(v) for k, v in metrics.items()}
 
 
@@ -318,6 +349,11 @@ def write_summary(
         "imbalance": selection.chosen.imbalance,
         "params": {k: str(v) for k, v in selection.chosen.params.items()},
         "metrics": metrics,
+        "repeats": selection.folds.repeats,
+        "calibration": selection.calibration.method,
+        "trees": selection.final_trees,
+        "features_kept": selection.extra.get("features_kept"),
+        "beats_baseline": selection.beats_baseline,
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
 
@@ -328,13 +364,21 @@ def write_tables_and_figures(
     """The comparison table and the figures, next to the run's report (report.md links them)."""
     y = selection.y_cv.to_numpy()
     best_per_family: dict[str, np.ndarray] = {}
-    for _, result in sorted(selection.results, key=lambda sr: -sr[1].threshold.cost):
-        best_per_family[f"{result.family} / {result.imbalance}"] = result.oof
+    for _, result in sorted(selection.results, key=lambda sr: -sr[1].cv_cost):
+        best_per_family[result.label] = result.oof
     report.write_comparison(selection.comparison, out)
     importance.rename("mean_abs_shap").to_csv(out / "global_importance.csv", index_label="feature")
     selection.feature_aucs.rename("auc_alone").to_csv(out / "single_feature_auc.csv", index_label="feature")
     figures.roc_pr_figure({k: (y, v) for k, v in best_per_family.items()}, out / report.FIGURES["roc"])
-    figures.cost_figure(y, selection.chosen.oof, selection.threshold, costs, out / report.FIGURES["cost"])
+    figures.cost_figure(y, selection.calibrated_oof, selection.threshold, costs, out / report.FIGURES["cost"])
+    figures.reliability_figure(
+        {
+            "out-of-fold, uncalibrated": (y, selection.chosen.oof),
+            "out-of-fold, calibrated": (y, selection.calibrated_oof),
+            "held-out, calibrated": (selection.y_holdout.to_numpy(), selection.holdout_proba),
+        },
+        out / report.FIGURES["reliability"],
+    )
     figures.confusion_figure(
         selection.y_holdout.to_numpy(),
         selection.holdout_proba,

@@ -13,13 +13,14 @@ from training.selection.select import SelectionResult
 COMPARISON_COLUMNS = {
     "model": "model",
     "imbalance": "imbalance",
+    "features": "features",
     "stage": "best from",
-    "cv_auc": "CV AUC",
-    "cost_at_0.5": "cost @0.5",
+    "folds": "folds",
+    "cv_auc": "CV AUC [95% CI]",
+    "cost_at_threshold": "CV cost [95% CI]",
+    "cost_vs_baseline": "cost vs baseline [95% CI]",
+    "auc_vs_baseline": "AUC vs baseline [95% CI]",
     "threshold": "threshold",
-    "cost_at_threshold": "cost @threshold",
-    "accuracy": "accuracy",
-    "precision": "precision",
     "recall": "recall",
     "train_auc": "train AUC",
     "fit_seconds": "CV seconds",
@@ -32,6 +33,7 @@ FIGURES = {
     "cost": "cost_vs_threshold.png",
     "confusion": "confusion_matrices.png",
     "importance": "global_shap_importance.png",
+    "reliability": "reliability_curve.png",
 }
 
 
@@ -74,12 +76,36 @@ def md_table(frame: pd.DataFrame, digits: int = 3) -> str:
     return "\n".join(lines)
 
 
+def _interval(mean: float, low: float, high: float, signed: bool = False) -> str:
+    if not pd.notna(mean):
+        return "n/a"
+    fmt = "+.3f" if signed else ".3f"
+    if not (pd.notna(low) and pd.notna(high)):
+        return f"{mean:{fmt}}"
+    return f"{mean:{fmt}} [{low:{fmt}}, {high:{fmt}}]"
+
+
 def comparison_markdown(comparison: pd.DataFrame) -> str:
     table = comparison.copy()
-    for name in ("cv_auc", "cost_at_0.5", "cost_at_threshold"):
-        table[name] = [f"{m:.3f} ± {s:.3f}" for m, s in zip(table[name], table[f"{name}_std"], strict=True)]
-    table["recall"] = [
-        f"{m:.3f} ± {s:.3f}" for m, s in zip(table["recall"], table["recall_std"], strict=True)
+    table["cv_auc"] = [
+        _interval(m, lo, hi)
+        for m, lo, hi in zip(table["cv_auc"], table["cv_auc_low"], table["cv_auc_high"], strict=True)
+    ]
+    table["cost_at_threshold"] = [
+        _interval(m, lo, hi)
+        for m, lo, hi in zip(table["cost_at_threshold"], table["cost_low"], table["cost_high"], strict=True)
+    ]
+    for name in ("cost_vs_baseline", "auc_vs_baseline"):
+        table[name] = [
+            _interval(m, lo, hi, signed=True)
+            for m, lo, hi in zip(table[name], table[f"{name}_low"], table[f"{name}_high"], strict=True)
+        ]
+    table["model"] = [
+        f"**{m}** (served)" if c else m for m, c in zip(table["model"], table["chosen"], strict=True)
+    ]
+    table["features"] = [
+        f"{f}{'' if mono else ', no monotone constraints'}"
+        for f, mono in zip(table["features"], table["monotone"], strict=True)
     ]
     return md_table(table[list(COMPARISON_COLUMNS)].rename(columns=COMPARISON_COLUMNS))
 
@@ -102,7 +128,8 @@ def _spread_table(selection: SelectionResult) -> str:
 
 
 def _folds_line(selection: SelectionResult) -> str:
-    folds = f"{len(selection.folds.validation)} stratified folds"
+    repeats = selection.folds.repeats
+    folds = f"{selection.folds.n_folds} stratified folds" + (f" x {repeats} repeats" if repeats > 1 else "")
     searched = len(selection.y_cv)
     if searched == selection.n_dev:
         return f"{folds} on the remaining {selection.n_dev:,}"
@@ -110,6 +137,82 @@ def _folds_line(selection: SelectionResult) -> str:
         f"{folds} on a stratified sample of {searched:,} of the remaining {selection.n_dev:,} (the search); "
         f"the chosen model is then fitted on all {selection.n_dev:,}"
     )
+
+
+def _verdicts(selection: SelectionResult) -> list[str]:
+    """What the paired comparisons say, in plain sentences."""
+    table = selection.comparison
+    lines = []
+    cost = selection.versus_baseline["cost"].difference
+    auc = selection.versus_baseline["auc"].difference
+    baseline = selection.baseline
+    lines.append(
+        f"- Against the application-only baseline (CatBoost on the application table alone, CV AUC "
+        f"{baseline.cv_auc:.3f}, cost {baseline.cv_cost:.3f}), the served model changes the cost per applicant by "
+        f"{cost.text()} and the AUC by {auc.text()} (paired over the same folds, 95% interval): "
+        + (
+            "the six other tables pay for themselves."
+            if selection.beats_baseline and cost.high < 0
+            else "it beats the baseline on average, but the interval includes no gain."
+            if selection.beats_baseline
+            else "**it does not beat the baseline; the promotion rule refuses such a version.**"
+        )
+    )
+    others = table[(~table["chosen"]) & (table["stage"] != "application-only baseline")]
+    others = others[(others["model"] != "dummy") & (others["monotone"])]
+    if len(others):
+        rival = others.sort_values(["cost_at_threshold", "cv_auc"], ascending=[True, False]).iloc[0]
+        served = table[table["chosen"]].iloc[0]
+        gap = served["cost_at_threshold"] - rival["cost_at_threshold"]
+        if gap <= 0:
+            lines.append(
+                f"- The served CatBoost is at least as good as the best other family ({rival['model']}, cost "
+                f"{rival['cost_at_threshold']:.3f}, AUC {rival['cv_auc']:.3f}): cost lower by {-gap:.3f}."
+            )
+        else:
+            lines.append(
+                f"- **The served CatBoost is not the cheapest family**: {rival['model']} has a CV cost of "
+                f"{rival['cost_at_threshold']:.3f} [{rival['cost_low']:.3f}, {rival['cost_high']:.3f}] against "
+                f"{served['cost_at_threshold']:.3f} [{served['cost_low']:.3f}, {served['cost_high']:.3f}] (gap "
+                f"{gap:.3f}); CatBoost is kept for its native categories and exact SHAP values."
+            )
+    mono_auc = selection.monotone_cost["auc"].difference
+    mono_cost = selection.monotone_cost["cost"].difference
+    lines.append(
+        f"- Monotone constraints ({len(selection.model.get_params().get('monotone_constraints') or {})} features "
+        f"in the served model) change the AUC by {mono_auc.text()} and the cost by {mono_cost.text()} against the same "
+        "model without them (paired, same folds)."
+    )
+    lines.append(f"- {selection.extra.get('guard', '')}.")
+    return lines
+
+
+def _calibration_section(selection: SelectionResult) -> list[str]:
+    choice = selection.calibration
+    rows = [
+        {"map": name, "Brier score [95% CI] (each fold calibrated by the other folds)": e.text(4)}
+        for name, e in choice.brier_by_method.items()
+    ]
+    return [
+        "## Calibration",
+        f"The probability served is calibrated: a **{choice.method}** map, chosen by cross-fitted Brier score and "
+        "refitted on every out-of-fold prediction of the chosen model, turns the model's score into a default "
+        "rate. The bundle carries the map and the scoring service applies it to every probability it returns; the "
+        "threshold is chosen on this calibrated scale. SHAP contributions stay on the model's raw log-odds scale "
+        "(the map is not additive, but it is non-decreasing, so it never changes the direction of a contribution).",
+        md_table(pd.DataFrame(rows), digits=4),
+        f"Held-out Brier score: {selection.holdout['at_threshold'].get('brier', float('nan')):.4f} "
+        f"(a constant at the default rate would score {_base_brier(selection):.4f}).",
+        figure(
+            "reliability",
+            "Reliability curve: predicted probability against observed default rate, per decile",
+        ),
+    ]
+
+
+def _base_brier(selection: SelectionResult) -> float:
+    rate = float(selection.y_holdout.mean())
+    return rate * (1 - rate)
 
 
 def render(selection: SelectionResult, ctx: ReportContext) -> str:
@@ -139,21 +242,31 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         "gets missing values.",
         "## Model comparison (same folds for every model)",
         f"Business cost per applicant = ({ctx.cost_fn:g}·FN + {ctx.cost_fp:g}·FP) / n. Each row is the best "
-        "candidate (lowest out-of-fold cost) of a model and imbalance method; thresholds are chosen on out-of-fold "
-        "predictions; ± is the standard deviation over folds.",
+        "candidate of a family, judged on every repeat of the same folds; each fold's cost is taken at the "
+        "threshold chosen on the other folds of its repeat (a threshold the fold never saw). Feature selection, "
+        "early stopping and resampling are fitted inside each fold. Intervals are 95% t intervals with the "
+        "Nadeau-Bengio correction for overlapping training folds; 'vs baseline' is the paired difference with the "
+        "application-only baseline on the same folds (a negative cost difference is a saving).",
         comparison_markdown(selection.comparison),
+        *_verdicts(selection),
         figure("roc", "ROC and precision-recall curves of the best candidate of each model (out-of-fold)"),
         "## Chosen model and threshold",
-        f"- model: {chosen.family}, imbalance method {chosen.imbalance}, parameters `{chosen.params}`",
-        f"- threshold **{selection.threshold:.3f}**: the probability above which an application is refused, "
-        f"chosen where the out-of-fold business cost is lowest ({chosen.threshold.cost:.3f} per applicant). "
-        f"A false negative costs {ctx.cost_fn:g} times a false positive: on calibrated probabilities the best "
-        f"threshold would sit near {ctx.cost_fp / (ctx.cost_fn + ctx.cost_fp):.2f}; class weights and "
-        "under-sampling inflate the probabilities (the model learns on a balanced population), which moves it up. "
-        "The threshold belongs to this model and travels with it in the bundle.",
+        f"- model: {chosen.family}, imbalance method {chosen.imbalance}, parameters `{chosen.params}`, "
+        f"{selection.final_trees} trees (the median early-stopping point of the folds), "
+        f"{selection.extra.get('features_kept')} features kept by the selection on the development split",
+        f"- repeated CV: AUC {selection.estimates['cv_auc'].text()}, cost per applicant "
+        f"{selection.estimates['cv_cost'].text()}, train AUC {selection.estimates['train_auc'].mean:.3f} "
+        f"(train-CV gap {selection.estimates['train_auc'].mean - selection.estimates['cv_auc'].mean:.3f})",
+        f"- threshold **{selection.threshold:.3f}** on the calibrated probability: the probability above which an "
+        f"application is refused, chosen where the pooled out-of-fold business cost is lowest "
+        f"({selection.extra.get('threshold_cost', float('nan')):.3f} per applicant). A false negative costs "
+        f"{ctx.cost_fn:g} times a false positive: on calibrated probabilities the best threshold sits near "
+        f"{ctx.cost_fp / (ctx.cost_fn + ctx.cost_fp):.2f}. The threshold and the calibration map belong to this "
+        "model and travel with it in the bundle.",
         _spread_table(selection),
         figure("cost", "Business cost against the threshold (out-of-fold), the chosen threshold marked"),
         figure("confusion", "Confusion matrices on the held-out split, at 0.5 and at the chosen threshold"),
+        *_calibration_section(selection),
         "## Over-fitting and leakage guards",
         md_table(pd.DataFrame(guards.as_rows(), columns=["AUC on", "value"])),
         "Features with the strongest AUC taken alone (flagged outside [0.30, 0.70]):",
@@ -177,13 +290,14 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         "## Registry",
         ctx.decision,
         "## Limits",
-        "- The held-out split is the only unbiased figure; the CV figures of the chosen model are slightly optimistic "
-        "because the search picked the best of several candidates on the same folds.",
+        "- The held-out split is the only unbiased figure, but at a few thousand clients it holds few defaults and "
+        "moves a lot; the repeated-CV figures of the chosen model are slightly optimistic because the search picked "
+        "the best of several candidates on the same folds.",
         "- The served model is always CatBoost (native categoricals, exact SHAP values for the explanations); "
         "another family may have a lower CV cost in the table above, and the gap is then the price of that choice.",
         "- The cost matrix (10:1) is a business assumption; a different ratio moves the threshold.",
-        "- With class weights or under-sampling the probability shown is a score, not a calibrated default rate; "
-        "the decision (probability against the threshold) is what the cost was optimised for.",
+        "- The calibration map is fitted on out-of-fold predictions of models fitted on 4/5 of the development "
+        "split; the final model, fitted on all of it, may be slightly sharper than the map assumes.",
         "- Promotion compares held-out costs of versions; that comparison is fair only on the same data "
         "(see the fingerprints).",
         "- SHAP values explain the model, not causes; correlated features share credit arbitrarily.",

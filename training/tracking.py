@@ -53,13 +53,24 @@ def flat_params(params: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 def log_cv_result(stage: str, result: CVResult) -> None:
     """One nested run per evaluated candidate, under the active pipeline run."""
     with mlflow.start_run(run_name=f"{stage}: {result.label}", nested=True):
-        mlflow.set_tags({"stage": stage, "model": result.family, "imbalance": result.imbalance})
+        mlflow.set_tags(
+            {
+                "stage": stage,
+                "model": result.family,
+                "imbalance": result.imbalance,
+                "features": result.feature_set,
+                "monotone": str(result.monotone),
+            }
+        )
         mlflow.log_params(flat_params(result.params))
         mlflow.log_metrics(
             finite_metrics(
                 {
                     "cv_auc": result.cv_auc,
+                    "cv_cost": result.cv_cost,
+                    "folds": len(result.fold_auc),
                     "train_auc": sum(result.train_auc) / len(result.train_auc),
+                    "overfit_gap": result.overfit_gap,
                     "oof_cost_at_threshold": result.threshold.cost,
                     "threshold": result.threshold.threshold,
                     "fit_seconds": result.fit_seconds,

@@ -36,3 +36,15 @@ def test_champion_without_recorded_cost_needs_force() -> None:
 
 def test_the_champion_itself_is_not_promoted_again() -> None:
     assert not decide("2", 0.5, "2", 0.5, force=True).promote
+
+
+def test_a_version_that_does_not_beat_the_application_only_baseline_is_refused() -> None:
+    refused = decide("1", 0.5, None, None, force=False, baseline=(0.56, 0.55))
+    assert not refused.promote and "application-only baseline" in refused.reason
+    assert not decide(
+        "3", 0.4, "2", 0.6, force=False, baseline=(0.55, 0.55)
+    ).promote  # a tie does not beat it
+    assert decide("3", 0.4, "2", 0.6, force=False, baseline=(0.54, 0.55)).promote
+    assert decide(
+        "1", 0.5, None, None, force=True, baseline=(0.6, 0.55)
+    ).promote  # forced, the reason says so

@@ -1,7 +1,9 @@
-"""Cross-validation with one fixed set of stratified folds, so that every model is judged on the same splits.
+"""Cross-validation on one fixed set of repeated stratified folds, so that every model is judged on the same splits.
 
-Resampling for class imbalance happens here, on the training part of each fold only: the validation part keeps the
-real class balance, otherwise the out-of-fold cost would describe a population that does not exist.
+Everything fitted is fitted on the training part of each fold only: feature selection (`fold_selection`), the
+resampling for class imbalance, early stopping (on an inner split of the training part), and the decision threshold
+a fold is judged at (chosen on the other folds' out-of-fold predictions of the same repeat). The validation part
+keeps the real class balance, otherwise the out-of-fold cost would describe a population that does not exist.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
 from common.errors import UserError
-from training.selection.cost import CostMatrix, ThresholdChoice, best_threshold
+from training.features.monotone import constraints_for
+from training.selection.cost import CostMatrix, ThresholdChoice, best_threshold, business_cost
+from training.selection.fold_selection import FoldColumns
+from training.selection.folds import Fold, RepeatedFolds, make_repeated_folds
 from training.selection.metrics import safe_auc
 from training.selection.models import build_model
 
@@ -26,40 +31,6 @@ NO_IMBALANCE = "none"  # the dummy baseline: it has nothing to weight
 
 class SelectionError(UserError):
     """The data cannot support the requested selection; the message says what to change."""
-
-
-@dataclass
-class Folds:
-    """Validation indices of each fold (positions in the development frame)."""
-
-    validation: list[np.ndarray]
-    n_rows: int
-
-    def train_indices(self, k: int) -> np.ndarray:
-        mask = np.ones(self.n_rows, dtype=bool)
-        mask[self.validation[k]] = False
-        return np.flatnonzero(mask)
-
-
-@dataclass
-class CVResult:
-    family: str
-    imbalance: str
-    params: dict[str, Any]
-    oof: np.ndarray
-    fold_auc: list[float]
-    train_auc: list[float]
-    threshold: ThresholdChoice
-    fit_seconds: float
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def cv_auc(self) -> float:
-        return float(np.nanmean(self.fold_auc))
-
-    @property
-    def label(self) -> str:
-        return f"{self.family} / {self.imbalance}"
 
 
 def check_positives(y: pd.Series | np.ndarray, n_folds: int, test_size: float) -> None:
@@ -96,10 +67,8 @@ def search_sample(
     return x_cv, y_cv
 
 
-def make_folds(target: pd.Series, n_folds: int, seed: int) -> Folds:
-    splitter = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-    validation = [val for _, val in splitter.split(np.zeros(len(target)), target)]
-    return Folds(validation=validation, n_rows=len(target))
+def make_folds(target: pd.Series | np.ndarray, n_folds: int, seed: int, repeats: int = 1) -> RepeatedFolds:
+    return make_repeated_folds(target, n_folds, repeats, seed)
 
 
 def undersample(train_idx: np.ndarray, y: np.ndarray, ratio: float, seed: int) -> np.ndarray:
@@ -111,49 +80,180 @@ def undersample(train_idx: np.ndarray, y: np.ndarray, ratio: float, seed: int) -
     return np.sort(np.r_[pos, rng.choice(neg, size=keep, replace=False)])
 
 
+@dataclass(frozen=True)
+class EarlyStopping:
+    """Boosting stops when the loss on an inner split of the fold's training part stops improving."""
+
+    inner_share: float = 0.2
+    rounds: int = 50
+
+
+@dataclass
+class CVResult:
+    family: str
+    imbalance: str
+    params: dict[str, Any]
+    oof_repeats: np.ndarray  # (repeats evaluated, n): out-of-fold predictions of each repeat
+    fold_auc: list[float]  # one per fold evaluated, in the folds' order
+    train_auc: list[float]
+    fold_cost: list[float]  # each fold at the threshold chosen on the other folds of its repeat
+    threshold: ThresholdChoice  # chosen on every out-of-fold prediction pooled (what serving would use)
+    fit_seconds: float
+    feature_set: str = "all"
+    monotone: bool = True
+    best_iterations: list[int] = field(default_factory=list)
+    n_features: list[int] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def oof(self) -> np.ndarray:
+        """Out-of-fold predictions averaged over the repeats evaluated (figures, drift reference)."""
+        return np.asarray(np.nanmean(self.oof_repeats, axis=0))
+
+    @property
+    def repeats(self) -> int:
+        return int(self.oof_repeats.shape[0])
+
+    @property
+    def cv_auc(self) -> float:
+        return float(np.nanmean(self.fold_auc))
+
+    @property
+    def cv_cost(self) -> float:
+        return float(np.nanmean(self.fold_cost))
+
+    @property
+    def overfit_gap(self) -> float:
+        return float(np.nanmean(self.train_auc)) - self.cv_auc
+
+    @property
+    def label(self) -> str:
+        scope = "" if self.feature_set == "all" else f" [{self.feature_set} only]"
+        free = "" if self.monotone else " [no monotone constraints]"
+        return f"{self.family} / {self.imbalance}{scope}{free}"
+
+
+def crossfit_costs(
+    oof_repeats: np.ndarray, y: np.ndarray, folds: list[Fold], costs: CostMatrix
+) -> list[float]:
+    """Each fold's cost at the threshold that minimises the cost on the other folds of its repeat: the cost a
+    threshold chosen without seeing the fold would give it."""
+    out = []
+    for fold in folds:
+        scores = oof_repeats[fold.repeat]
+        choice = best_threshold(y[fold.train], scores[fold.train], costs)
+        out.append(business_cost(y[fold.validation], scores[fold.validation], choice.threshold, costs))
+    return out
+
+
+def pooled_threshold(oof_repeats: np.ndarray, y: np.ndarray, costs: CostMatrix) -> ThresholdChoice:
+    """The threshold with the lowest cost over every out-of-fold prediction of every repeat."""
+    return best_threshold(np.tile(y, oof_repeats.shape[0]), oof_repeats.reshape(-1), costs)
+
+
+def _fit_fold(
+    model: Any,
+    family: str,
+    x_train: pd.DataFrame,
+    y_train: np.ndarray,
+    early: EarlyStopping | None,
+    seed: int,
+) -> int | None:
+    """Fit one fold's model; boosting with early stopping holds out a stratified inner split. Returns the number
+    of trees kept (None when the family does not boost)."""
+    if family != "catboost" or early is None:
+        model.fit(x_train, y_train)
+        return None
+    inner_fit, inner_eval = train_test_split(
+        np.arange(len(y_train)), test_size=early.inner_share, stratify=y_train, random_state=seed
+    )
+    model.fit(
+        x_train.iloc[inner_fit],
+        y_train[inner_fit],
+        eval_set=(x_train.iloc[inner_eval], y_train[inner_eval]),
+        early_stopping_rounds=early.rounds,
+        use_best_model=True,
+    )
+    return int(model.get_best_iteration() or 0) + 1
+
+
 def cross_validate(
     family: str,
     params: dict[str, Any],
     imbalance: str,
     x: pd.DataFrame,
-    y: pd.Series,
-    folds: Folds,
+    y: pd.Series | np.ndarray,
+    folds: RepeatedFolds,
     categorical: list[str],
     costs: CostMatrix,
     seed: int,
+    *,
+    columns: FoldColumns | None = None,
+    feature_set: str = "all",
+    monotone: bool = True,
+    early: EarlyStopping | None = None,
+    repeats: int | None = None,
+    previous: CVResult | None = None,
     undersample_ratio: float = 1.0,
 ) -> CVResult:
-    """Fit on each fold's train part, predict its validation part; the threshold is chosen on the pooled OOF."""
+    """Fit on each fold's train part, predict its validation part, for the first `repeats` repeats.
+
+    `previous`, the same candidate judged on fewer repeats, is extended rather than recomputed (successive
+    halving promotes a candidate to more repeats)."""
     if imbalance not in (*IMBALANCE_METHODS, NO_IMBALANCE):
         raise ValueError(
             f"Unknown imbalance method {imbalance!r}; choose one of {', '.join(IMBALANCE_METHODS)}."
         )
     y_arr = np.asarray(y).astype(int)
-    numeric = [c for c in x.columns if c not in categorical]
-    oof = np.full(len(y_arr), np.nan)
+    wanted = folds.of_repeats(repeats or folds.repeats)
+    n_repeats = len(wanted) // folds.n_folds
+    oof = np.full((n_repeats, len(y_arr)), np.nan)
     fold_auc: list[float] = []
     train_auc: list[float] = []
+    best_iterations: list[int] = []
+    n_features: list[int] = []
+    done = 0
+    if previous is not None:
+        done = len(previous.fold_auc)
+        oof[: previous.repeats] = previous.oof_repeats
+        fold_auc, train_auc = list(previous.fold_auc), list(previous.train_auc)
+        best_iterations, n_features = list(previous.best_iterations), list(previous.n_features)
     start = time.perf_counter()
-    for k, val_idx in enumerate(folds.validation):
-        train_idx = folds.train_indices(k)
+    for k, fold in enumerate(wanted):
+        if k < done:
+            continue
+        used = columns.columns(feature_set, k) if columns is not None else list(x.columns)
+        cats = [c for c in used if c in categorical]
+        numeric = [c for c in used if c not in categorical]
+        train_idx = fold.train
         if imbalance == "undersample":
             train_idx = undersample(train_idx, y_arr, undersample_ratio, seed + k)
-        model = build_model(family, params, numeric, categorical, imbalance, seed)
+        constraints = constraints_for(numeric) if monotone else {}
+        model = build_model(family, params, numeric, cats, imbalance, seed, constraints)
         # one BLAS/OpenMP thread: on a shared 2-core machine spinning worker threads (BLAS in the logistic
         # regression) cost far more than they bring on fold-sized data (CatBoost keeps its own thread pool)
         with threadpool_limits(limits=1):
-            model.fit(x.iloc[train_idx], y_arr[train_idx])
-            oof[val_idx] = model.predict_proba(x.iloc[val_idx])[:, 1]
-            train_proba = model.predict_proba(x.iloc[train_idx])[:, 1]
-        fold_auc.append(safe_auc(y_arr[val_idx], oof[val_idx]))
-        train_auc.append(safe_auc(y_arr[train_idx], train_proba))
+            trees = _fit_fold(model, family, x.iloc[train_idx][used], y_arr[train_idx], early, seed + k)
+            oof[fold.repeat, fold.validation] = model.predict_proba(x.iloc[fold.validation][used])[:, 1]
+            train_proba = model.predict_proba(x.iloc[fold.train][used])[:, 1]
+        fold_auc.append(safe_auc(y_arr[fold.validation], oof[fold.repeat, fold.validation]))
+        train_auc.append(safe_auc(y_arr[fold.train], train_proba))
+        n_features.append(len(used))
+        if trees is not None:
+            best_iterations.append(trees)
+    seconds = time.perf_counter() - start + (previous.fit_seconds if previous is not None else 0.0)
     return CVResult(
         family=family,
         imbalance=imbalance,
         params=dict(params),
-        oof=oof,
+        oof_repeats=oof,
         fold_auc=fold_auc,
         train_auc=train_auc,
-        threshold=best_threshold(y_arr, oof, costs),
-        fit_seconds=time.perf_counter() - start,
+        fold_cost=crossfit_costs(oof, y_arr, wanted, costs),
+        threshold=pooled_threshold(oof, y_arr, costs),
+        fit_seconds=seconds,
+        feature_set=feature_set,
+        monotone=monotone,
+        best_iterations=best_iterations,
+        n_features=n_features,
     )

@@ -97,3 +97,33 @@ def importance_figure(importance: pd.Series, path: Path, top: int = 20) -> Path:
     fig.savefig(path, dpi=90)
     plt.close(fig)
     return path
+
+
+def reliability_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path, bins: int = 10) -> Path:
+    """Reliability curve: mean predicted probability against the observed default rate, per decile of the
+    predictions (name -> (y_true, proba)); a calibrated model follows the diagonal."""
+    from training.selection.calibration import reliability_table
+
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    top = 0.0
+    for name, (y, p) in curves.items():
+        table = reliability_table(y, p, bins)
+        predicted = [r[0] for r in table]
+        observed = [r[1] for r in table]
+        top = max(top, *predicted, *observed)
+        ax.plot(predicted, observed, marker="o", label=name)
+    top = min(1.0, top * 1.05 + 0.01)
+    ax.plot([0, top], [0, top], ls=":", color="grey", label="perfect calibration")
+    ax.set(
+        xlim=(0, top),
+        ylim=(0, top),
+        xlabel="mean predicted probability (decile)",
+        ylabel="observed default rate",
+        title="Reliability",
+    )
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path

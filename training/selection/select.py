@@ -1,16 +1,22 @@
 """The selection procedure, in the order a reviewer expects:
 
 1. hold out a stratified split (touched once, at the end);
-2. compare every family under both imbalance methods, with the same stratified folds (on a stratified sample of
-   the development split when it is larger than the budget's `search_clients`);
-3. search each family's parameters (first pass), then refine around the best of the served family;
-4. choose the threshold on the served candidate's out-of-fold predictions;
-5. fit on the whole development split and measure the held-out split once.
+2. build repeated stratified folds on the development split (or a stratified sample of it), the same for every
+   candidate; feature selection is fitted inside each fold;
+3. the application-only baseline: a regularised CatBoost on the application table's features alone;
+4. the compared families (dummy, linear, random forest) with their defaults under each imbalance method, then a
+   short search of each, the best judged on every repeat;
+5. the served family (CatBoost): successive halving over a regularised space, with early stopping;
+6. the choice: the lowest cost among the CatBoost candidates whose train-CV AUC gap stays under the over-fit limit
+   (the over-fit guard acts on the choice), and what its monotone constraints cost;
+7. calibration (Platt or isotonic, chosen by cross-fitted Brier score) on its out-of-fold predictions, and the
+   threshold on the calibrated scale;
+8. paired comparisons with the application-only baseline on the same folds;
+9. fit on the whole development split and measure the held-out split once.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,31 +25,52 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from training.features.application import application_feature_names
+from training.features.monotone import constraints_for
 from training.selection import search
-from training.selection.cost import CostMatrix
+from training.selection.calibration import CalibrationChoice, brier, choose_calibration
+from training.selection.cost import CostMatrix, best_threshold
 from training.selection.crossval import (
     IMBALANCE_METHODS,
     NO_IMBALANCE,
     CVResult,
-    Folds,
+    EarlyStopping,
     check_positives,
     cross_validate,
     holdout_split,
-    make_folds,
     search_sample,
     undersample,
 )
-from training.selection.guards import GuardReport, assert_target_absent, run_guards, single_feature_auc
-from training.selection.metrics import fold_metrics, metrics_at, safe_auc
+from training.selection.fold_selection import FoldColumns, SelectionRule, select_features
+from training.selection.folds import (
+    Estimate,
+    PairedComparison,
+    RepeatedFolds,
+    corrected_interval,
+    make_repeated_folds,
+    paired,
+    test_share,
+)
+from training.selection.guards import (
+    OVERFIT_GAP,
+    GuardReport,
+    assert_target_absent,
+    run_guards,
+    single_feature_auc,
+)
+from training.selection.metrics import metrics_at, safe_auc
 from training.selection.models import FAMILIES, SERVED_FAMILY, build_model, prepare_frame
 from training.selection.profiles import Budget
+from training.selection.summary import comparison_table, fold_spread
+
+BASELINE = "application-only baseline"
 
 
 @dataclass
 class SelectionResult:
     chosen: CVResult
     model: Any  # the served family fitted on the whole development split
-    comparison: pd.DataFrame  # one row per evaluated configuration, best per (family, imbalance, stage)
+    comparison: pd.DataFrame  # one row per compared configuration, with intervals and the paired comparison
     results: list[tuple[str, CVResult]]  # (stage, result) for every evaluated candidate
     holdout: dict[str, dict[str, float]]  # "at_0.5" / "at_threshold" -> metrics on the held-out split
     cv_spread: dict[str, dict[str, tuple[float, float]]]  # same keys -> (mean, std) across folds
@@ -54,36 +81,36 @@ class SelectionResult:
     n_dev: int  # development clients the final model was fitted on (x_cv is all of them or a sample)
     x_holdout: pd.DataFrame
     y_holdout: pd.Series
-    holdout_proba: np.ndarray
-    folds: Folds
+    holdout_proba: np.ndarray  # calibrated
+    folds: RepeatedFolds
+    baseline: CVResult  # CatBoost on the application table alone, same folds
+    calibration: CalibrationChoice
+    threshold_choice: float  # on the calibrated scale
+    estimates: dict[str, Estimate]  # chosen model: cv_auc, cv_cost, cv_brier with their intervals
+    versus_baseline: dict[str, PairedComparison]  # chosen minus baseline: "auc", "cost"
+    monotone_cost: dict[str, PairedComparison]  # constrained minus unconstrained: "auc", "cost"
+    final_trees: int
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def threshold(self) -> float:
-        return self.chosen.threshold.threshold
+        return self.threshold_choice
+
+    @property
+    def calibrated_oof(self) -> np.ndarray:
+        """The chosen model's out-of-fold predictions, calibrated by maps that never saw their fold, averaged."""
+        return np.asarray(np.nanmean(self.calibration.crossfit, axis=0))
+
+    @property
+    def beats_baseline(self) -> bool:
+        return self.estimates["cv_cost"].mean < self.baseline.cv_cost
 
 
-def comparison_row(stage: str, result: CVResult, y: np.ndarray, folds: Folds, costs: CostMatrix) -> dict:
-    at_half = fold_metrics(y, result.oof, folds.validation, 0.5, costs)
-    at_thr = fold_metrics(y, result.oof, folds.validation, result.threshold.threshold, costs)
+def _feature_sets(frame: pd.DataFrame) -> dict[str, list[str]]:
+    application = set(application_feature_names())
     return {
-        "stage": stage,
-        "model": result.family,
-        "imbalance": result.imbalance,
-        "cv_auc": at_half["auc"][0],
-        "cv_auc_std": at_half["auc"][1],
-        "train_auc": float(np.nanmean(result.train_auc)),
-        "cost_at_0.5": at_half["cost"][0],
-        "cost_at_0.5_std": at_half["cost"][1],
-        "threshold": result.threshold.threshold,
-        "cost_at_threshold": at_thr["cost"][0],
-        "cost_at_threshold_std": at_thr["cost"][1],
-        "accuracy": at_thr["accuracy"][0],
-        "precision": at_thr["precision"][0],
-        "recall": at_thr["recall"][0],
-        "recall_std": at_thr["recall"][1],
-        "fit_seconds": result.fit_seconds,
-        "params": result.params,
+        "all": list(frame.columns),
+        "application": [c for c in frame.columns if c in application],
     }
 
 
@@ -97,95 +124,190 @@ def select_model(
     test_size: float,
     progress: bool = True,
     on_result: Callable[[str, CVResult], None] | None = None,
+    rule: SelectionRule | None = None,
 ) -> SelectionResult:
     assert_target_absent(features, target)
     check_positives(target, budget.n_folds, test_size)
+    rule = rule or SelectionRule()
     frame = prepare_frame(features, categorical)
     x_dev, x_hold, y_dev, y_hold = holdout_split(frame, target.astype(int), test_size, seed)
     x_cv, y_cv = search_sample(x_dev, y_dev, budget.search_clients, seed)
-    folds = make_folds(y_cv, budget.n_folds, seed)
+    folds = make_repeated_folds(y_cv, budget.n_folds, budget.repeats, seed)
     y = y_cv.to_numpy()
-    boosting = {"catboost": "iterations", "random_forest": "n_estimators"}
+    feature_sets = _feature_sets(frame)
+    if not feature_sets["application"]:  # frames without application columns (unit tests): everything
+        feature_sets["application"] = feature_sets["all"]
+    columns = FoldColumns(x_cv, y, folds, categorical, feature_sets, rule, seed)
+    for name in feature_sets:  # once per fold and feature set, before any candidate (timings stay comparable)
+        for k in range(len(folds)):
+            columns.columns(name, k)
+    early = EarlyStopping()
     trees = {"catboost": budget.boosting_iterations, "random_forest": budget.forest_trees}
+    size = {"catboost": "iterations", "random_forest": "n_estimators"}
 
-    def evaluate(family: str, imbalance: str, params: dict[str, Any]) -> CVResult:
+    def evaluate(
+        family: str,
+        imbalance: str,
+        params: dict[str, Any],
+        repeats: int | None = None,
+        previous: CVResult | None = None,
+        feature_set: str = "all",
+        monotone: bool = True,
+    ) -> CVResult:
         full = dict(params)
-        if family in boosting:
-            full[boosting[family]] = trees[family]
-        return cross_validate(family, full, imbalance, x_cv, y_cv, folds, categorical, costs, seed)
+        if family in size:
+            full[size[family]] = trees[family]
+        result = cross_validate(
+            family,
+            full,
+            imbalance,
+            x_cv,
+            y,
+            folds,
+            categorical,
+            costs,
+            seed,
+            columns=columns,
+            feature_set=feature_set,
+            monotone=monotone,
+            early=early,
+            repeats=repeats,
+            previous=previous,
+        )
+        result.params = dict(params)
+        return result
 
-    families = list(FAMILIES)
-    total = 1 + 2 * (len(families) - 1) + (budget.first_pass - 1) * (len(families) - 1) + budget.refine
-    bar = tqdm(total=total, desc="model selection", unit="fit", disable=not progress)
+    compared = [f for f in FAMILIES if f != SERVED_FAMILY]
+    total = (
+        1
+        + sum(1 if f == "dummy" else 2 for f in FAMILIES)
+        + (budget.first_pass - 1) * (len(compared) - 1)
+        + (budget.candidates - 1)
+        + budget.promoted
+        + 1
+    )
+    bar = tqdm(total=total, desc="model selection", unit="candidate", disable=not progress)
     results: list[tuple[str, CVResult]] = []
 
-    def record(stage: str, result: CVResult) -> None:
+    def record(stage: str, result: CVResult) -> CVResult:
         results.append((stage, result))
-        bar.set_postfix_str(f"{result.label} cost={result.threshold.cost:.3f} auc={result.cv_auc:.3f}")
+        bar.set_postfix_str(f"{result.label} cost={result.cv_cost:.3f} auc={result.cv_auc:.3f}")
         bar.update(1)
         if on_result is not None:
             on_result(stage, result)
+        return result
 
-    # 2. every family, both imbalance methods, default parameters (the dummy needs no imbalance handling)
-    best_method: dict[str, str] = {}
-    for family in families:
+    # 3. the application-only baseline, on every repeat
+    cb_defaults = search.DEFAULTS[SERVED_FAMILY]
+    baseline = record(
+        BASELINE, evaluate(SERVED_FAMILY, "class_weight", cb_defaults, feature_set="application")
+    )
+
+    # 4. the compared families: imbalance methods on the first repeat, a short search, the best on every repeat
+    best: dict[str, CVResult] = {}
+    for i, family in enumerate(FAMILIES):
         methods = (NO_IMBALANCE,) if family == "dummy" else IMBALANCE_METHODS
-        scored = []
-        for method in methods:
-            result = evaluate(family, method, search.DEFAULTS[family])
-            record("baseline", result)
-            scored.append(result)
-        best_method[family] = min(scored, key=search.objective).imbalance
+        scored = [
+            record("baseline", evaluate(family, m, search.DEFAULTS[family], repeats=1)) for m in methods
+        ]
+        method = min(scored, key=search.rank_key).imbalance
+        if family == SERVED_FAMILY:
+            best[family] = min(scored, key=search.rank_key)
+            continue
+        pool = [r for r in scored if r.imbalance == method]
+        for params in search.candidates(family, budget.first_pass, seed + 100 * i)[1:]:
+            pool.append(record("search", evaluate(family, method, params, repeats=1)))
+        winner = min(pool, key=search.rank_key)
+        best[family] = evaluate(family, method, winner.params, previous=winner)
+        results.append(("search (every repeat)", best[family]))
 
-    # 3a. first pass: random candidates for every family, with its better imbalance method
-    best_params: dict[str, dict[str, Any]] = {f: dict(search.DEFAULTS[f]) for f in families}
-    for i, family in enumerate(families):
-        extra = search.candidates(family, budget.first_pass, seed + 100 * i)[1:]
-        search.run_search(
-            family,
-            extra,
-            functools.partial(evaluate, family, best_method[family]),
-            functools.partial(record, "search"),
-        )
-        pool = [r for _, r in results if r.family == family and r.imbalance == best_method[family]]
-        best_params[family] = min(pool, key=search.objective).params
+    # 5. CatBoost: successive halving over the regularised space (first repeat, then every repeat for the best)
+    method = best[SERVED_FAMILY].imbalance
+    rung = [
+        r
+        for _, r in results
+        if r.family == SERVED_FAMILY and r.imbalance == method and r.feature_set == "all"
+    ]
+    for params in search.candidates(SERVED_FAMILY, budget.candidates, seed + 999)[1:]:
+        rung.append(record("search", evaluate(SERVED_FAMILY, method, params, repeats=1)))
+    promoted = sorted(rung, key=search.rank_key)[: max(budget.promoted, 1)]
+    finalists = [
+        record("search (every repeat)", evaluate(SERVED_FAMILY, method, r.params, previous=r))
+        for r in promoted
+    ]
 
-    # 3b. refinement around the best candidate of the served family
-    start = {k: v for k, v in best_params[SERVED_FAMILY].items() if k != boosting[SERVED_FAMILY]}
-    search.run_search(
-        SERVED_FAMILY,
-        search.candidates(SERVED_FAMILY, budget.refine, seed + 999, around=start),
-        lambda p: evaluate(SERVED_FAMILY, best_method[SERVED_FAMILY], p),
-        lambda r: record("refine", r),
+    # 6. the choice, with the over-fit guard acting on it
+    within = [r for r in finalists if r.overfit_gap <= OVERFIT_GAP]
+    chosen = min(within, key=search.rank_key) if within else min(finalists, key=lambda r: r.overfit_gap)
+    guard_note = (
+        f"{len(finalists) - len(within)} of {len(finalists)} finalists over-fitted (train-CV AUC gap above "
+        f"{OVERFIT_GAP:.2f}) and could not be chosen"
+        if within
+        else f"every finalist over-fitted (train-CV AUC gap above {OVERFIT_GAP:.2f}): the least over-fitted is chosen"
+    )
+    free = record(
+        "monotone constraints lifted", evaluate(SERVED_FAMILY, method, chosen.params, monotone=False)
     )
     bar.close()
+    best[SERVED_FAMILY] = chosen
 
-    # 4. the chosen candidate and its out-of-fold threshold
-    served = [r for _, r in results if r.family == SERVED_FAMILY]
-    chosen = min(served, key=lambda r: (search.objective(r), -r.cv_auc))
+    # 7. calibration on the chosen model's out-of-fold predictions, threshold on the calibrated scale
+    calibration = choose_calibration(chosen.oof_repeats, y, folds)
+    pooled = calibration.calibration.apply(chosen.oof_repeats.reshape(-1))
+    threshold = best_threshold(np.tile(y, chosen.repeats), pooled, costs)
+    share = test_share(folds)
+    fold_brier = [brier(y[f.validation], calibration.crossfit[f.repeat, f.validation]) for f in folds]
+    estimates = {
+        "cv_auc": corrected_interval(chosen.fold_auc, share),
+        # a non-decreasing map moves every threshold with the scores: the cost at a threshold each fold did not see
+        # is the same on either scale (up to the ties of an isotonic map), so it is read on the raw scores
+        "cv_cost": corrected_interval(chosen.fold_cost, share),
+        "cv_brier": corrected_interval(fold_brier, share),
+        "train_auc": corrected_interval(chosen.train_auc, share),
+    }
 
-    # 5. final fit on the development split, one look at the held-out split
-    numeric = [c for c in x_dev.columns if c not in categorical]
+    # 8. paired comparisons on the same folds
+    versus = {
+        "auc": paired("auc", chosen.fold_auc, baseline.fold_auc, folds),
+        "cost": paired("cost", chosen.fold_cost, baseline.fold_cost, folds),
+    }
+    monotone_cost = {
+        "auc": paired("auc", chosen.fold_auc, free.fold_auc, folds),
+        "cost": paired("cost", chosen.fold_cost, free.fold_cost, folds),
+    }
+
+    # 9. final fit on the development split (selection repeated on it), one look at the held-out split
+    final_trees = (
+        int(np.median(chosen.best_iterations)) if chosen.best_iterations else budget.boosting_iterations
+    )
     y_fit = y_dev.to_numpy()
+    kept = select_features(x_dev, y_fit, categorical, rule, seed)
+    cats = [c for c in kept if c in categorical]
+    numeric = [c for c in kept if c not in categorical]
     fit_idx = np.arange(len(y_fit))
     if chosen.imbalance == "undersample":
         fit_idx = undersample(fit_idx, y_fit, 1.0, seed)
-    model = build_model(SERVED_FAMILY, chosen.params, numeric, categorical, chosen.imbalance, seed)
-    model.fit(x_dev.iloc[fit_idx], y_fit[fit_idx])
-    train_auc = safe_auc(y_fit, model.predict_proba(x_dev)[:, 1])
-    hold_proba = model.predict_proba(x_hold)[:, 1]
+    params = dict(chosen.params, iterations=max(final_trees, 1))
+    model = build_model(
+        SERVED_FAMILY, params, numeric, cats, chosen.imbalance, seed, constraints_for(numeric)
+    )
+    model.fit(x_dev.iloc[fit_idx][kept], y_fit[fit_idx])
+    train_auc = safe_auc(y_fit, model.predict_proba(x_dev[kept])[:, 1])
+    hold_proba = calibration.calibration.apply(model.predict_proba(x_hold[kept])[:, 1])
     y_h = y_hold.to_numpy()
     holdout = {
         "at_0.5": metrics_at(y_h, hold_proba, 0.5, costs),
-        "at_threshold": metrics_at(y_h, hold_proba, chosen.threshold.threshold, costs),
+        "at_threshold": metrics_at(y_h, hold_proba, threshold.threshold, costs),
     }
+    holdout["at_threshold"]["brier"] = brier(y_h, hold_proba)
     cv_spread = {
-        "at_0.5": fold_metrics(y, chosen.oof, folds.validation, 0.5, costs),
-        "at_threshold": fold_metrics(y, chosen.oof, folds.validation, chosen.threshold.threshold, costs),
+        "at_0.5": fold_spread(y, calibration.crossfit, folds, 0.5, costs),
+        "at_threshold": fold_spread(y, calibration.crossfit, folds, threshold.threshold, costs),
     }
     feature_aucs = single_feature_auc(x_cv, y_cv, categorical)
     guards = run_guards(train_auc, chosen.cv_auc, holdout["at_threshold"]["auc"], feature_aucs)
-    comparison = _comparison(results, y, folds, costs)
+    guards.warnings.insert(0, f"Over-fit guard: {guard_note}.")
+    comparison = comparison_table(results, best, baseline, chosen, free, y, folds, costs)
     return SelectionResult(
         chosen=chosen,
         model=model,
@@ -202,21 +324,19 @@ def select_model(
         y_holdout=y_hold,
         holdout_proba=hold_proba,
         folds=folds,
-        extra={"best_imbalance": best_method, "best_params": best_params},
+        baseline=baseline,
+        calibration=calibration,
+        threshold_choice=threshold.threshold,
+        estimates=estimates,
+        versus_baseline=versus,
+        monotone_cost=monotone_cost,
+        final_trees=final_trees,
+        extra={
+            "best_imbalance": {f: r.imbalance for f, r in best.items()},
+            "best_params": {f: r.params for f, r in best.items()},
+            "guard": guard_note,
+            "features_kept": len(kept),
+            "fold_features_kept": columns.kept_counts("all"),
+            "threshold_cost": threshold.cost,
+        },
     )
-
-
-def _comparison(
-    results: list[tuple[str, CVResult]], y: np.ndarray, folds: Folds, costs: CostMatrix
-) -> pd.DataFrame:
-    """The best candidate of each (family, imbalance method), from simplest to most complex family."""
-    best: dict[tuple[str, str], tuple[str, CVResult]] = {}
-    for stage, result in results:
-        key = (result.family, result.imbalance)
-        if key not in best or search.objective(result) < search.objective(best[key][1]):
-            best[key] = (stage, result)
-    order = list(FAMILIES)
-    rows = [comparison_row(stage, r, y, folds, costs) for stage, r in best.values()]
-    table = pd.DataFrame(rows)
-    table["_order"] = table["model"].map(order.index)
-    return table.sort_values(["_order", "imbalance"]).drop(columns="_order").reset_index(drop=True)
