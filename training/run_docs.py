@@ -24,7 +24,12 @@ from training.report import FIGURES
 PROJECT = Path(__file__).resolve().parents[1]
 METHODOLOGY = PROJECT / "docs" / "methodology.md"
 RUNS = PROJECT / "docs" / "runs"
-COPIED = ("model_comparison.csv", "summary.json", *FIGURES.values())
+OPTIONAL_FIGURES = ("reliability",)  # runs documented before calibration have no reliability curve
+COPIED = (
+    "model_comparison.csv",
+    "summary.json",
+    *(v for k, v in FIGURES.items() if k not in OPTIONAL_FIGURES),
+)
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 MODELS = {
@@ -39,7 +44,9 @@ CAPTIONS = {
     "cost": "Coût métier hors-pli selon le seuil, seuil retenu marqué",
     "confusion": "Matrices de confusion sur la validation finale, à 0,5 et au seuil retenu",
     "importance": "Importance globale : moyenne des |SHAP| des variables principales",
+    "reliability": "Courbe de fiabilité : probabilité prédite et taux de défaut observé, par décile",
 }
+FEATURES = {"all": "toutes", "application": "demande seule"}
 
 
 class RunDocsError(UserError):
@@ -51,11 +58,74 @@ def fr(value: float, digits: int = 3) -> str:
     return fmt_number(value, "fr", digits)
 
 
+def fr_interval(mean: float, low: float, high: float, signed: bool = False) -> str:
+    sign = "+" if signed and mean >= 0 else ""
+    if pd.isna(low) or pd.isna(high):
+        return f"{sign}{fr(mean)}"
+    return f"{sign}{fr(mean)} [{fr(low)} ; {fr(high)}]"
+
+
+def _repeated_rows(table: pd.DataFrame) -> list[str]:
+    """The comparison of a run on repeated folds: intervals and the paired difference with the baseline."""
+    rows = [
+        "| modèle | déséquilibre | variables | plis | AUC (VC) [IC 95 %] | coût au seuil [IC 95 %] "
+        "| écart de coût avec la référence [IC 95 %] | seuil | rappel |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in table.to_dict("records"):
+        model = MODELS.get(r["model"], r["model"])
+        if r.get("chosen"):
+            model = f"**{model}** (servi)"
+        features = FEATURES.get(r["features"], r["features"])
+        if not r["monotone"]:
+            features += ", sans contraintes monotones"
+        if r["stage"] == "application-only baseline":
+            features += " (référence)"
+        rows.append(
+            f"| {model} | {IMBALANCE.get(r['imbalance'], r['imbalance'])} | {features} | {int(r['folds'])} "
+            f"| {fr_interval(r['cv_auc'], r['cv_auc_low'], r['cv_auc_high'])} "
+            f"| {fr_interval(r['cost_at_threshold'], r['cost_low'], r['cost_high'])} "
+            f"| {fr_interval(r['cost_vs_baseline'], r['cost_vs_baseline_low'], r['cost_vs_baseline_high'], True)} "
+            f"| {fr(r['threshold'])} | {fr(r['recall'])} |"
+        )
+    return rows
+
+
+def _repeated_lines(summary: dict, metrics: dict) -> list[str]:
+    beats = summary.get("beats_baseline")
+
+    def between(key: str, signed: bool = False) -> str:
+        return fr_interval(metrics[key], metrics[f"{key}_low"], metrics[f"{key}_high"], signed)
+
+    return [
+        "",
+        f"Validation croisée répétée ({summary['n_folds']} plis au total) du modèle retenu : AUC "
+        f"{between('cv_auc')}, coût "
+        f"{between('cv_cost')} par demandeur, AUC "
+        f"d'entraînement {fr(metrics['cv_train_auc'])} "
+        f"(écart {fr(metrics['overfit_gap'])}). Face à la référence sur la seule demande (mêmes plis, différence "
+        f"appariée) : coût {between('cost_vs_baseline', True)}, "
+        f"AUC {between('auc_vs_baseline', True)}"
+        + (
+            " : les six autres tables paient."
+            if beats
+            else " : **la référence n'est pas battue**, la version n'est pas promue."
+        ),
+        "",
+        f"Calibration : {summary.get('calibration', 'aucune')} (choisie par score de Brier en validation croisée), "
+        f"Brier hors-pli {fr(metrics['cv_brier'], 4)}, sur la validation finale {fr(metrics['holdout_brier'], 4)} ; "
+        "le seuil est choisi sur la probabilité calibrée. Contraintes monotones : effet sur l'AUC "
+        f"{fr(metrics['auc_monotone_effect'])}, sur le coût {fr(metrics['cost_monotone_effect'])}.",
+    ]
+
+
 def render_block(name: str, folder: Path) -> str:
     """The French text of a run's block, from the files in `folder` (docs/runs/NAME)."""
     table = pd.read_csv(folder / "model_comparison.csv")
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     metrics = summary["metrics"]
+    if "cv_auc_low" in table.columns:
+        return _render(name, folder, table, summary, metrics, _repeated_rows(table))
     rows = [
         "| modèle | déséquilibre | AUC (VC) | coût à 0,5 | seuil | coût au seuil | exactitude | rappel |",
         "|---|---|---|---|---|---|---|---|",
@@ -67,6 +137,13 @@ def render_block(name: str, folder: Path) -> str:
             f"| {fr(r['cost_at_threshold'])} ± {fr(r['cost_at_threshold_std'])} | {fr(r['accuracy'])} "
             f"| {fr(r['recall'])} |"
         )
+    return _render(name, folder, table, summary, metrics, rows)
+
+
+def _render(
+    name: str, folder: Path, table: pd.DataFrame, summary: dict, metrics: dict, rows: list[str]
+) -> str:
+    repeated = "cv_auc_low" in table.columns
     dummy = table.loc[table["model"] == "dummy", "cost_at_threshold"]
     search = (
         f"{summary['n_folds']} plis sur les {fr(summary['n_development'], 0)} clients de développement"
@@ -89,8 +166,13 @@ def render_block(name: str, folder: Path) -> str:
         f"demandeur au seuil ({fr(metrics['holdout_cost_at_0.5'])} à 0,5), exactitude "
         f"{fr(metrics['holdout_accuracy'])}, rappel {fr(metrics['holdout_recall'])}"
         + (f" ; tout accorder coûterait {fr(float(dummy.iloc[0]))}." if len(dummy) else "."),
+        *(_repeated_lines(summary, metrics) if repeated else []),
         "",
-        "\n\n".join(f"![{CAPTIONS[key]}](runs/{name}/{FIGURES[key]})" for key in FIGURES),
+        "\n\n".join(
+            f"![{CAPTIONS[key]}](runs/{name}/{FIGURES[key]})"
+            for key in FIGURES
+            if key not in OPTIONAL_FIGURES or (folder / FIGURES[key]).is_file()
+        ),
         f"<!-- /run:{name} -->",
     ]
     return "\n".join(text)
@@ -127,6 +209,9 @@ def document_run(report_dir: Path, name: str, note_path: Path = METHODOLOGY, run
     target.mkdir(parents=True, exist_ok=True)
     for file in COPIED:
         shutil.copyfile(report_dir / file, target / file)
+    for key in OPTIONAL_FIGURES:
+        if (report_dir / FIGURES[key]).is_file():
+            shutil.copyfile(report_dir / FIGURES[key], target / FIGURES[key])
     note = note_path.read_text(encoding="utf-8")
     note_path.write_text(rewrite(note, name, render_block(name, target)), encoding="utf-8")
     return target

@@ -1,5 +1,6 @@
 """The whole pipeline on tiny generated data (tiny profile, a temporary SQLite MLflow store): registry alias,
-bundle contents, MLflow runs and artifacts, the report, and the model's behaviour on late payments."""
+bundle contents, MLflow runs and artifacts, the report, the model's behaviour on late payments, and the trained
+bundle served over gRPC: calibrated probabilities and what-ifs that never move against a declared direction."""
 
 from __future__ import annotations
 
@@ -10,11 +11,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from mlflow.tracking import MlflowClient
 
 from registry.bundle import HISTORY_FIELDS, PROBABILITY_COLUMN, ModelBundle
 from registry.registration import download_bundle
+from scoring_service.client import ScoringClient
+from scoring_service.domain import ScoreRequest
+from tests.server_support import serve
 from training.cli import main as training_main
+from training.features.monotone import constraints_for
 from training.pipeline import PipelineOutcome, run_pipeline
 from training.settings import TrainingSettings
 
@@ -129,7 +137,7 @@ def test_report_explains_the_run(trained) -> None:
     assert set(outcome.summary["model"]) >= {"dummy", "catboost"}
     # the figures the report links sit next to it, as do the tables and the machine-readable summary
     linked = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", text)
-    assert len(linked) == 4
+    assert len(linked) == 5
     for name in linked:
         assert (outcome.report_path.parent / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     summary = json.loads((outcome.report_path.parent / "summary.json").read_text())
@@ -187,3 +195,85 @@ def test_stages_run_on_their_own(trained, capsys, monkeypatch) -> None:
     table = pd.read_csv(out / "model_comparison.csv")
     assert set(table["model"]) == {"dummy", "logistic_regression", "random_forest", "catboost"}
     assert training_main(["select", "--features", str(settings.data_root / "absent"), "--no-progress"]) == 2
+
+
+def test_selection_calibration_and_constraints_travel_in_the_bundle(trained) -> None:
+    _, outcome = trained
+    bundle = ModelBundle.load(outcome.bundle_path)
+    meta = bundle.metadata
+    assert meta.calibration["method"] in ("platt", "isotonic")
+    assert meta.monotone_constraints and set(meta.monotone_constraints) <= set(meta.features)
+    assert meta.monotone_constraints == constraints_for(meta.features)
+    for key in ("cv_auc", "cv_auc_low", "cv_cost", "cv_brier", "baseline_cv_cost", "cost_vs_baseline_high"):
+        assert np.isfinite(meta.metrics[key]), key
+    summary = json.loads((outcome.report_path.parent / "summary.json").read_text())
+    assert summary["calibration"] == meta.calibration["method"]
+    text = outcome.report_path.read_text()
+    assert "## Calibration" in text and "application-only baseline" in text
+    table = pd.read_csv(outcome.report_path.parent / "model_comparison.csv")
+    assert "application" in set(table["features"]) and not table["monotone"].all()
+
+
+def test_the_run_documents_itself_in_the_methodology_format(trained, tmp_path: Path) -> None:
+    from training.run_docs import document_run
+
+    _, outcome = trained
+    note = tmp_path / "methodology.md"
+    note.write_text("<!-- run:tiny -->\n<!-- /run:tiny -->\n")
+    document_run(outcome.report_path.parent, "tiny", note_path=note, runs=tmp_path / "runs")
+    text = note.read_text()
+    assert "Calibration :" in text and "(référence)" in text and "reliability_curve.png" in text
+
+
+@pytest.fixture(scope="module")
+def served(trained, tmp_path_factory: pytest.TempPathFactory):
+    _, outcome = trained
+    with (
+        serve(outcome.bundle_path, tmp_path_factory.mktemp("served")) as (address, _service),
+        ScoringClient(address) as client,
+    ):
+        yield ModelBundle.load(outcome.bundle_path), client
+
+
+def test_score_returns_the_calibrated_probability(served) -> None:
+    bundle, client = served
+    client_id = int(bundle.portfolio.index[0])
+    result = client.score(ScoreRequest(client_id=client_id, explain=True, top_k=3))
+    raw = bundle.model.predict_proba(bundle.portfolio.loc[[client_id], bundle.metadata.features])[:, 1]
+    assert result.probability == pytest.approx(float(bundle.calibration.apply(raw)[0]), abs=1e-9)
+    assert result.threshold == pytest.approx(bundle.metadata.threshold)
+
+
+WHAT_IFS = hypothesis_settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@WHAT_IFS
+@given(data=st.data())
+def test_a_what_if_never_moves_against_a_declared_direction(served, data: st.DataObject) -> None:
+    bundle, client = served
+    constraints = bundle.metadata.monotone_constraints
+    feature = data.draw(st.sampled_from(sorted(constraints)))
+    client_id = int(data.draw(st.sampled_from(list(bundle.portfolio.index[:50]))))
+    column = bundle.reference[feature].dropna()
+    low, high = (float(column.min()), float(column.max())) if len(column) else (0.0, 1.0)
+    a, b = sorted(data.draw(st.floats(low, high, allow_nan=False), label="value") for _ in range(2))
+    before = client.score(ScoreRequest(client_id=client_id, values={feature: a})).probability
+    after = client.score(ScoreRequest(client_id=client_id, values={feature: b})).probability
+    assert constraints[feature] * (after - before) >= -1e-12, (feature, a, b, before, after)
+
+
+@WHAT_IFS
+@given(data=st.data())
+def test_a_higher_income_never_raises_the_probability(served, data: st.DataObject) -> None:
+    """Income feeds income, income per person, credit / income and annuity / income: all declared, all one way."""
+    bundle, client = served
+    client_id = int(data.draw(st.sampled_from(list(bundle.portfolio.index[:50]))))
+    income = data.draw(st.floats(20_000, 1_000_000))
+    raise_by = data.draw(st.floats(1.01, 5.0))
+    before = client.score(ScoreRequest(client_id=client_id, values={"AMT_INCOME_TOTAL": income})).probability
+    after = client.score(
+        ScoreRequest(client_id=client_id, values={"AMT_INCOME_TOTAL": income * raise_by})
+    ).probability
+    assert after <= before + 1e-12
