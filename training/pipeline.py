@@ -6,6 +6,7 @@ Without --data it trains on the generated demo dataset (created once, then cache
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,12 +82,19 @@ def run(args: argparse.Namespace) -> int:
         outcome = run_pipeline(settings)
     except UserError as exc:  # data, tracking store, registry: one sentence, exit code 2
         return exit_with(exc)
+    except KeyboardInterrupt as exc:
+        print(
+            f"\ninterrupted ({exc or 'Ctrl-C'}): the MLflow run is marked KILLED, what it logged is kept",
+            file=sys.stderr,
+        )
+        return 130
     print(outcome.summary.to_string(index=False))
     print(f"\nreport: {outcome.report_path}\nbundle: {outcome.bundle_path}\nregistry: {outcome.decision}")
     return 0
 
 
 def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
+    from training.interrupt import killed_on_signal
     from training.publish import RunInfo, publish, summary_table
     from training.selection.cost import CostMatrix
     from training.selection.select import select_model
@@ -105,7 +113,7 @@ def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
     x = features.train.drop(columns=["TARGET"])
     costs = CostMatrix(fn=settings.cost_fn, fp=settings.cost_fp)
     run_name = f"{settings.profile}-{time.strftime('%Y%m%d-%H%M%S')}"
-    with mlflow.start_run(run_name=run_name) as parent:
+    with mlflow.start_run(run_name=run_name) as parent, killed_on_signal():
         mlflow.log_params(_run_params(settings, budget, data_source, x))
         selection = select_model(
             x,

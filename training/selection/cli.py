@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     import mlflow
 
     from training.features.build import FeatureTables
+    from training.interrupt import killed_on_signal
     from training.report import comparison_markdown, write_comparison
     from training.selection.cost import CostMatrix
     from training.selection.select import select_model
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         open_experiment(settings.resolved_tracking_uri(), settings.experiment, settings.artifacts_root)
-        with mlflow.start_run(run_name=f"select-{settings.profile}"):
+        with mlflow.start_run(run_name=f"select-{settings.profile}"), killed_on_signal():
             mlflow.set_tag("stage", "select")
             selection = select_model(
                 features.train.drop(columns=["TARGET"]),
