@@ -34,6 +34,7 @@ def result_to_dict(result: ScoreResult) -> dict[str, Any]:
             "base_value": exp.base_value,
             "rest": exp.rest,
             "rest_count": exp.rest_count,
+            "threshold_log_odds": exp.threshold_log_odds,
             "contributions": [[c.feature, c.description, c.value, c.contribution] for c in exp.contributions],
         },
         "reasons": None if result.reasons is None else reasons_to_dict(result.reasons),
@@ -79,6 +80,7 @@ def result_from_dict(data: dict[str, Any]) -> ScoreResult:
             contributions=tuple(Contribution(f, d, v, c) for f, d, v, c in exp["contributions"]),
             rest=exp["rest"],
             rest_count=exp["rest_count"],
+            threshold_log_odds=exp.get("threshold_log_odds"),
         )
     )
     return ScoreResult(

@@ -67,6 +67,24 @@ class Calibration:
             return 1.0 / (1.0 + math.exp(-(self.slope * math.log(p / (1 - p)) + self.intercept)))
         return float(np.interp(proba, self.x, self.y))
 
+    def inverse(self, probability: float) -> float:
+        """The smallest raw score the map sends to `probability` or above: the decision threshold on the model's
+        raw scale (where SHAP values live). 0 when every score reaches it, 1 when none does."""
+        q = float(probability)
+        if self.method == "identity":
+            return q
+        if self.method == "platt":
+            q = min(max(q, _EPS), 1 - _EPS)
+            return 1.0 / (1.0 + math.exp(-((math.log(q / (1 - q)) - self.intercept) / self.slope)))
+        x, y = np.asarray(self.x), np.asarray(self.y)
+        reached = np.flatnonzero(y >= q)
+        if reached.size == 0:
+            return 1.0
+        i = int(reached[0])
+        if i == 0:
+            return 0.0
+        return float(x[i - 1] + (q - y[i - 1]) * (x[i] - x[i - 1]) / (y[i] - y[i - 1]))
+
     def as_dict(self) -> dict[str, Any]:
         if self.method == "platt":
             return {"method": "platt", "slope": self.slope, "intercept": self.intercept}

@@ -49,12 +49,15 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Explanation:
-    """base_value + sum(contributions) + rest == logit(probability)."""
+    """base_value + sum(contributions) + rest == the model's raw log-odds of default, the scale SHAP explains
+    (the served probability is calibrated from it by a non-decreasing map); `threshold_log_odds` is the decision
+    threshold on that same raw scale (None from a service that does not send it: logit(threshold) then)."""
 
     base_value: float
     contributions: tuple[Contribution, ...]
     rest: float
     rest_count: int
+    threshold_log_odds: float | None = None
 
 
 @dataclass(frozen=True)

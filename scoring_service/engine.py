@@ -46,7 +46,9 @@ def build_engine(
     meta = bundle.metadata
     descriptions = {"fr": dict(meta.feature_descriptions), "en": dict(meta.feature_descriptions_en)}
     scorer = Scorer(bundle, feature_builder, no_history)
-    explainer = Explainer(scorer.model, scorer.features, scorer.cat_indices, descriptions)
+    explainer = Explainer(
+        scorer.model, scorer.features, scorer.cat_indices, descriptions, scorer.raw_threshold
+    )
     shap = PortfolioShap(
         explainer,
         lambda indices: scorer.rows(scorer.numeric[indices], scorer.categories[indices]),

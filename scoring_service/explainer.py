@@ -64,6 +64,11 @@ def display_value(value: object) -> FeatureValue:
     return None if math.isnan(number) else number
 
 
+def _log_odds(p: float) -> float:
+    p = min(max(float(p), 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
+
+
 def top_contributions(
     shap_row: np.ndarray,
     values: Values,
@@ -71,6 +76,7 @@ def top_contributions(
     descriptions: Mapping[str, str],
     top_k: int,
     order: np.ndarray | None = None,
+    threshold_log_odds: float | None = None,
 ) -> Explanation:
     """Split one SHAP row (features..., base value last) into the top K by |contribution| and the rest (`order`:
     the features by decreasing magnitude, when known)."""
@@ -92,6 +98,7 @@ def top_contributions(
         ),
         rest=float(contributions[rest].sum()) if len(rest) else 0.0,
         rest_count=len(rest),
+        threshold_log_odds=threshold_log_odds,
     )
 
 
@@ -181,8 +188,11 @@ class Explainer:
         features: Sequence[str],
         cat_indices: Sequence[int],
         descriptions: Mapping[str, Mapping[str, str]],
+        raw_threshold: float | None = None,
     ) -> None:
+        """`raw_threshold`: the decision threshold on the model's raw (uncalibrated) probability scale."""
         self.model = model
+        self.threshold_log_odds = None if raw_threshold is None else _log_odds(raw_threshold)
         self.features = tuple(features)
         self.cat_indices = list(cat_indices)
         self.descriptions = descriptions  # language -> feature -> description
@@ -204,7 +214,15 @@ class Explainer:
         shap = self.shap_values(rows)
         descriptions = self.descriptions.get(language, {})
         return [
-            top_contributions(shap[i], rows[i], self.features, descriptions, top_k) for i in range(len(rows))
+            top_contributions(
+                shap[i],
+                rows[i],
+                self.features,
+                descriptions,
+                top_k,
+                threshold_log_odds=self.threshold_log_odds,
+            )
+            for i in range(len(rows))
         ]
 
     def explain_with_reasons(
@@ -221,7 +239,9 @@ class Explainer:
         per_group = min(top_k, GROUP_FEATURES) if group_features is None else group_features
         order = np.argsort(-np.abs(shap_row[:-1]), kind="stable")
         return (
-            top_contributions(shap_row, values, self.features, descriptions, top_k, order),
+            top_contributions(
+                shap_row, values, self.features, descriptions, top_k, order, self.threshold_log_odds
+            ),
             self.grouping.reasons(shap_row, values, descriptions, per_group, language, order),
         )
 

@@ -38,6 +38,8 @@ class ModelInput:
         # every probability returned is calibrated (the bundle's map); SHAP values stay on the raw log-odds scale
         self.calibration = Calibration.from_dict(metadata.calibration)
         self.threshold = float(metadata.threshold)
+        # the same decision on the model's raw scale: raw probability >= raw_threshold <=> calibrated >= threshold
+        self.raw_threshold = self.calibration.inverse(self.threshold)
         self.features: tuple[str, ...] = tuple(metadata.features)
         self.categorical: frozenset[str] = frozenset(metadata.categorical_features)
         self.cat_indices: tuple[int, ...] = tuple(

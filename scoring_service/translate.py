@@ -109,6 +109,8 @@ def fill_score_response(result: d.ScoreResult, out: pb.ScoreResponse) -> None:
         target.base_value = explanation.base_value
         target.rest = explanation.rest
         target.rest_count = explanation.rest_count
+        if explanation.threshold_log_odds is not None:
+            target.threshold_log_odds = explanation.threshold_log_odds
         for c in explanation.contributions:
             item = target.contributions.add(
                 feature=c.feature, description=c.description, contribution=c.contribution
@@ -187,6 +189,7 @@ def explanation_from_pb(e: pb.Explanation) -> d.Explanation:
         ),
         rest=e.rest,
         rest_count=e.rest_count,
+        threshold_log_odds=e.threshold_log_odds if e.HasField("threshold_log_odds") else None,
     )
 
 

@@ -54,6 +54,15 @@ def reasons_of(result: ScoreResult) -> Reasons:
     return result.reasons
 
 
+def raw_threshold(result: ScoreResult) -> float:
+    """The threshold on the scale of the SHAP values (the model's raw log-odds): the served probability may be
+    calibrated from that scale, and the service then sends the threshold there too."""
+    exp = result.explanation
+    if exp is not None and exp.threshold_log_odds is not None:
+        return exp.threshold_log_odds
+    return logit(result.threshold)
+
+
 def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
     reasons = reasons_of(result)
     groups = list(reasons.groups)
@@ -77,7 +86,7 @@ def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
     }
     lines = max(r.count("<br>") + 1 for r in bars["y"]) if groups else 1  # type: ignore[attr-defined]
     return figure(
-        [bars], _layout(reasons.base_value, values, reasons.score, logit(result.threshold), lines, lang)
+        [bars], _layout(reasons.base_value, values, reasons.score, raw_threshold(result), lines, lang)
     )
 
 

@@ -242,6 +242,13 @@ def test_score_returns_the_calibrated_probability(served) -> None:
     raw = bundle.model.predict_proba(bundle.portfolio.loc[[client_id], bundle.metadata.features])[:, 1]
     assert result.probability == pytest.approx(float(bundle.calibration.apply(raw)[0]), abs=1e-9)
     assert result.threshold == pytest.approx(bundle.metadata.threshold)
+    # SHAP stays on the raw scale, and the threshold is sent on that scale too
+    exp = result.explanation
+    total = exp.base_value + sum(c.contribution for c in exp.contributions) + exp.rest
+    assert total == pytest.approx(float(np.log(raw[0] / (1 - raw[0]))), abs=1e-6)
+    raw_cut = bundle.calibration.inverse(bundle.metadata.threshold)
+    assert exp.threshold_log_odds == pytest.approx(float(np.log(raw_cut / (1 - raw_cut))), abs=1e-9)
+    assert (total >= exp.threshold_log_odds) == (result.decision.value == "refused")
 
 
 WHAT_IFS = hypothesis_settings(

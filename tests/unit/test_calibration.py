@@ -75,3 +75,15 @@ def test_a_broken_map_is_refused() -> None:
         Calibration("isotonic", x=(0.0, 1.0), y=(0.5, 0.2))
     with pytest.raises(CalibrationError, match="positive slope"):
         Calibration("platt", slope=-1.0)
+
+
+def test_the_inverse_gives_the_same_decision_on_the_raw_scale() -> None:
+    y, score = synthetic(n=3_000)
+    raw = np.random.default_rng(5).uniform(0, 1, 2_000)
+    for fitted in (fit_platt(score, y), fit_isotonic(score, y), Calibration()):
+        calibrated = fitted.apply(raw)
+        for threshold in (0.05, 0.09, 0.2, 0.5):
+            cut = fitted.inverse(threshold)
+            agree = (calibrated >= threshold) == (raw >= cut)
+            near = np.abs(raw - cut) < 1e-6  # the boundary itself may fall either side by rounding
+            assert np.all(agree | near), (fitted.method, threshold)

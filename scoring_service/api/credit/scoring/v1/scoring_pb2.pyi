@@ -71,16 +71,18 @@ class Contribution(_message.Message):
     def __init__(self, feature: _Optional[str] = ..., description: _Optional[str] = ..., value: _Optional[_Union[FeatureValue, _Mapping]] = ..., contribution: _Optional[float] = ...) -> None: ...
 
 class Explanation(_message.Message):
-    __slots__ = ("base_value", "contributions", "rest", "rest_count")
+    __slots__ = ("base_value", "contributions", "rest", "rest_count", "threshold_log_odds")
     BASE_VALUE_FIELD_NUMBER: _ClassVar[int]
     CONTRIBUTIONS_FIELD_NUMBER: _ClassVar[int]
     REST_FIELD_NUMBER: _ClassVar[int]
     REST_COUNT_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_LOG_ODDS_FIELD_NUMBER: _ClassVar[int]
     base_value: float
     contributions: _containers.RepeatedCompositeFieldContainer[Contribution]
     rest: float
     rest_count: int
-    def __init__(self, base_value: _Optional[float] = ..., contributions: _Optional[_Iterable[_Union[Contribution, _Mapping]]] = ..., rest: _Optional[float] = ..., rest_count: _Optional[int] = ...) -> None: ...
+    threshold_log_odds: float
+    def __init__(self, base_value: _Optional[float] = ..., contributions: _Optional[_Iterable[_Union[Contribution, _Mapping]]] = ..., rest: _Optional[float] = ..., rest_count: _Optional[int] = ..., threshold_log_odds: _Optional[float] = ...) -> None: ...
 
 class Reason(_message.Message):
     __slots__ = ("group", "name", "contribution", "sentence", "features", "feature_count")
