@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         return exit_with(exc)
     except KeyboardInterrupt as exc:
         print(
-            f"\ninterrupted ({exc or 'Ctrl-C'}): the MLflow run is marked KILLED, what it logged is kept",
+            f"\ninterrupted ({str(exc) or 'a stop signal'}): the MLflow run is marked KILLED, what it logged is kept",
             file=sys.stderr,
         )
         return 130

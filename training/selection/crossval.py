@@ -85,7 +85,7 @@ class EarlyStopping:
     """Boosting stops when the loss on an inner split of the fold's training part stops improving."""
 
     inner_share: float = 0.2
-    rounds: int = 50
+    rounds: int = 40
 
 
 @dataclass

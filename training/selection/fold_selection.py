@@ -27,7 +27,7 @@ class SelectionRule:
     max_missing: float = 0.97  # share of missing values above which a column says nothing
     max_correlation: float = 0.98  # near-duplicates
     min_importance_share: float = 0.001  # of the quick model's total importance
-    quick_iterations: int = 150
+    quick_iterations: int = 100
     enabled: bool = True
 
 
@@ -70,6 +70,7 @@ def select_features(
             learning_rate=0.1,
             l2_leaf_reg=10,
             border_count=32,
+            rsm=0.3,
             cat_features=[c for c in kept if c in cats],
             auto_class_weights="Balanced",
             random_seed=seed,

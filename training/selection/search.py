@@ -28,7 +28,7 @@ SPACES: dict[str, dict[str, tuple]] = {
         "max_features": ("choice", ["sqrt", 0.1, 0.2]),
     },
     "catboost": {
-        "learning_rate": ("log", 0.02, 0.08),
+        "learning_rate": ("log", 0.04, 0.1),
         "depth": ("choice", [3, 4, 5]),
         "l2_leaf_reg": ("log", 3.0, 40.0),
         "rsm": ("choice", [0.1, 0.2, 0.35, 0.5]),
@@ -41,7 +41,7 @@ DEFAULTS: dict[str, Params] = {
     "logistic_regression": {"C": 0.1},
     "random_forest": {"max_depth": 10, "min_samples_leaf": 20, "max_features": "sqrt"},
     # regularised for a small sample; the number of trees comes from early stopping
-    "catboost": {"depth": 4, "l2_leaf_reg": 10.0, "rsm": 0.2, "learning_rate": 0.03},
+    "catboost": {"depth": 4, "l2_leaf_reg": 10.0, "rsm": 0.2, "learning_rate": 0.05},
 }
 
 
