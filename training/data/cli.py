@@ -10,10 +10,15 @@ from pathlib import Path
 from training.data.loader import DEFAULT_MAX_ORPHAN_SHARE, DataError, load_tables
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_data_argument(parser: argparse.ArgumentParser) -> None:
+    """--data, the folder of Home Credit tables a command reads (one spelling and help for every command)."""
     parser.add_argument(
-        "--data", type=Path, required=True, help="folder of Home Credit files (CSV, CSV.gz, Parquet)"
+        "--data", type=Path, required=True, help="folder of Home Credit tables (CSV, CSV.gz or Parquet)"
     )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_argument(parser)
     parser.add_argument(
         "--max-orphan-share",
         type=float,

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from training.data.cli import add_data_argument
+
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data" / "features"
 
 
@@ -19,9 +21,7 @@ def memory_size(text: str) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data", type=Path, required=True, help="folder of Home Credit tables (CSV, CSV.gz or Parquet)"
-    )
+    add_data_argument(parser)
     parser.add_argument(
         "--out",
         type=Path,
