@@ -175,8 +175,10 @@ class DataPlane:
         )
         if self._events is not None:
             # the row's values are read by the writer thread, off the request's path
-            values = row.tolist if row is not None else partial(scorer.row_values, index)  # type: ignore[arg-type]
-            self._events.submit(_event(result, scorer.features, values, started, request.explain))
+            row_values: Callable[[], Sequence[object]] = (
+                row.tolist if row is not None else partial(scorer.row_values, index)  # type: ignore[arg-type]
+            )
+            self._events.submit(_event(result, scorer.features, row_values, started, request.explain))
         return result
 
     def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[ScoreResult]:

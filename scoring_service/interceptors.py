@@ -36,7 +36,9 @@ def _behavior(handler: grpc.RpcMethodHandler) -> Behavior:
     return found  # type: ignore[return-value]
 
 
-def _rebuild(handler: grpc.RpcMethodHandler, behavior: Behavior) -> grpc.RpcMethodHandler:
+def _rebuild(
+    handler: grpc.RpcMethodHandler, behavior: Behavior, request_deserializer: Any = None
+) -> grpc.RpcMethodHandler:
     factory = {
         (False, False): grpc.unary_unary_rpc_method_handler,
         (False, True): grpc.unary_stream_rpc_method_handler,
@@ -45,7 +47,7 @@ def _rebuild(handler: grpc.RpcMethodHandler, behavior: Behavior) -> grpc.RpcMeth
     }[(bool(handler.request_streaming), bool(handler.response_streaming))]
     return factory(
         behavior,
-        request_deserializer=handler.request_deserializer,
+        request_deserializer=request_deserializer or handler.request_deserializer,
         response_serializer=handler.response_serializer,
     )
 
@@ -203,5 +205,4 @@ class MalformedRequestInterceptor(grpc.ServerInterceptor):
                 return behavior(request, context)
 
             wrapped = unary
-        rebuilt = _rebuild(handler, wrapped)
-        return rebuilt._replace(request_deserializer=tolerant)
+        return _rebuild(handler, wrapped, request_deserializer=tolerant)
