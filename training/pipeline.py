@@ -55,6 +55,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-register", action="store_true", help="track the run but do not register a version"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--unless-champion",
+        action="store_true",
+        help="do nothing when the alias already names a version (a restarted stack keeps its model)",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> TrainingSettings:
@@ -79,6 +84,12 @@ def settings_from(args: argparse.Namespace) -> TrainingSettings:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     try:
+        if args.unless_champion and (version := existing_champion(settings)) is not None:
+            print(
+                f"{settings.model_name}@{settings.model_alias} is already version {version}: nothing to train "
+                "(run without --unless-champion to train again)."
+            )
+            return 0
         outcome = run_pipeline(settings)
     except UserError as exc:  # data, tracking store, registry: one sentence, exit code 2
         return exit_with(exc)
@@ -91,6 +102,19 @@ def run(args: argparse.Namespace) -> int:
     print(outcome.summary.to_string(index=False))
     print(f"\nreport: {outcome.report_path}\nbundle: {outcome.bundle_path}\nregistry: {outcome.decision}")
     return 0
+
+
+def existing_champion(settings: TrainingSettings) -> str | None:
+    """The version the alias names in the registry, or None when it names none."""
+    from mlflow import MlflowClient
+
+    from common.tracking import check_reachable
+    from registry.champion import current_champion
+
+    uri = settings.resolved_tracking_uri()
+    check_reachable(uri)
+    champion = current_champion(MlflowClient(tracking_uri=uri), settings.model_name, settings.model_alias)
+    return champion[0] if champion else None
 
 
 def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:

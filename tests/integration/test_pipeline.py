@@ -284,3 +284,13 @@ def test_a_higher_income_never_raises_the_probability(served, data: st.DataObjec
         ScoreRequest(client_id=client_id, values={"AMT_INCOME_TOTAL": income * raise_by})
     ).probability
     assert after <= before + 1e-12
+
+
+def test_unless_champion_keeps_the_registered_champion(trained, capsys, monkeypatch) -> None:
+    settings, _ = trained
+    monkeypatch.setenv("TRAINING_DATA_ROOT", str(settings.data_root))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    assert training_main(["run", "--profile", "tiny", "--unless-champion", "--no-progress"]) == 0
+    assert "credit-scoring@champion is already version 1: nothing to train" in capsys.readouterr().out
+    versions = MlflowClient(tracking_uri=settings.resolved_tracking_uri()).search_model_versions()
+    assert [str(v.version) for v in versions] == ["1"]
