@@ -1,12 +1,20 @@
 # syntax=docker/dockerfile:1
-# One image for every service of the product (trainer, scoring service, dashboard, drift monitor); the command differs.
+# One image for every service of the product (MLflow server, trainer, scoring service, dashboard, drift monitor); the
+# command differs. BASE_IMAGE: any Debian-based image with Python 3.11 and venv (`python` on PATH); the default comes
+# from a registry, deploy/local-images.sh passes a base made from Debian's archive where no registry is reachable.
+ARG BASE_IMAGE=python:3.11-slim
 
-FROM python:3.11-slim AS build
-ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+FROM ${BASE_IMAGE} AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 WORKDIR /src
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
-COPY pyproject.toml README.md ./
+# The pinned dependencies first, in their own layer: a change of the product's code reuses it.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" \
+      > requirements.txt \
+ && pip install -r requirements.txt
+COPY README.md ./
 COPY proto proto
 COPY common common
 COPY training training
@@ -14,19 +22,24 @@ COPY registry registry
 COPY scoring_service scoring_service
 COPY dash_app dash_app
 COPY drift drift
-# The gRPC code is generated inside the image from proto/, then the project is installed (not editable).
-RUN pip install grpcio-tools==1.85.1 \
- && python -m scoring_service.codegen \
- && pip install . \
- && find /opt/venv -name '__pycache__' -prune -exec rm -rf {} + \
- && find /opt/venv -name 'tests' -path '*site-packages/*/tests' -prune -exec rm -rf {} +
+# The gRPC code is generated here from proto/ (.dockerignore leaves the checked-in copy out), then the product is
+# installed, not editable. Byte code stays compiled: every start and every health probe would compile it again.
+RUN python -m scoring_service.codegen \
+ && pip install --no-deps . \
+ && find /opt/venv -type d -path '*site-packages/*/tests' -prune -exec rm -rf {} +
 
-FROM python:3.11-slim AS runtime
+FROM ${BASE_IMAGE} AS runtime
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
-RUN useradd --create-home --uid 10001 app && mkdir -p /data && chown app:app /data
+# tini as PID 1 forwards SIGTERM (a Python PID 1 without a handler ignores it) and reaps children.
+RUN if ! command -v tini >/dev/null; then \
+      apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*; \
+    fi \
+ && useradd --create-home --uid 10001 app \
+ && mkdir -p /data /mlartifacts && chown app:app /data /mlartifacts
 COPY --from=build /opt/venv /opt/venv
 USER app
 WORKDIR /home/app
 VOLUME ["/data"]
-EXPOSE 50051 8050 9100
+EXPOSE 5000 8050 9100 50051
+ENTRYPOINT ["tini", "--"]
 CMD ["python", "-m", "scoring_service"]

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install demo train test test-unit lint long-functions format proto clean bench-generate bench-features bench-demo bench-score bench-dashboard bench-drift
+.PHONY: install demo train test test-compose test-unit lint long-functions format proto clean bench-generate bench-features bench-demo bench-score bench-dashboard bench-drift
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ train: install
 ## Every test (unit, integration, browser); browser and PostgreSQL tests skip with their reason when absent.
 test: install
 	$(PY) -m pytest $(ARGS)
+
+## The operators' path: build the images, start the compose stack with podman, use it, restart it (minutes).
+test-compose: install
+	$(PY) -m pytest -m compose tests/e2e/test_compose_stack.py $(ARGS)
 
 test-unit: install
 	$(PY) -m pytest tests/unit $(ARGS)

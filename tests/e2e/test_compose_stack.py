@@ -1,0 +1,234 @@
+"""The operators' path, with podman where no Docker engine runs: build the images (deploy/local-images.sh), start
+the whole compose stack (deploy/podman/compose.sh up: PostgreSQL, MLflow, the trainer, scoring, dashboard, drift
+monitor, each one healthy), use it as a user would (gRPC Score with the token, the dashboard's login and a client
+lookup in a browser, the drift monitor's status), stop it, and start it again: the volumes keep the registry and the
+events, so the same champion serves without training again.
+
+Minutes long, so it is left out of `make test` and run by `make test-compose` (and by .ci/run). It skips, saying
+why, where podman or podman-compose is missing, and fails under CI=true. On failure every container's log and state
+are saved under test-artifacts/compose/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import grpc
+import pytest
+from selenium.webdriver.common.by import By
+
+from dash_app.auth import hash_password
+from scoring_service.client import ScoringClient
+from scoring_service.domain import ClientFilters, Decision, ScoreRequest
+from tests.conftest import PROJECT_ROOT, require
+from tests.e2e.dashboard_support import PASSWORD, USER, log_in, look_up, screenshot
+from tests.server_support import free_port
+
+pytestmark = pytest.mark.compose
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "compose"
+TOKEN = f"smoke-{uuid.uuid4().hex}"
+# The trainer's profile: `demo` unless COMPOSE_SMOKE_PROFILE says otherwise (.ci/run keeps `demo`).
+PROFILE = os.environ.get("COMPOSE_SMOKE_PROFILE", "demo")
+
+
+class Stack:
+    """deploy/podman/compose.sh for one project name, with its own ports, secrets and accounts file."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.project = f"pad-smoke-{uuid.uuid4().hex[:8]}"
+        self.ports = {name: free_port() for name in ("MLFLOW", "SCORING", "METRICS", "DASHBOARD")}
+        users = tmp_path / "users.json"
+        users.write_text(json.dumps({USER: hash_password(PASSWORD)}))
+        users.chmod(0o644)  # read by the dashboard's non-root user
+        keep = (
+            "PATH",
+            "HOME",
+            "LANG",
+            "TMPDIR",
+            "SSL_CERT_FILE",
+            "CONTAINERS_CONF",
+            "CONTAINERS_STORAGE_CONF",
+        )
+        self.env = {k: v for k, v in os.environ.items() if k in keep}
+        self.env |= {f"{name}_PORT": str(port) for name, port in self.ports.items()}
+        self.env |= {
+            "COMPOSE_PROJECT_NAME": self.project,
+            "POSTGRES_USER": "pret",
+            "POSTGRES_PASSWORD": uuid.uuid4().hex,
+            "SCORING_TOKEN": TOKEN,
+            "DASH_SECRET_KEY": uuid.uuid4().hex,
+            "DASH_USERS_FILE": str(users),
+            "TRAINING_PROFILE": PROFILE,
+            "KAGGLE_DATA_DIR": "",
+        }
+        self.timings: dict[str, float] = {}
+        self.log = tmp_path / "compose.log"
+
+    @property
+    def grpc_address(self) -> str:
+        return f"127.0.0.1:{self.ports['SCORING']}"
+
+    @property
+    def dashboard_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['DASHBOARD']}"
+
+    def run(self, *args: str, timeout: float = 3600, check: bool = True) -> str:
+        """One compose.sh command; its output goes to the log and comes back."""
+        with self.log.open("a") as log:
+            log.write(f"\n$ compose.sh {' '.join(args)}\n")
+        result = subprocess.run(
+            ["deploy/podman/compose.sh", *args],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        with self.log.open("a") as log:
+            log.write(result.stdout + result.stderr)
+        if check:
+            assert result.returncode == 0, (
+                f"compose.sh {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+            )
+        return result.stdout + result.stderr
+
+    def timed(self, what: str, *args: str) -> str:
+        start = time.perf_counter()
+        out = self.run(*args)
+        self.timings[what] = round(time.perf_counter() - start, 1)
+        return out
+
+    def container(self, service: str) -> str:
+        out = subprocess.run(
+            ["podman", "ps", "-a", "--format", "{{.Names}}",
+             "--filter", f"label=io.podman.compose.project={self.project}",
+             "--filter", f"label=com.docker.compose.service={service}"],
+            env=self.env, capture_output=True, text=True, check=True,
+        ).stdout.split()  # fmt: skip
+        assert out, f"no container for {service}"
+        return out[0]
+
+    def logs(self, service: str) -> str:
+        name = self.container(service)
+        result = subprocess.run(["podman", "logs", name], env=self.env, capture_output=True, text=True)
+        return result.stdout + result.stderr
+
+    def events(self) -> int:
+        """Rows in the prediction event store, read inside the PostgreSQL container."""
+        query = "select count(*) from prediction_events"
+        result = subprocess.run(
+            ["podman", "exec", self.container("postgres"), "psql", "-U", "pret", "-d", "events", "-tAc", query],
+            env=self.env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return int(result.stdout.strip())
+
+
+def _tools_present() -> tuple[bool, str]:
+    missing = [tool for tool in ("podman", "podman-compose", "debootstrap") if shutil.which(tool) is None]
+    return not missing, f"{', '.join(missing)} not installed (deploy/podman/install.sh installs them)"
+
+
+def _score_as_a_service(stack: Stack) -> tuple[str, int, float]:
+    """An internal service's call: Score with the token (and refused without it); returns the model version,
+    the client and the seconds until the first answer."""
+    start = time.perf_counter()
+    with ScoringClient(stack.grpc_address, token=TOKEN, timeout=30.0) as client:
+        page = client.search_clients(ClientFilters(), page=0, page_size=5)
+        first_answer = time.perf_counter() - start
+        assert page.total > 0
+        client_id = page.clients[0].client_id
+        result = client.score(ScoreRequest(client_id=client_id, explain=True, top_k=5))
+        assert 0.0 < result.probability < 1.0
+        expected = Decision.REFUSED if result.probability >= result.threshold else Decision.GRANTED
+        assert result.decision == expected
+        assert result.explanation is not None and len(result.explanation.contributions) == 5
+        version = client.model_info().version
+    anonymous = ScoringClient(stack.grpc_address, token=None, timeout=10.0, retries=0)
+    with anonymous, pytest.raises(grpc.RpcError) as refused:
+        anonymous.score(ScoreRequest(client_id=client_id))
+    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    return version, client_id, first_answer
+
+
+def _first_score_seconds(stack: Stack) -> float:
+    """From `up` returning to the first Score answered (no explanation), as a caller would see it."""
+    start = time.perf_counter()
+    with ScoringClient(stack.grpc_address, token=TOKEN, timeout=30.0) as client:
+        client_id = client.search_clients(ClientFilters(), page=0, page_size=1).clients[0].client_id
+        client.score(ScoreRequest(client_id=client_id))
+    return round(time.perf_counter() - start, 2)
+
+
+def _wait_for_events(stack: Stack, at_least: int, timeout: float = 60.0) -> int:
+    deadline = time.monotonic() + timeout
+    while (count := stack.events()) < at_least and time.monotonic() < deadline:
+        time.sleep(1)
+    assert count >= at_least, f"{count} events in the store, {at_least} expected"
+    return count
+
+
+def _drift_status(stack: Stack) -> dict:
+    out = subprocess.run(
+        ["podman", "exec", stack.container("drift-monitor"), "cat", "/data/drift/latest.json"],
+        env=stack.env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(out)
+
+
+def test_compose_stack_builds_starts_serves_and_restarts(tmp_path: Path, chromium_path: str, dash_br) -> None:
+    available, why = _tools_present()
+    require(available, why)
+    stack = Stack(tmp_path)
+    started = time.perf_counter()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    build = subprocess.run(
+        ["deploy/local-images.sh", "all"], cwd=PROJECT_ROOT, env=stack.env, capture_output=True, text=True
+    )
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    stack.timings["build"] = round(time.perf_counter() - started, 1)
+    try:
+        # First start: the trainer trains and registers the champion.
+        stack.timed("up", "up")
+        stack.timings["first_score_after_up"] = _first_score_seconds(stack)
+        assert "nothing to train" not in stack.logs("trainer")
+        version, client_id, _ = _score_as_a_service(stack)
+
+        # A relationship manager: log in, look the client up; the service token never reaches the browser.
+        log_in(dash_br.driver, stack.dashboard_url)
+        look_up(dash_br.driver, client_id)
+        assert TOKEN not in dash_br.driver.page_source
+        screenshot(dash_br.driver, ARTIFACTS / "client.png")
+        # An analyst: the drift monitor's status, in its file and on the dashboard.
+        status = _drift_status(stack)
+        assert status["status"] in {"ok", "alert", "insufficient_data"}, status
+        assert status["model_version"] == version, status
+        dash_br.driver.get(stack.dashboard_url + "/drift/")
+        shown = dash_br.driver.find_element(By.TAG_NAME, "body").text
+        assert status["checked_at"] in shown and "model version" in shown, shown
+
+        # Every Score (the caller's and the dashboard's) reaches the event store, off the request path.
+        events_before = _wait_for_events(stack, at_least=3)
+
+        # Stop and start again: same champion, no training, events kept.
+        stack.timed("down", "down")
+        stack.timed("second_up", "up")
+        assert "nothing to train" in stack.logs("trainer")
+        again, _, _ = _score_as_a_service(stack)
+        assert again == version
+        _wait_for_events(stack, at_least=events_before + 1)
+    except BaseException:
+        stack.run("save-logs", str(ARTIFACTS / stack.project), check=False)
+        (ARTIFACTS / stack.project / "compose.log").write_text(stack.log.read_text())
+        raise
+    finally:
+        stack.run("down", "-v", check=False)
+        stack.timings["total"] = round(time.perf_counter() - started, 1)
+        (ARTIFACTS / "timings.json").write_text(json.dumps({"profile": PROFILE, **stack.timings}, indent=2))
+        print(f"\ncompose smoke test ({PROFILE} profile), seconds: {stack.timings}")
