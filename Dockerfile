@@ -4,17 +4,27 @@
 # from a registry, deploy/local-images.sh passes a base made from Debian's archive where no registry is reachable.
 ARG BASE_IMAGE=python:3.11-slim
 
-FROM ${BASE_IMAGE} AS build
+# The pinned dependencies, read from pyproject.toml: a change elsewhere in that file gives the same list, so the
+# install below (minutes) is reused, and so is its copy into the final image when only the product's code changed.
+FROM ${BASE_IMAGE} AS requirements
+COPY pyproject.toml /tmp/
+RUN python -c "import tomllib; print(*tomllib.load(open('/tmp/pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" \
+      > /requirements.txt
+
+FROM ${BASE_IMAGE} AS deps
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 WORKDIR /src
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
-# The pinned dependencies first, in their own layer: a change of the product's code reuses it.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" \
-      > requirements.txt \
- && pip install -r requirements.txt
-COPY README.md ./
+COPY --from=requirements /requirements.txt ./
+RUN pip install -r requirements.txt
+RUN find /opt/venv -type d -path '*site-packages/*/tests' -prune -exec rm -rf {} +
+
+# The product: the gRPC code is generated here from proto/ (.dockerignore leaves the checked-in copy out), then the
+# packages are installed, not editable, into a folder of their own. Byte code stays compiled: every start and every
+# health probe would otherwise compile it again.
+FROM deps AS product
+COPY pyproject.toml README.md ./
 COPY proto proto
 COPY common common
 COPY training training
@@ -22,11 +32,8 @@ COPY registry registry
 COPY scoring_service scoring_service
 COPY dash_app dash_app
 COPY drift drift
-# The gRPC code is generated here from proto/ (.dockerignore leaves the checked-in copy out), then the product is
-# installed, not editable. Byte code stays compiled: every start and every health probe would compile it again.
 RUN python -m scoring_service.codegen \
- && pip install --no-deps . \
- && find /opt/venv -type d -path '*site-packages/*/tests' -prune -exec rm -rf {} +
+ && pip install --no-deps --target /opt/product .
 
 FROM ${BASE_IMAGE} AS runtime
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
@@ -36,10 +43,10 @@ RUN if ! command -v tini >/dev/null; then \
     fi \
  && useradd --create-home --uid 10001 app \
  && mkdir -p /data /mlartifacts && chown app:app /data /mlartifacts
-COPY --from=build /opt/venv /opt/venv
+COPY --from=deps /opt/venv /opt/venv
+COPY --from=product /opt/product /opt/venv/lib/python3.11/site-packages
 USER app
 WORKDIR /home/app
-VOLUME ["/data"]
 EXPOSE 5000 8050 9100 50051
 ENTRYPOINT ["tini", "--"]
 CMD ["python", "-m", "scoring_service"]

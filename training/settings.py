@@ -21,7 +21,10 @@ Profile = Literal["tiny", "demo", "full"]
 class TrainingSettings(BaseSettings):
     """Everything the pipeline can be told from the environment; command-line options override some fields."""
 
-    model_config = SettingsConfigDict(env_prefix="TRAINING_", extra="ignore", populate_by_name=True)
+    # an empty variable means the default (compose sets TRAINING_DATA_DIR to "" when KAGGLE_DATA_DIR is empty)
+    model_config = SettingsConfigDict(
+        env_prefix="TRAINING_", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
 
     data_root: Path = Field(
         default=PROJECT_DATA,

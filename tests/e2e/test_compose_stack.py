@@ -34,8 +34,8 @@ pytestmark = pytest.mark.compose
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "compose"
 TOKEN = f"smoke-{uuid.uuid4().hex}"
-# The trainer's profile: `demo` unless COMPOSE_SMOKE_PROFILE says otherwise (.ci/run keeps `demo`).
-PROFILE = os.environ.get("COMPOSE_SMOKE_PROFILE", "demo")
+# The trainer's profile: `tiny` (seconds) unless COMPOSE_SMOKE_PROFILE says otherwise; operators default to `demo`.
+PROFILE = os.environ.get("COMPOSE_SMOKE_PROFILE", "tiny")
 
 
 class Stack:
