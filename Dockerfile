@@ -18,7 +18,6 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY --from=requirements /requirements.txt ./
 RUN pip install -r requirements.txt
-RUN find /opt/venv -type d -path '*site-packages/*/tests' -prune -exec rm -rf {} +
 
 # The product: the gRPC code is generated here from proto/ (.dockerignore leaves the checked-in copy out), then the
 # packages are installed, not editable, into a folder of their own. Byte code stays compiled: every start and every

@@ -4,7 +4,7 @@ monitor, each one healthy), use it as a user would (gRPC Score with the token, t
 lookup in a browser, the drift monitor's status), stop it, and start it again: the volumes keep the registry and the
 events, so the same champion serves without training again.
 
-Minutes long, so it is left out of `make test` and run by `make test-compose` (and by .ci/run). It skips, saying
+Minutes long, so it is left out of `make test` and run by `make test-compose`. It skips, saying
 why, where podman or podman-compose is missing, and fails under CI=true. On failure every container's log and state
 are saved under test-artifacts/compose/.
 """
