@@ -14,6 +14,8 @@ from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from dash_app import auth, ids
 from dash_app.drift_status import install_drift_pages
 from dash_app.i18n import t
+from dash_app.model_card_page import PATH as MODEL_CARD_PATH
+from dash_app.model_card_page import install_model_card_page
 from dash_app.panels import (
     client_info,
     comparison,
@@ -94,6 +96,7 @@ def _header(lang: str, other: str) -> html.Header:
                         hrefLang=other,
                         className="me-3",
                     ),
+                    html.A(t(lang, "card.link"), href=MODEL_CARD_PATH, className="me-3"),
                     html.A(t(lang, "drift.link"), href="/drift/", className="me-3"),
                     html.Form(  # a POST with the session's token: a link or another site cannot log out
                         [
@@ -142,6 +145,7 @@ def create_app(settings: DashSettings, api: ScoringApi, accounts: dict[str, str]
     server = flask.Flask(__name__)
     auth.install_login(server, settings, accounts if accounts is not None else auth.load_accounts(settings))
     install_drift_pages(server, settings, settings.default_language)
+    install_model_card_page(server, api, settings.default_language)
     LocalisedDash.default_language = settings.default_language
     app = LocalisedDash(
         __name__,

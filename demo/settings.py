@@ -19,6 +19,11 @@ class DemoSettings(BaseSettings):
     profile: str = Field("demo", description="Training profile: demo (minutes) or full (real data, hours).")
     retrain: bool = Field(False, description="Train again even when a champion already exists for this data.")
     serve: bool = Field(True, description="Start the scoring service and the dashboard after training.")
+    fairness_override: str = Field(
+        "Demonstration on generated data: no applicant is decided on; the fairness figures stay in the model card.",
+        description="Written reason recorded on the demo's version when the fairness gate would refuse it "
+        "(generated data carries the real data's age and family-status gaps); empty: no override.",
+    )
     host: str = Field("127.0.0.1", description="Address the scoring service and the dashboard listen on.")
     grpc_port: int = Field(50051, description="Port of the scoring service (gRPC).")
     dash_port: int = Field(8050, description="Port of the dashboard (HTTP).")

@@ -76,6 +76,8 @@ def train(settings: DemoSettings, env: dict[str, str]) -> None:
     command = [sys.executable, "-m", "training", "run", "--profile", settings.profile]
     if settings.data:
         command += ["--data", str(settings.data)]
+    if settings.fairness_override.strip():
+        command += ["--fairness-override", settings.fairness_override]
     if subprocess.run(command, env=env).returncode != 0:
         raise DemoError("training failed (its message is above); fix it and run `make demo` again.")
     stamp.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     promote.add_argument("version")
     promote.add_argument("--force", action="store_true", help="move the alias whatever the costs")
+    promote.add_argument(
+        "--fairness-override",
+        metavar="REASON",
+        default=None,
+        help="promote despite the fairness gate; the written reason is recorded on the version",
+    )
     export = sub.add_parser("export", help="write the bundle of a version (default: the alias) to a folder")
     export.add_argument("--out", type=Path, required=True, help="destination folder (created; must be empty)")
     export.add_argument("--version", default=None, help="version number (default: the one holding the alias)")
@@ -45,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "show":
             return _show(client, name, alias)
         if args.command == "promote":
-            return _promote(client, name, alias, args.version, args.force)
+            return _promote(client, name, alias, args.version, args.force, args.fairness_override)
         return _export(uri, name, alias, args.version, args.out)
     except UserError as exc:  # the tracking store, the registry or a bundle
         return exit_with(exc)
@@ -78,7 +84,7 @@ def _show(client, name: str, alias: str) -> int:
     return 0
 
 
-def _promote(client, name: str, alias: str, version: str, force: bool) -> int:
+def _promote(client, name: str, alias: str, version: str, force: bool, override: str | None = None) -> int:
     from registry.champion import promote
 
     known = {str(v.version) for v in _versions(client, name)}
@@ -88,7 +94,7 @@ def _promote(client, name: str, alias: str, version: str, force: bool) -> int:
         raise RegistryError(
             f"Model {name!r} has no version {version}; registered versions: {', '.join(sorted(known))}."
         )
-    decision = promote(client, name, alias, version, force=force)
+    decision = promote(client, name, alias, version, force=force, fairness_override=override)
     print(("promoted: " if decision.promote else "not promoted: ") + decision.reason)
     return 0 if decision.promote else 1  # scripts can tell a refusal from a promotion
 

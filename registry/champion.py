@@ -5,11 +5,14 @@ version as tags."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
+
+from registry import fairness_gate
 
 COST_TAG = "holdout_cost"
 CV_COST_TAG = "cv_cost"  # repeated-CV cost per applicant of the version
@@ -89,6 +92,10 @@ def current_champion(client: MlflowClient, name: str, alias: str) -> tuple[str, 
     return str(version.version), (float(cost) if cost is not None else None)
 
 
+def champion_version_is_not(version: str, champion: tuple[str, float | None] | None) -> bool:
+    return champion is None or champion[0] != version
+
+
 def version_cost(client: MlflowClient, name: str, version: str) -> float | None:
     cost = client.get_model_version(name, version).tags.get(COST_TAG)
     return float(cost) if cost is not None else None
@@ -103,9 +110,16 @@ def version_baseline(client: MlflowClient, name: str, version: str) -> tuple[flo
 
 
 def promote(
-    client: MlflowClient, name: str, alias: str, version: str, force: bool = False
+    client: MlflowClient,
+    name: str,
+    alias: str,
+    version: str,
+    force: bool = False,
+    fairness_override: str | None = None,
 ) -> PromotionDecision:
-    """Apply the rule to a registered version, move the alias if it wins, record the decision on the version."""
+    """Apply the rule to a registered version, then the fairness gate (registry.fairness_gate) to a winner; move the
+    alias if both agree, record the decisions (and an override's written reason) on the version."""
+    fairness_gate.check_override(fairness_override)  # a blank reason is refused before anything is written
     new_cost = version_cost(client, name, version)
     if new_cost is None:
         new_cost = math.inf
@@ -118,6 +132,13 @@ def promote(
         force,
         baseline=version_baseline(client, name, version),
     )
+    gate = fairness_gate.judge(client.get_model_version(name, version).tags, fairness_override)
+    for key, value in gate.tags().items():
+        client.set_model_version_tag(name, version, key, value)
+    if decision.promote and champion_version_is_not(version, champion):
+        decision = dataclasses.replace(
+            decision, promote=gate.passed, reason=f"{decision.reason}; {gate.reason}"
+        )
     if decision.promote:
         client.set_registered_model_alias(name, alias, version)
     client.set_model_version_tag(

@@ -227,6 +227,8 @@ class ModelInfo:
     categorical_features: tuple[str, ...]
     trained_at: str
     data_fingerprint: str
+    model_card: str = ""  # Markdown in the requested language; empty when the bundle carries no card
+    model_card_json: str = ""
 
 
 class ScoringApi(Protocol):

@@ -6,6 +6,7 @@ request that started on the old engine finishes on it.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -70,7 +71,9 @@ def build_engine(
         descriptions=descriptions,
         missing_category=scorer.missing_category,
     )
-    infos = {language: _model_info(bundle, version, descriptions[language]) for language in LANGUAGES}
+    infos = {
+        language: _model_info(bundle, version, descriptions[language], language) for language in LANGUAGES
+    }
     elapsed = time.perf_counter() - started
     log.info(
         "Model %s version %s ready: %d portfolio clients, %d history clients, %d features, portfolio SHAP %s "
@@ -105,8 +108,9 @@ def _history_table(bundle: ModelBundle, scorer: Scorer) -> ClientTable | None:
         return None
 
 
-def _model_info(bundle: ModelBundle, version: str, descriptions: dict[str, str]) -> ModelInfo:
+def _model_info(bundle: ModelBundle, version: str, descriptions: dict[str, str], language: str) -> ModelInfo:
     meta = bundle.metadata
+    card = meta.extra.get("model_card") or {}
     return ModelInfo(
         name=meta.name,
         version=version,
@@ -122,4 +126,6 @@ def _model_info(bundle: ModelBundle, version: str, descriptions: dict[str, str])
         categorical_features=tuple(meta.categorical_features),
         trained_at=meta.trained_at,
         data_fingerprint=meta.data_fingerprint,
+        model_card=str(card.get("markdown", {}).get(language, "")),
+        model_card_json=json.dumps(card["json"], ensure_ascii=False) if card.get("json") else "",
     )

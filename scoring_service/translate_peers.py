@@ -126,6 +126,8 @@ def model_info_to_pb(info: d.ModelInfo) -> pb.ModelInfo:
         categorical_features=list(info.categorical_features),
         trained_at=info.trained_at,
         data_fingerprint=info.data_fingerprint,
+        model_card=info.model_card,
+        model_card_json=info.model_card_json,
     )
     for f in info.global_importance:
         message.global_importance.add(feature=f.feature, description=f.description, importance=f.importance)
@@ -148,4 +150,6 @@ def model_info_from_pb(m: pb.ModelInfo) -> d.ModelInfo:
         categorical_features=tuple(m.categorical_features),
         trained_at=m.trained_at,
         data_fingerprint=m.data_fingerprint,
+        model_card=m.model_card,
+        model_card_json=m.model_card_json,
     )

@@ -52,6 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--force", action="store_true", help="move the alias even if the champion is better")
     parser.add_argument(
+        "--fairness-override",
+        metavar="REASON",
+        default=None,
+        help="move the alias even if the fairness gate refuses; the written reason is recorded on the version",
+    )
+    parser.add_argument(
         "--no-register", action="store_true", help="track the run but do not register a version"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -70,6 +76,7 @@ def settings_from(args: argparse.Namespace) -> TrainingSettings:
         "demo_clients": args.clients,
         "seed": args.seed,
         "search_clients": args.search_clients,
+        "fairness_override": args.fairness_override,
     }
     updates = {k: v for k, v in updates.items() if v is not None}
     if args.force:
@@ -118,19 +125,27 @@ def existing_champion(settings: TrainingSettings) -> str | None:
 
 
 def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
+    from registry.fairness_gate import check_override
+    from training.fairness.protected_data import apply_policy
+    from training.features.protected import load_policy
     from training.interrupt import killed_on_signal
     from training.publish import RunInfo, publish, summary_table
     from training.selection.cost import CostMatrix
     from training.selection.select import select_model
     from training.tracking import log_cv_result, open_experiment
 
+    check_override(settings.fairness_override)  # a blank reason is refused before hours of training
     budget = settings.budget()
     timings = Timings()
     open_experiment(settings.resolved_tracking_uri(), settings.experiment, settings.artifacts_root)
     timings.mark("tracking")
     data_dir, data_source = _data_folder(settings, budget.demo_clients)
     timings.mark("data")
-    tables, features = _features(data_dir, settings.progress)
+    tables, all_features = _features(data_dir, settings.progress)
+    # the model's inputs follow the protected-attribute policy; the protected groups stay for the fairness report
+    features, protected = apply_policy(
+        load_policy(settings.policy_file), all_features, tables.application_train
+    )
     timings.mark("features")
 
     target = features.train["TARGET"].astype(int)
@@ -138,7 +153,10 @@ def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
     costs = CostMatrix(fn=settings.cost_fn, fp=settings.cost_fp)
     run_name = f"{settings.profile}-{time.strftime('%Y%m%d-%H%M%S')}"
     with mlflow.start_run(run_name=run_name) as parent, killed_on_signal():
-        mlflow.log_params(_run_params(settings, budget, data_source, x))
+        mlflow.log_params(
+            _run_params(settings, budget, data_source, x)
+            | {"protected_removed": ",".join(protected.removed.columns) or "none"}
+        )
         selection = select_model(
             x,
             target,
@@ -149,10 +167,11 @@ def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
             settings.test_size,
             progress=settings.progress,
             on_result=log_cv_result,
+            policy=protected.policy,
         )
         timings.mark("selection")
         run = RunInfo(run_id=parent.info.run_id, run_name=run_name, data_source=data_source)
-        published = publish(settings, budget, selection, tables, features, costs, run, timings)
+        published = publish(settings, budget, selection, tables, features, costs, run, timings, protected)
     # what was published (version, promotion, decision, report and bundle paths), with the run and its summary
     return PipelineOutcome(run_id=run.run_id, summary=summary_table(selection), **vars(published))
 

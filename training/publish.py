@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import mlflow
 import numpy as np
@@ -21,10 +22,17 @@ from mlflow.tracking import MlflowClient
 
 from registry.bundle import ModelBundle, build_bundle, history_table, portfolio_table, reference_table
 from registry.champion import BASELINE_COST_TAG, CV_COST_TAG, promote
+from registry.fairness_gate import registration_tags
+from registry.model_card import record_on_version, write_card
 from registry.registration import log_bundle_model, next_version, register
 from training import report
 from training.data.loader import HomeCreditTables
 from training.explain import LocalExplanation, global_importance, local_explanations
+from training.fairness.card import card_into_bundle
+from training.fairness.protected_data import ProtectedData
+from training.fairness.report import FairnessReport
+from training.fairness.report import markdown as fairness_markdown
+from training.fairness.stage import fairness_step
 from training.features.build import TARGET, FeatureTables
 from training.features.monotone import constraints_for
 from training.selection import figures
@@ -80,9 +88,13 @@ def publish(
     costs: CostMatrix,
     run: RunInfo,
     timings: Timings,
+    protected: ProtectedData,
 ) -> Published:
-    """Explain, save the bundle, register (and perhaps promote) it, then write the report; `timings` gets the
-    stage's own seconds under "publish" before the report lists them."""
+    """Explain, measure fairness, save the bundle (with its model card), register (and perhaps promote) it, then
+    write the report; `timings` gets the stage's own seconds under "publish" before the report lists them."""
+    protected.policy.enforce(
+        [str(c) for c in selection.model.feature_names_]
+    )  # the fitted model's own inputs
     categorical = [
         c for c in features.categorical if c in selection.model.feature_names_
     ]  # kept by the selection
@@ -92,6 +104,15 @@ def publish(
     report_dir = settings.reports_dir / run.run_name
     write_tables_and_figures(selection, explanations.importance, costs, report_dir)
     write_summary(selection, metrics, features, report_dir)
+    fairness = fairness_step(
+        settings,
+        selection,
+        protected,
+        features.train,
+        [*features.categorical, *protected.removed_categorical],
+        costs,
+        report_dir,
+    )
     mlflow.log_artifacts(str(report_dir))
 
     client = MlflowClient(tracking_uri=settings.resolved_tracking_uri())
@@ -101,12 +122,21 @@ def publish(
     bundle = assemble(
         settings, budget, selection, tables, features, costs, explanations, metrics, version, run
     )
+    bundle.metadata.extra |= {
+        "protected_policy": protected.policy.as_dict(),
+        "protected_removed": list(protected.removed.columns),
+        "data_source": run.data_source,
+    }
+    tags = gate_tags(fairness)
+    card = card_into_bundle(bundle, report_dir, tags, settings.fairness_override, run.data_source)
     folder = save_bundle(bundle, settings.bundles_dir, f"{settings.model_name}-v{version}-{run.run_id[:12]}")
-    registration = register_and_promote(settings, client, folder, bundle, metrics, run.run_id)
+    write_card(card, folder)
+    registration = register_and_promote(settings, client, folder, bundle, metrics, run.run_id, tags, card)
     timings.mark("publish")
 
     context = report_context(settings, selection, features, costs, bundle, explanations, registration, run)
     context.seconds = dict(timings.seconds)
+    context.sections = [fairness_markdown(fairness)]
     path = report.write(report.render(selection, context), report_dir)
     mlflow.log_artifact(str(path))
     return Published(registration.version, registration.promoted, registration.decision, path, folder)
@@ -197,8 +227,11 @@ def register_and_promote(
     bundle: ModelBundle,
     metrics: dict[str, float],
     run_id: str,
+    fairness_tags: dict[str, str],
+    card: dict[str, Any],
 ) -> Registration:
-    """Register the bundle as a model version and move the alias to it if it beats the champion (or is forced)."""
+    """Register the bundle as a model version (its fairness figures as tags, its card as description) and move the
+    alias to it if it beats the champion (or is forced) and passes the fairness gate (or carries an override)."""
     version = bundle.metadata.version
     if not settings.register_model:
         return Registration(
@@ -213,9 +246,18 @@ def register_and_promote(
             "data_fingerprint": bundle.metadata.data_fingerprint,
             CV_COST_TAG: repr(metrics["cv_cost"]),
             BASELINE_COST_TAG: repr(metrics["baseline_cv_cost"]),
+            **fairness_tags,
         },
     )
-    outcome = promote(client, settings.model_name, settings.model_alias, registered, settings.force_promotion)
+    record_on_version(client, settings.model_name, registered, card, run_id)
+    outcome = promote(
+        client,
+        settings.model_name,
+        settings.model_alias,
+        registered,
+        settings.force_promotion,
+        fairness_override=settings.fairness_override,
+    )
     verb = "moved to" if outcome.promote else "stays off"
     decision = (
         f"Registered `{settings.model_name}` version {registered}; alias `{settings.model_alias}` {verb} it: "
@@ -258,6 +300,18 @@ def report_context(
         local_explanations=explanations.local,
         version=registration.version,
         decision=registration.decision,
+    )
+
+
+def gate_tags(fairness: FairnessReport) -> dict[str, str]:
+    """The fairness gate's figures (held-out split) and bounds, as the version's registration tags."""
+    figures = fairness.gate_figures()
+    ratio_min, eo_max = fairness.bounds
+    return registration_tags(
+        figures["fairness_min_grant_rate_ratio"],
+        figures["fairness_max_equal_opportunity_difference"],
+        ratio_min,
+        eo_max,
     )
 
 

@@ -61,6 +61,9 @@ class ReportContext:
     version: str
     decision: str
     seconds: dict[str, float] = field(default_factory=dict)
+    sections: list[str] = field(
+        default_factory=list
+    )  # further Markdown sections, before the registry decision
 
 
 def md_table(frame: pd.DataFrame, digits: int = 3) -> str:
@@ -286,6 +289,7 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
                 digits=4,
             )
         )
+    sections += ctx.sections
     sections += [
         "## Registry",
         ctx.decision,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -19,6 +20,7 @@ import pandas as pd
 
 from common.errors import UserError, exit_with
 from common.numbers import fmt_number
+from training.fairness.report import FIGURES as FAIRNESS_FIGURES
 from training.report import FIGURES
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -30,6 +32,13 @@ COPIED = (
     "summary.json",
     *(v for k, v in FIGURES.items() if k not in OPTIONAL_FIGURES),
 )
+# the fairness report's aggregates, copied and written into the block when the run has them
+FAIRNESS = ("fairness.json", "fairness_by_group.csv", *FAIRNESS_FIGURES.values())
+ATTRIBUTES = {"gender": "sexe", "age_band": "tranche d'âge", "family_status": "situation familiale"}
+FAIRNESS_CAPTIONS = {
+    "grant": "Taux d'accord par groupe sur la validation finale, intervalles à 95 %",
+    "calibration": "Calibration par groupe : probabilité moyenne et taux de défaut observé",
+}
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 MODELS = {
@@ -173,9 +182,94 @@ def _render(
             for key in FIGURES
             if key not in OPTIONAL_FIGURES or (folder / FIGURES[key]).is_file()
         ),
+        *fairness_block(name, folder),
         f"<!-- /run:{name} -->",
     ]
     return "\n".join(text)
+
+
+def _interval(values: list[float | None] | None) -> str:
+    if not values:
+        return ""
+    low, high = values[0], values[1]
+    if low is None or high is None or math.isnan(float(low)) or math.isnan(float(high)):
+        return ""
+    return f" [{fr(float(low))} ; {fr(float(high))}]"
+
+
+def _signed(value: float) -> str:
+    return ("+" if value > 0 else "") + fr(value, 4)
+
+
+def _maybe(value: float | None) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else fr(float(value))
+
+
+def fairness_block(name: str, folder: Path) -> list[str]:
+    """The block's fairness part (French), from fairness.json and fairness_by_group.csv; none for an older run."""
+    if not (folder / "fairness.json").is_file():
+        return []
+    fairness = json.loads((folder / "fairness.json").read_text(encoding="utf-8"))
+    policy = fairness["policy"]
+    held = fairness["splits"].get("holdout", {})
+    rows = [
+        "",
+        f"Équité sur la validation finale (seuil {fr(fairness['threshold'])} ; bornes : ratio des taux d'accord "
+        f"≥ {fr(policy['grant_rate_ratio_min'], 2)}, écart d'égalité des chances ≤ "
+        f"{fr(policy['equal_opportunity_max'], 2)} ; groupes d'au moins {policy['min_group']} clients jugés ; "
+        "intervalles bootstrap à 95 %) :",
+        "",
+        "| attribut | ratio des taux d'accord | écart d'égalité des chances | statut |",
+        "|---|---|---|---|",
+    ]
+    for attribute, r in held.items():
+        ratio, gap = r.get("grant_rate_ratio"), r.get("equal_opportunity_difference")
+        under = (ratio is not None and ratio < policy["grant_rate_ratio_min"]) or (
+            gap is not None and gap > policy["equal_opportunity_max"]
+        )
+        label = ATTRIBUTES.get(attribute, attribute)
+        ratio_text = _maybe(ratio) + _interval(r.get("grant_rate_ratio_interval"))
+        gap_text = _maybe(gap) + _interval(r.get("equal_opportunity_interval"))
+        rows.append(
+            f"| {label} | {ratio_text} | {gap_text} | {'hors bornes' if under else 'dans les bornes'} |"
+        )
+    table = pd.read_csv(folder / "fairness_by_group.csv")
+    table = table[table["split"] == "holdout"]
+    rows += [
+        "",
+        "| attribut | groupe | clients | part refusée | défauts parmi les accordés | TPR | FPR | probabilité moyenne "
+        "| défauts observés |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in table.to_dict("records"):
+        group = str(r["group"]) + ("" if r["judged"] else " (non jugé)")
+        refused = _maybe(r["refusal_rate"]) + _interval(
+            [r.get("refusal_rate_low"), r.get("refusal_rate_high")]
+        )
+        rows.append(
+            f"| {ATTRIBUTES.get(r['attribute'], r['attribute'])} | {group} | {fr(r['count'], 0)} | {refused} "
+            f"| {_maybe(r['default_rate_granted'])} | {_maybe(r['tpr'])} | {_maybe(r['fpr'])} "
+            f"| {_maybe(r['mean_probability'])} | {_maybe(r['default_rate'])} |"
+        )
+    exclusion = fairness.get("exclusion") or {}
+    if exclusion:
+        d, without, with_ = exclusion["difference"], exclusion["without"], exclusion["with"]
+        rows += [
+            "",
+            f"Ce qu'a coûté l'exclusion de {', '.join(exclusion['fields'])} (même modèle réentraîné avec, mêmes plis, "
+            f"même validation finale, son propre seuil) : AUC {fr(without['holdout_auc'])} contre "
+            f"{fr(with_['holdout_auc'])} sur la validation finale ({_signed(d['holdout_auc'])}), coût "
+            f"{fr(without['holdout_cost'])} contre {fr(with_['holdout_cost'])} par demandeur "
+            f"({_signed(d['holdout_cost'])}) ; en validation croisée : AUC {_signed(d['cv_auc'])}, coût "
+            f"{_signed(d['cv_cost'])} (modèle servi moins modèle avec l'attribut).",
+        ]
+    rows += [
+        "",
+        "\n\n".join(
+            f"![{FAIRNESS_CAPTIONS[k]}](runs/{name}/{FAIRNESS_FIGURES[k]})" for k in FAIRNESS_FIGURES
+        ),
+    ]
+    return rows
 
 
 def block_pattern(name: str) -> re.Pattern[str]:
@@ -212,6 +306,9 @@ def document_run(report_dir: Path, name: str, note_path: Path = METHODOLOGY, run
     for key in OPTIONAL_FIGURES:
         if (report_dir / FIGURES[key]).is_file():
             shutil.copyfile(report_dir / FIGURES[key], target / FIGURES[key])
+    for file in FAIRNESS:
+        if (report_dir / file).is_file():
+            shutil.copyfile(report_dir / file, target / file)
     note = note_path.read_text(encoding="utf-8")
     note_path.write_text(rewrite(note, name, render_block(name, target)), encoding="utf-8")
     return target

@@ -76,6 +76,22 @@ class TrainingSettings(BaseSettings):
         default=True, description="Register the model version in the MLflow registry."
     )
     progress: bool = Field(default=True, description="Show progress bars.")
+    policy_file: Path = Field(
+        default=Path(__file__).resolve().parent / "features" / "protected.toml",
+        description="The protected-attribute policy (excluded / monitored attributes, fairness bounds).",
+    )
+    fairness_bootstrap: int = Field(
+        default=200, ge=0, description="Bootstrap draws behind each interval of the fairness report."
+    )
+    fairness_override: str | None = Field(
+        default=None,
+        description="Promote even when the fairness gate refuses; this written reason is recorded on the version.",
+    )
+    fairness_exclusion_cost: bool = Field(
+        default=True,
+        description="Refit the chosen model with the excluded attributes added back (same folds, same held-out "
+        "split) to measure what excluding them cost; never served.",
+    )
 
     def resolved_tracking_uri(self) -> str:
         return self.tracking_uri or default_tracking_uri(self.data_root)

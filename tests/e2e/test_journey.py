@@ -82,7 +82,19 @@ def test_train_register_serve_score_browse_log_and_monitor(
 
         # The one-shot trainer: generates tiny data, trains, registers and sets the alias through the server.
         trainer = subprocess.run(
-            [sys.executable, "-m", "training", "run", "--profile", "tiny", "--clients", "800", "--no-progress"],
+            [
+                sys.executable,
+                "-m",
+                "training",
+                "run",
+                "--profile",
+                "tiny",
+                "--clients",
+                "800",
+                "--no-progress",
+                "--fairness-override",
+                "End-to-end test on generated data: no applicant is decided on",
+            ],
             env=env, capture_output=True, text=True, timeout=900,
         )  # fmt: skip
         assert trainer.returncode == 0, trainer.stdout[-3000:] + trainer.stderr[-3000:]

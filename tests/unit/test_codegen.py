@@ -35,7 +35,7 @@ def test_a_changed_proto_makes_the_code_stale(tmp_path: Path) -> None:
     shutil.copytree(codegen.PROTO_ROOT, protos)
     source = protos / "credit/scoring/v1/scoring.proto"
     source.write_text(
-        source.read_text().replace("string trained_at = 10;", "string trained_at = 10;\n  int32 n = 12;")
+        source.read_text().replace("string trained_at = 10;", "string trained_at = 10;\n  int32 n = 99;")
     )
     assert "credit/scoring/v1/scoring_pb2.py" in codegen.stale_files(proto_root=protos)
 

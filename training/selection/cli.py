@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     import mlflow
 
     from training.features.build import FeatureTables
+    from training.features.protected import load_policy
     from training.interrupt import killed_on_signal
     from training.report import comparison_markdown, write_comparison
     from training.selection.cost import CostMatrix
@@ -42,19 +43,22 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
+        policy = load_policy(settings.policy_file)
+        inputs = policy.model_inputs(features.features)  # what the protected-attribute policy allows
         open_experiment(settings.resolved_tracking_uri(), settings.experiment, settings.artifacts_root)
         with mlflow.start_run(run_name=f"select-{settings.profile}"), killed_on_signal():
             mlflow.set_tag("stage", "select")
             selection = select_model(
-                features.train.drop(columns=["TARGET"]),
+                features.train[inputs],
                 features.train["TARGET"].astype(int),
-                list(features.categorical),
+                [c for c in features.categorical if c in inputs],
                 settings.budget(),
                 CostMatrix(fn=settings.cost_fn, fp=settings.cost_fp),
                 settings.seed,
                 settings.test_size,
                 progress=not args.no_progress,
                 on_result=log_cv_result,
+                policy=policy,
             )
             table = comparison_markdown(selection.comparison)
             mlflow.log_text(table, "model_comparison.md")

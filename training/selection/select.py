@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from training.features.application import application_feature_names
 from training.features.monotone import constraints_for
+from training.features.protected import Policy, load_policy
 from training.selection import search
 from training.selection.calibration import CalibrationChoice, brier, choose_calibration
 from training.selection.cost import CostMatrix, best_threshold
@@ -125,8 +126,11 @@ def select_model(
     progress: bool = True,
     on_result: Callable[[str, CVResult], None] | None = None,
     rule: SelectionRule | None = None,
+    policy: Policy | None = None,
 ) -> SelectionResult:
     assert_target_absent(features, target)
+    # a feature list that breaks the protected-attribute policy (the declared file unless another is given) is refused
+    (policy or load_policy()).enforce([str(c) for c in features.columns])
     check_positives(target, budget.n_folds, test_size)
     rule = rule or SelectionRule()
     frame = prepare_frame(features, categorical)

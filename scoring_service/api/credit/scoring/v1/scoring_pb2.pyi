@@ -330,7 +330,7 @@ class FeatureImportance(_message.Message):
     def __init__(self, feature: _Optional[str] = ..., description: _Optional[str] = ..., importance: _Optional[float] = ...) -> None: ...
 
 class ModelInfo(_message.Message):
-    __slots__ = ("name", "version", "threshold", "cost_fn", "cost_fp", "metrics", "global_importance", "feature_descriptions", "categorical_features", "trained_at", "data_fingerprint")
+    __slots__ = ("name", "version", "threshold", "cost_fn", "cost_fp", "metrics", "global_importance", "feature_descriptions", "categorical_features", "trained_at", "data_fingerprint", "model_card", "model_card_json")
     class MetricsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -356,6 +356,8 @@ class ModelInfo(_message.Message):
     CATEGORICAL_FEATURES_FIELD_NUMBER: _ClassVar[int]
     TRAINED_AT_FIELD_NUMBER: _ClassVar[int]
     DATA_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
+    MODEL_CARD_FIELD_NUMBER: _ClassVar[int]
+    MODEL_CARD_JSON_FIELD_NUMBER: _ClassVar[int]
     name: str
     version: str
     threshold: float
@@ -367,4 +369,6 @@ class ModelInfo(_message.Message):
     categorical_features: _containers.RepeatedScalarFieldContainer[str]
     trained_at: str
     data_fingerprint: str
-    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., threshold: _Optional[float] = ..., cost_fn: _Optional[float] = ..., cost_fp: _Optional[float] = ..., metrics: _Optional[_Mapping[str, float]] = ..., global_importance: _Optional[_Iterable[_Union[FeatureImportance, _Mapping]]] = ..., feature_descriptions: _Optional[_Mapping[str, str]] = ..., categorical_features: _Optional[_Iterable[str]] = ..., trained_at: _Optional[str] = ..., data_fingerprint: _Optional[str] = ...) -> None: ...
+    model_card: str
+    model_card_json: str
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., threshold: _Optional[float] = ..., cost_fn: _Optional[float] = ..., cost_fp: _Optional[float] = ..., metrics: _Optional[_Mapping[str, float]] = ..., global_importance: _Optional[_Iterable[_Union[FeatureImportance, _Mapping]]] = ..., feature_descriptions: _Optional[_Mapping[str, str]] = ..., categorical_features: _Optional[_Iterable[str]] = ..., trained_at: _Optional[str] = ..., data_fingerprint: _Optional[str] = ..., model_card: _Optional[str] = ..., model_card_json: _Optional[str] = ...) -> None: ...
