@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
@@ -132,7 +133,37 @@ def _missing_rate_increase(checks: WindowChecks, settings: DriftSettings) -> Ale
     )
 
 
-RULES = (_feature_drift_share, _weighted_drift, _score_psi, _refusal_rate_change, _missing_rate_increase)
+def _grant_rate_ratio(checks: WindowChecks, settings: DriftSettings) -> Alert | None:
+    """Fairness in production: the grant rates of a protected attribute's groups drifted apart."""
+    under = {
+        a: g
+        for a, g in checks.grant_rates.items()
+        if not math.isnan(g.ratio) and g.ratio < settings.alert_grant_rate_ratio
+    }
+    if not under:
+        return None
+    worst = min(g.ratio for g in under.values())
+    listed = "; ".join(
+        f"{a} {g.ratio:.2f} (" + ", ".join(f"{k} {g.grant_rates[k]:.0%}" for k in g.judged) + ")"
+        for a, g in under.items()
+    )
+    return Alert(
+        "grant_rate_ratio",
+        worst,
+        settings.alert_grant_rate_ratio,
+        f"Grant rates between groups fell under the ratio {settings.alert_grant_rate_ratio:g}: {listed}.",
+        tuple(under),
+    )
+
+
+RULES = (
+    _feature_drift_share,
+    _weighted_drift,
+    _score_psi,
+    _refusal_rate_change,
+    _missing_rate_increase,
+    _grant_rate_ratio,
+)
 
 
 class AlertStore:

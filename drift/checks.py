@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from drift.fairness import GroupGrants
 from drift.summary import DriftSummary
 
 
@@ -41,6 +42,7 @@ class WindowChecks:
     reference_refusal_rate: float
     threshold: float
     missing_rates: Mapping[str, MissingRate] = field(default_factory=dict)
+    grant_rates: Mapping[str, GroupGrants] = field(default_factory=dict)  # protected attribute -> by group
 
     @property
     def top_drift(self) -> DriftSummary:
@@ -74,6 +76,7 @@ class WindowChecks:
                 c: {"reference": m.reference, "current": m.current, "change": m.change}
                 for c, m in self.missing_rates.items()
             },
+            "grant_rates_by_group": {a: g.to_dict() for a, g in self.grant_rates.items()},
         }
 
 

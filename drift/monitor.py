@@ -26,11 +26,13 @@ from drift import status_files as status_file
 from drift.alerts import Alert, AlertStore, WebhookError, evaluate, log_alerts, post_webhook
 from drift.checks import WindowChecks, missing_rates, refusal_rate
 from drift.evidently_report import DriftReportDefinition, DriftRun
+from drift.fairness import grant_rates_by_group
 from drift.psi import psi
 from drift.reference import Reference, ReferenceUnavailable, bundle_folder, load_reference
 from drift.settings import DriftSettings, parse_duration
 from drift.summary import summarize, top_features
 from registry.bundle import BundleError
+from training.features.protected import load_policy
 
 log = logging.getLogger("drift.monitor")
 
@@ -193,6 +195,9 @@ class Monitor:
             missing_rates=missing_rates(
                 reference.frame, current, reference.features, reference.missing_token
             ),
+            grant_rates=grant_rates_by_group(events, load_policy(), settings.fairness_min_group)
+            if "decision" in events.columns
+            else {},
         )
 
     def raise_alerts(self, checks: WindowChecks, alerts: list[Alert]) -> Outcome:

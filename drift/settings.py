@@ -120,6 +120,16 @@ class DriftSettings(BaseSettings):
         description="Alert when the refusal rate moves by at least this much (absolute, 0.10 = 10 points) "
         "from the reference refusal rate at the threshold.",
     )
+    alert_grant_rate_ratio: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="Alert when, for a protected attribute of the policy, the smallest grant rate of a group over the "
+        "largest falls under this ratio (groups of at least DRIFT_FAIRNESS_MIN_GROUP events).",
+    )
+    fairness_min_group: int = Field(
+        default=30, ge=1, description="Events a group needs in the window for its grant rate to be judged."
+    )
     alert_missing_rate_change: float = Field(
         default=0.20,
         ge=0,
