@@ -67,8 +67,10 @@ def page_layout(default_language: str) -> html.Div:
             dcc.Store(id=ids.MODEL_STORE),
             dcc.Store(id=ids.SEARCH_PAGE, data=0),
             dcc.Store(id=ids.PICKED),
+            dcc.Store(id=ids.CLIENT_ID_DESCRIBED_BY, data=f"{ids.CLIENT_ID_HELP} {ids.CLIENT_ID_FEEDBACK}"),
             dcc.Store(id=ids.PAGE_TEXTS, data={"home": t(lang, "title.home"), "other": other}),
             html.Div(id=ids.TITLE_SINK, hidden=True),
+            html.Div(id=ids.CLIENT_ID_SINK, hidden=True),
             html.A(t(lang, "skip"), href=f"#{ids.MAIN}", className="visually-hidden-focusable skip-link"),
             _header(lang, other),
             _main(lang),
@@ -171,5 +173,11 @@ def create_app(settings: DashSettings, api: ScoringApi, accounts: dict[str, str]
         Output(ids.LANG_LINK, "href"),
         Input(ids.CLIENT_STORE, "data"),
         State(ids.PAGE_TEXTS, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="pad", function_name="idFieldState"),
+        Output(ids.CLIENT_ID_SINK, "children"),
+        Input(ids.CLIENT_ID_INPUT, "invalid"),
+        State(ids.CLIENT_ID_DESCRIBED_BY, "data"),
     )
     return app

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dash_app import ids
 from dash_app.figures.common import shorten
@@ -38,7 +38,21 @@ def feature_options(model: dict[str, Any] | None, lang: str) -> tuple[list[dict[
     return options, first, second
 
 
+def default_features(api: ScoringApi, lang: str) -> tuple[str | None, str | None]:
+    """The model's two most important features: what the comparison shows before the user chooses."""
+    importance = api.model_info(lang).global_importance
+    first = importance[0].feature if importance else None
+    second = importance[1].feature if len(importance) > 1 else None
+    return first, second
+
+
 def render(cmp: PeerComparison, lang: str, client_id: int) -> html.Div:
+    if cmp.group_size == 0:  # no client matches the filters: say so rather than draw an empty chart
+        return html.Div(
+            empty(t(lang, "cmp.group_empty")),
+            id=ids.CMP_EMPTY_GROUP,
+            **attrs({"data-client": str(client_id)}),
+        )
     parts: list[Any] = [
         html.P(percentile_sentence(cmp, lang), id=ids.CMP_PERCENTILE, className="lead-sentence"),
         html.P(stats_sentence(cmp, lang), id=ids.CMP_STATS),
@@ -143,20 +157,22 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
         options, first, second = feature_options(model, lang)
         return options, first, second, options
 
-    # a new choice of feature or group redraws the comparison; a new client is drawn by the lookup
+    # a new choice of feature or group, or new search filters while the filtered group is shown, redraw the
+    # comparison; a new client is drawn by the lookup, and nothing here ever draws over it without a client
     @app.callback(
         output=[Output(ids.CMP_BODY, "children", allow_duplicate=True), *problems.status_outputs()],
         inputs={
             "feature": Input(ids.CMP_FEATURE, "value"),
             "second": Input(ids.CMP_SECOND, "value"),
             "group": Input(ids.CMP_GROUP, "value"),
+            "filters": [Input(i, "value") for i in FILTER_IDS],
         },
-        state={
-            "data": State(ids.CLIENT_STORE, "data"),
-            "filters": [State(i, "value") for i in FILTER_IDS],
-            "lang": State(ids.LANG_STORE, "data"),
-        },
+        state={"data": State(ids.CLIENT_STORE, "data"), "lang": State(ids.LANG_STORE, "data")},
         prevent_initial_call=True,
     )
-    def _compare(feature, second, group, data, filters, lang):  # type: ignore[no-untyped-def]
+    def _compare(feature, second, group, filters, data, lang):  # type: ignore[no-untyped-def]
+        if not data or not feature:
+            return no_update, no_update, no_update
+        if ctx.triggered_id in FILTER_IDS and group != PeerGroup.FILTERED.value:
+            return no_update, no_update, no_update
         return compare(api, settings, data, feature, second, group, list(filters), lang)

@@ -51,12 +51,12 @@ def load_client(
 ) -> tuple[Any, str, bool, str, bool]:
     """(store, feedback, invalid, status message, status hidden) for an id typed or picked."""
     client_id, problem = parse_client_id(raw_id, lang)
-    if client_id is None:
-        return None, problem, True, *problems.clear()
+    if client_id is None:  # the client already shown stays; the field says what is wrong
+        return no_update, problem, True, *problems.clear()
     try:
         data = fetch_client(api, client_id, lang, settings)
     except NotFound:
-        return None, t(lang, "error.id_unknown", id=client_id), True, *problems.clear()
+        return no_update, t(lang, "error.id_unknown", id=client_id), True, *problems.clear()
     except ScoringError as exc:
         return no_update, "", False, *problems.show(exc, lang)
     return data, "", False, *problems.clear()
@@ -96,16 +96,20 @@ def client_panels(
     api: ScoringApi, settings: DashSettings, data: dict[str, Any] | None, state: PanelState, lang: str
 ) -> tuple[list[Any], tuple[Any, Any]]:
     """(every panel's content in PANEL_OUTPUTS order, the comparison's status) for the client in `data` (None: the
-    empty states)."""
+    empty states). The comparison does not wait for the feature list of the page: when none is chosen yet (a link,
+    a reload, a language switch), it compares on the model's most important features."""
+    feature, second = state.feature, state.second
+    if data and not feature:
+        feature, second = comparison.default_features(api, lang)
     body, cmp_message, cmp_hidden = comparison.compare(
-        api, settings, data, state.feature, state.second, state.group, list(state.filters), lang
+        api, settings, data, feature, second, state.group, list(state.filters), lang
     )
     panels = [
         score.render(data, lang),
         explanation.render(data, lang),
         client_info.render(data, state.info_query, lang, client_info.row_limit(state.info_all, settings)),
         body,
-        *whatif.prefill(data),
+        *whatif.prefill(data, lang),
         whatif.waiting(data, lang),
     ]
     return panels, (cmp_message, cmp_hidden)
@@ -117,7 +121,7 @@ def look_up(
     """The callback's whole answer: store, feedback, invalid, the id shown, status message and visibility, then
     the panels."""
     store, feedback, invalid, message, hidden = load_client(api, settings, raw_id, lang)
-    if store is no_update:  # the service failed: the panels keep the client already shown
+    if store is no_update:  # a wrong id or a failed service: the panels keep the client already shown
         return store, feedback, invalid, raw_id, message, hidden, *([no_update] * len(PANEL_OUTPUTS))
     panels, (cmp_message, cmp_hidden) = client_panels(api, settings, store, state, lang)
     if cmp_hidden is False:  # the comparison's call failed: say so, the rest is shown

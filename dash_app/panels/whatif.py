@@ -3,11 +3,13 @@ current one. The service recomputes the features exactly as in training; the cli
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html, no_update
 
+from common.numbers import fmt_number
 from dash_app import ids
 from dash_app.i18n import fmt_pct, fmt_points, t
 from dash_app.panels import problems
@@ -25,47 +27,128 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     (ids.WI_GOODS, "AMT_GOODS_PRICE", "whatif.goods"),
     (ids.WI_EMPLOYED, "DAYS_EMPLOYED", "whatif.employed"),
 )
+# plausible range of each field (amounts in the currency, employment in years); outside it the field says so
+RANGES: dict[str, tuple[float, float]] = {
+    "AMT_INCOME_TOTAL": (1.0, 100_000_000.0),
+    "AMT_CREDIT": (1.0, 100_000_000.0),
+    "AMT_ANNUITY": (1.0, 10_000_000.0),
+    "AMT_GOODS_PRICE": (1.0, 100_000_000.0),
+    "DAYS_EMPLOYED": (0.0, 60.0),
+}
+CHANGED_REASONS = 3
+CHANGE_WORTH_SAYING = 0.02  # log-odds
 
 
-def prefill(data: dict[str, Any] | None) -> list[float | None]:
-    """The client's current values, in FIELDS order (employment in whole years; none when not employed)."""
+def feedback_id(input_id: str) -> str:
+    return f"{input_id}-feedback"
+
+
+def _shown(value: float, lang: str) -> str:
+    """A number the way the page writes it, decimals only when it has some."""
+    return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
+
+
+def prefill(data: dict[str, Any] | None, lang: str) -> list[str | None]:
+    """The client's current values, in FIELDS order, written the way the page writes numbers (employment in years,
+    none when not employed)."""
     if not data:
         return [None] * len(FIELDS)
     values = {f.name: f.value for f in info_from_dict(data["info"]).fields}
-    out: list[float | None] = []
+    out: list[str | None] = []
     for _, name, _ in FIELDS:
         value = values.get(name)
         if not isinstance(value, int | float):
             out.append(None)
         elif name == "DAYS_EMPLOYED":
-            out.append(round(-value / DAYS_PER_YEAR, 1) if value <= 0 else None)
+            out.append(_shown(round(-value / DAYS_PER_YEAR, 1), lang) if value <= 0 else None)
         else:
-            out.append(round(float(value), 2))
+            out.append(_shown(round(float(value), 2), lang))
     return out
 
 
 def waiting(data: dict[str, Any] | None, lang: str) -> html.P:
-    """The result area before a simulation: an invitation to choose a client, or to change a field."""
-    return empty(t(lang, "whatif.empty" if not data else "whatif.help"))
+    """The result area before a simulation."""
+    return empty(t(lang, "whatif.empty" if not data else "whatif.ready"))
 
 
-def to_request_values(raw: list[Any], lang: str) -> tuple[dict[str, FeatureValue], str]:
-    """The values to send, or the sentence naming the first field that is not a number >= 0."""
+def parse_number(text: object) -> float | None:
+    """'1 008 881,69', '1,008,881.69', '1008881.69 €' -> 1008881.69; None when it is not a number."""
+    if isinstance(text, int | float):
+        return float(text)
+    raw = (
+        str(text or "").strip().replace("€", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    )
+    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", raw):  # English grouping
+        raw = raw.replace(",", "")
+    raw = raw.replace(",", ".")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", raw):
+        return None
+    return float(raw)
+
+
+def check_field(name: str, key: str, raw: object, lang: str) -> tuple[float | None, str]:
+    """(the number, "") or (None, the sentence shown under the field)."""
+    field = t(lang, key)
+    if raw is None or str(raw).strip() == "":
+        return None, t(lang, "whatif.required", field=field)
+    number = parse_number(raw)
+    if number is None or number != number:
+        return None, t(lang, "whatif.not_number", field=field, value=str(raw)[:20])
+    if number < 0:
+        return None, t(lang, "whatif.negative", field=field)
+    low, high = RANGES[name]
+    if not low <= number <= high:
+        unit = t(lang, "whatif.years") if name == "DAYS_EMPLOYED" else ""
+        return None, t(
+            lang, "whatif.range", field=field, low=_shown(low, lang), high=_shown(high, lang), unit=unit
+        ).replace("  ", " ")
+    return number, ""
+
+
+def to_request_values(
+    raw: list[Any], lang: str, may_be_empty: frozenset[str] = frozenset()
+) -> tuple[dict[str, FeatureValue], list[str]]:
+    """The values to send, and one message per field ("" when the field is right). A field the client's file
+    leaves empty (no current employment, no goods price) may stay empty."""
     values: dict[str, FeatureValue] = {}
+    messages: list[str] = []
     for (_, name, key), value in zip(FIELDS, raw, strict=True):
-        if value in (None, ""):
+        if name in may_be_empty and (value is None or str(value).strip() == ""):
+            messages.append("")
             continue
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return {}, t(lang, "whatif.invalid", field=t(lang, key))
-        if number < 0 or number != number:
-            return {}, t(lang, "whatif.invalid", field=t(lang, key))
-        values[name] = -round(number * DAYS_PER_YEAR) if name == "DAYS_EMPLOYED" else number
-    return values, ""
+        number, problem = check_field(name, key, value, lang)
+        messages.append(problem)
+        if number is not None:
+            values[name] = -round(number * DAYS_PER_YEAR) if name == "DAYS_EMPLOYED" else number
+    return values, messages
+
+
+def changed_reasons(current: ScoreResult, new: ScoreResult, lang: str) -> list[str]:
+    """The reasons whose weight moved most, said as the new result says them."""
+    if current.reasons is None or new.reasons is None:
+        return []
+    before = {r.group: r.contribution for r in current.reasons.groups}
+    moved = sorted(
+        (
+            r
+            for r in new.reasons.groups
+            if abs(r.contribution - before.get(r.group, 0.0)) >= CHANGE_WORTH_SAYING
+        ),
+        key=lambda r: -abs(r.contribution - before.get(r.group, 0.0)),
+    )
+    return [
+        t(
+            lang,
+            "whatif.reason_more" if r.contribution > before.get(r.group, 0.0) else "whatif.reason_less",
+            name=r.name,
+        )
+        for r in moved[:CHANGED_REASONS]
+    ]
 
 
 def comparison(current: ScoreResult, new: ScoreResult, lang: str) -> html.Div:
+    reasons = changed_reasons(current, new, lang)
+
     def column(title: str, result: ScoreResult, id_: str) -> dbc.Col:
         return dbc.Col(
             [
@@ -77,8 +160,8 @@ def comparison(current: ScoreResult, new: ScoreResult, lang: str) -> html.Div:
             xs=6,
         )
 
-    old_words = t(lang, f"decision.{current.decision.value}")
-    new_words = t(lang, f"decision.{new.decision.value}")
+    old_words = t(lang, f"decision.{current.decision.value}").lower()  # mid-sentence
+    new_words = t(lang, f"decision.{new.decision.value}").lower()
     flip = (
         t(lang, "whatif.same", new=new_words)
         if new.decision is current.decision
@@ -104,25 +187,37 @@ def comparison(current: ScoreResult, new: ScoreResult, lang: str) -> html.Div:
                 + flip,
                 className="lead-sentence mt-2",
             ),
+            *(
+                [
+                    html.P(t(lang, "whatif.reasons"), className="mb-1"),
+                    html.Ul([html.Li(r) for r in reasons], id=ids.WI_REASONS),
+                ]
+                if reasons
+                else []
+            ),
         ]
     )
 
 
-def simulate(api: ScoringApi, data: dict[str, Any] | None, raw: list[Any], lang: str) -> tuple[Any, Any, Any]:
-    """(result block, status message, status hidden)."""
+def simulate(api: ScoringApi, data: dict[str, Any] | None, raw: list[Any], lang: str) -> tuple[Any, ...]:
+    """(result block, status message, status hidden, then each field's invalid flag and message)."""
+    fine = [False] * len(FIELDS), [""] * len(FIELDS)
     if not data:
-        return empty(t(lang, "whatif.empty")), no_update, no_update
-    values, problem = to_request_values(raw, lang)
-    if problem:
-        return html.P(problem, className="field-error", role="alert"), no_update, no_update
+        return empty(t(lang, "whatif.empty")), no_update, no_update, *fine[0], *fine[1]
+    current_values = prefill(data, lang)
+    empty_now = frozenset(
+        name for (_, name, _), value in zip(FIELDS, current_values, strict=True) if value is None
+    )
+    values, messages = to_request_values(raw, lang, empty_now)
+    flags = [bool(m) for m in messages]
+    if any(flags):  # said in the fields themselves; no result is given for values that were not all taken
+        return empty(t(lang, "whatif.fix")), no_update, no_update, *flags, *messages
     current = result_from_dict(data["score"])
     try:
-        new = api.score(
-            ScoreRequest(client_id=data["client_id"], values=values, explain=False, language=lang)
-        )
+        new = api.score(ScoreRequest(client_id=data["client_id"], values=values, explain=True, language=lang))
     except ScoringError as exc:
-        return no_update, *problems.show(exc, lang)
-    return comparison(current, new, lang), no_update, no_update
+        return no_update, *problems.show(exc, lang), *fine[0], *fine[1]
+    return comparison(current, new, lang), no_update, no_update, *fine[0], *fine[1]
 
 
 def layout(lang: str) -> html.Section:
@@ -131,7 +226,8 @@ def layout(lang: str) -> html.Section:
             dbc.Col(
                 [
                     dbc.Label(t(lang, key), html_for=id_),
-                    dbc.Input(id=id_, type="number", min=0, step="any", inputMode="decimal"),
+                    dbc.Input(id=id_, type="text", inputMode="decimal", autoComplete="off"),
+                    dbc.FormFeedback(id=feedback_id(id_), type="invalid"),
                 ],
                 md=4,
                 lg=2,
@@ -157,7 +253,12 @@ def layout(lang: str) -> html.Section:
 
 def register(app: Dash, api: ScoringApi) -> None:
     @app.callback(
-        output=[Output(ids.WI_RESULT, "children", allow_duplicate=True), *problems.status_outputs()],
+        output=[
+            Output(ids.WI_RESULT, "children", allow_duplicate=True),
+            *problems.status_outputs(),
+            *(Output(id_, "invalid") for id_, _, _ in FIELDS),
+            *(Output(feedback_id(id_), "children") for id_, _, _ in FIELDS),
+        ],
         inputs={"_n": Input(ids.WI_RUN, "n_clicks")},
         state={
             "values": [State(id_, "value") for id_, _, _ in FIELDS],

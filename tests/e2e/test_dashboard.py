@@ -14,6 +14,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dash_app import ids
+from dash_app.panels.whatif import parse_number
 from tests.e2e.dashboard_support import WAIT, click, dashboard_app, log_in, look_up, panels_drawn, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -95,7 +96,8 @@ def test_what_if_shows_the_new_score_beside_the_current(page: Any, artifacts: Pa
     look_up(driver, 100003)
     credit = driver.find_element(By.ID, ids.WI_CREDIT)
     WebDriverWait(driver, WAIT).until(lambda d: credit.get_attribute("value") not in ("", None))
-    old = float(credit.get_attribute("value"))
+    old = parse_number(credit.get_attribute("value"))
+    assert old is not None
     credit.clear()
     credit.send_keys(str(round(old * 3)))
     click(driver, driver.find_element(By.ID, ids.WI_RUN))

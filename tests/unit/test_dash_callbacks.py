@@ -47,7 +47,7 @@ def test_parse_client_id(raw: str, expected: int | None) -> None:
 def test_malformed_id_says_what_is_wrong_without_calling_the_service() -> None:
     api = FakeScoringApi()
     store, feedback, invalid, _, hidden = lookup.load_client(api, SETTINGS, "12a45", "fr")
-    assert store is None and invalid and hidden
+    assert store is no_update and invalid and hidden  # the client already shown stays
     assert "« 12a45 » n'est pas un identifiant valide : il faut exactement 6 chiffres" in feedback
     assert api.calls == []
     assert "Type the client id" in lookup.load_client(api, SETTINGS, "", "en")[1]
@@ -55,7 +55,7 @@ def test_malformed_id_says_what_is_wrong_without_calling_the_service() -> None:
 
 def test_unknown_id_is_named_in_the_message() -> None:
     store, feedback, invalid, _, _ = lookup.load_client(FakeScoringApi(), SETTINGS, "999999", "en")
-    assert store is None and invalid
+    assert store is no_update and invalid
     assert feedback == "No client has the id 999999 in the portfolio. Check the number or use the filters."
 
 
@@ -158,34 +158,66 @@ def test_comparison_with_the_filtered_group_sends_the_search_filters() -> None:
     assert api.calls[-1][1].filters is None and api.calls[-1][1].second_feature is None
 
 
-def test_what_if_shows_the_new_score_beside_the_current_one() -> None:
+def test_what_if_shows_the_new_score_beside_the_current_one_with_the_reasons_that_changed() -> None:
     api = FakeScoringApi()
     store = lookup.fetch_client(api, 100005, "fr", SETTINGS)
-    raw = whatif.prefill(store)
-    assert raw == [150000.0, 450000.0, 22500.0, 405000.0, 10.0]
-    raw[1] = 900000.0  # twice the credit: the decision flips
-    block, _, _ = whatif.simulate(api, store, raw, "fr")
+    raw = whatif.prefill(store, "fr")
+    assert raw == [
+        "150\u202f000",
+        "450\u202f000",
+        "22\u202f500",
+        "405\u202f000",
+        "10",
+    ]  # as the page writes numbers
+    raw[1] = "900 000"  # twice the credit: the decision flips
+    block, _, _, *fields = whatif.simulate(api, store, raw, "fr")
+    assert fields == [False] * 5 + [""] * 5
     sent = api.calls[-1][1]
-    assert sent.client_id == 100005 and sent.values["AMT_CREDIT"] == 900000.0
+    assert sent.client_id == 100005 and sent.values["AMT_CREDIT"] == 900000.0 and sent.explain
     assert sent.values["DAYS_EMPLOYED"] == -3652
     text = text_of(block)
-    assert "Actuel" in text and "Simulation" in text and "La décision change : Accordé → Refusé." in text
+    assert "Actuel" in text and "Simulation" in text and "La décision change : accordé → refusé." in text
+    assert "pèse" in text  # the reasons that changed
 
 
-def test_what_if_rejects_a_negative_amount_with_the_field_named() -> None:
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("-5", "“Annual income” must be a positive number."),
+        ("", "Type the “Annual income”."),
+        ("abc", "“abc” is not a number"),
+        ("1e12", "“1e12” is not a number"),
+        ("500000000", "“Annual income” must be between 1 and 100,000,000"),
+    ],
+)
+def test_what_if_says_in_the_field_what_is_wrong_and_gives_no_result(raw: str, words: str) -> None:
     api = FakeScoringApi()
     store = lookup.fetch_client(api, 100001, "en", SETTINGS)
     calls = len(api.calls)
-    block, _, _ = whatif.simulate(api, store, [-5, None, None, None, None], "en")
-    assert "“Annual income” must be a number, zero or more." in text_of(block)
+    current = whatif.prefill(store, "en")
+    block, _, _, *fields = whatif.simulate(api, store, [raw, "300000", *current[2:]], "en")
+    invalid, messages = fields[:5], fields[5:]
+    assert invalid == [True, False, False, False, False]
+    assert messages[0].startswith(words) and messages[1:] == [""] * 4
+    assert "points" not in text_of(block)  # no result reported
     assert len(api.calls) == calls
+
+
+def test_numbers_typed_the_french_or_the_english_way() -> None:
+    assert whatif.parse_number("1 008 881,69") == 1008881.69
+    assert whatif.parse_number("1\u202f008\u202f881,69 €") == 1008881.69
+    assert whatif.parse_number("1,008,881.69") == 1008881.69
+    assert whatif.parse_number("12,5") == 12.5
+    assert whatif.parse_number("douze") is None
 
 
 def test_what_if_reports_a_rejected_request_in_words() -> None:
     api = FakeScoringApi()
     store = lookup.fetch_client(api, 100001, "fr", SETTINGS)
     api.fail_with = InvalidArgument("AMT_CREDIT must be finite.", field="AMT_CREDIT")
-    block, message, hidden = whatif.simulate(api, store, [1.0, 2.0, None, None, None], "fr")
+    block, message, hidden, *_ = whatif.simulate(
+        api, store, ["1", "2", *whatif.prefill(store, "fr")[2:]], "fr"
+    )
     assert block is no_update and hidden is False
     assert message == "Le service de score a refusé la demande : AMT_CREDIT must be finite."
 

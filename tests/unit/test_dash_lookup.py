@@ -59,7 +59,7 @@ def test_a_known_client_fills_every_panel_in_one_answer() -> None:
     assert "Crédit" in text_of(out["score"]) and "Les principales raisons" in text_of(out["why"])
     assert "5 premières informations affichées sur 7" in text_of(out["info"])  # the settings' info_rows
     assert "centile" in text_of(out["cmp"])
-    assert out["whatif"][0] == 200000.0 and "Modifiez" in text_of(out["whatif_result"])
+    assert out["whatif"][0] == "200\u202f000" and "s'affichera ici" in text_of(out["whatif_result"])
     request = api.calls[2][1]
     assert isinstance(request, PeerRequest) and request.second_feature == "AMT_CREDIT"
 
@@ -73,13 +73,14 @@ def test_the_chosen_search_and_show_all_carry_over_to_the_next_client() -> None:
     assert "7 informations sur 7." in text_of(out["info"])
 
 
-def test_a_bad_or_unknown_id_empties_the_panels_with_a_sentence() -> None:
+def test_a_bad_or_unknown_id_keeps_the_client_shown_and_says_what_is_wrong() -> None:
     for raw, words in (("12a45", "6 chiffres"), ("999999", "999999")):
         api = FakeScoringApi()
         out = unpack(lookup.look_up(api, SETTINGS, raw, CHOSEN, "fr"))
-        assert out["store"] is None and out["invalid"] and words in out["feedback"]
-        assert "Choisissez un client" in text_of(out["score"]) and "Choisissez" in text_of(out["info"])
-        assert out["whatif"] == [None] * N_WHATIF
+        assert out["store"] is no_update and out["invalid"] and words in out["feedback"]
+        for panel in ("score", "why", "info", "cmp", "whatif_result"):
+            assert out[panel] is no_update
+        assert out["whatif"] == [no_update] * N_WHATIF
         assert "compare_peers" not in [name for name, _ in api.calls]
 
 
@@ -105,8 +106,11 @@ def test_a_failed_comparison_is_said_and_the_rest_is_shown() -> None:
     assert '"data-client": "100001"' in text_of(out["score"]) and out["cmp"] is no_update
 
 
-def test_before_the_model_is_known_the_comparison_waits() -> None:
+def test_before_the_page_knows_the_features_the_comparison_uses_the_most_important_one() -> None:
+    """A link, a reload or a language switch looks the client up before the feature list reaches the page: the
+    comparison is drawn all the same, in the same answer (it used to stay on 'Choisissez un client')."""
     api = FakeScoringApi()
     out = unpack(lookup.look_up(api, SETTINGS, "100001", PanelState(), "fr"))
-    assert out["cmp"] is no_update and out["hidden"] is True
-    assert "compare_peers" not in [name for name, _ in api.calls]
+    assert '"data-client": "100001"' in text_of(out["cmp"]) and out["hidden"] is True
+    asked = [arg for name, arg in api.calls if name == "compare_peers"]
+    assert [a.feature for a in asked] == [api.model_info("fr").global_importance[0].feature]  # type: ignore[attr-defined]
