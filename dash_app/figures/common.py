@@ -13,8 +13,13 @@ FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif"
 FONT = {"family": FONT_FAMILY, "size": 14, "color": theme.TEXT}
 
 
-def base_layout(height: int, margin_top: int = 30, **extra: Any) -> dict[str, Any]:
-    """The layout every chart starts from, as a plain dict; `extra` adds or replaces top-level keys."""
+# decimal and thousands separators of the axes and hover numbers: 0,5 and 1 000 in French
+SEPARATORS = {"fr": ",\u202f", "en": ".,"}
+
+
+def base_layout(height: int, margin_top: int = 30, lang: str = "fr", **extra: Any) -> dict[str, Any]:
+    """The layout every chart starts from, as a plain dict, its numbers written the way `lang` writes them;
+    `extra` adds or replaces top-level keys."""
     layout: dict[str, Any] = {
         "height": height,
         "font": FONT,
@@ -23,6 +28,7 @@ def base_layout(height: int, margin_top: int = 30, **extra: Any) -> dict[str, An
         "margin": {"l": 10, "r": 20, "t": margin_top, "b": 40},
         "showlegend": False,
         "hoverlabel": {"font": {"size": 14}},
+        "separators": SEPARATORS.get(lang, SEPARATORS["fr"]),
     }
     layout.update(extra)
     return layout
@@ -47,3 +53,10 @@ def shorten(text: str, width: int = 48) -> str:
 def logit(p: float) -> float:
     p = min(max(p, 1e-9), 1 - 1e-9)
     return math.log(p / (1 - p))
+
+
+def percent_ticks(lang: str) -> dict[str, Any]:
+    """A 0..1 colour or axis scale labelled 0 %, 25 %, ... in French (Plotly's % format glues the sign)."""
+    values = [0.0, 0.25, 0.5, 0.75, 1.0]
+    suffix = "\u202f%" if lang == "fr" else "%"
+    return {"tickvals": values, "ticktext": [f"{round(100 * v)}{suffix}" for v in values]}

@@ -41,6 +41,7 @@ def importance_figure(
     }
     layout = base_layout(
         80 + 28 * len(top),
+        lang=lang,
         xaxis={"title": {"text": t(lang, "imp.axis")}, "gridcolor": "#E3E6EA"},
         yaxis={"autorange": "reversed", "automargin": True},
         clickmode="event",

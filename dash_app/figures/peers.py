@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from common.numbers import fmt_number
 from dash_app import theme
-from dash_app.figures.common import base_layout, figure, vline
+from dash_app.figures.common import base_layout, figure, percent_ticks, vline
 from dash_app.i18n import fmt_pct, t
 from dash_app.values import field_value
 from scoring_service.domain import PeerComparison, PeerGroup
@@ -68,6 +68,7 @@ def distribution_figure(cmp: PeerComparison, lang: str) -> go.Figure:
     layout = base_layout(
         300,
         margin_top=40,
+        lang=lang,
         bargap=0.05,
         shapes=shapes,
         annotations=annotations,
@@ -151,7 +152,15 @@ def scatter_figure(cmp: PeerComparison, lang: str) -> go.Figure:
             "cmin": 0,
             "cmax": 1,
             "opacity": 0.8,
-            "colorbar": {"title": {"text": t(lang, "cmp.colorbar")}, "tickformat": ".0%"},
+            # below the chart, so that a phone's width goes to the points
+            "colorbar": {
+                "title": {"text": t(lang, "cmp.colorbar"), "side": "top"},
+                "orientation": "h",
+                "y": -0.3,
+                "yanchor": "top",
+                "thickness": 12,
+                **percent_ticks(lang),
+            },
         },
         "hovertemplate": "%{x} ; %{y}<br>%{marker.color:.1%}<extra></extra>",
     }
@@ -172,8 +181,9 @@ def scatter_figure(cmp: PeerComparison, lang: str) -> go.Figure:
         "hoverinfo": "skip",
     }
     layout = base_layout(
-        360,
+        430,
         margin_top=45,
+        lang=lang,
         xaxis={"title": {"text": cmp.description or cmp.feature}, "gridcolor": "#E3E6EA", "automargin": True},
         yaxis={
             "title": {"text": cmp.second_description or cmp.second_feature},

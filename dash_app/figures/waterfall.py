@@ -107,6 +107,7 @@ def _layout(
     return base_layout(
         110 + (22 + 14 * lines) * len(values),
         margin_top=86,
+        lang=lang,
         shapes=[
             {**vline(x, {"color": theme.THRESHOLD, "width": 1.5, "dash": dash}), "layer": "below"}
             for x, _, dash in marks
@@ -135,7 +136,6 @@ def _layout(
             "fixedrange": True,
         },
         yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
-        separators=", " if lang == "fr" else ".,",
     )
 
 

@@ -21,13 +21,14 @@ INTERACTIVE: dict[str, Any] = {"displayModeBar": False, "responsive": True}
 
 
 def chart(graph_id: str, alt_id: str, figure: go.Figure, alt: str, interactive: bool = False) -> html.Figure:
-    """The chart is one image for assistive technology, labelled by its text alternative, which is also shown
-    under it as a caption for everyone."""
+    """A static chart is one image for assistive technology, labelled by its text alternative, which is also shown
+    under it as a caption for everyone. A chart the user can click is a labelled group instead: an image's content
+    is hidden from assistive technology, so nothing inside it may be a control."""
     return html.Figure(
         [
             html.Div(
                 dcc.Graph(id=graph_id, figure=figure, config=INTERACTIVE if interactive else STATIC),  # type: ignore[arg-type]
-                role="img",
+                role="group" if interactive else "img",
                 **attrs({"aria-labelledby": alt_id}),
             ),
             html.Figcaption(alt, id=alt_id, className="chart-alt"),

@@ -148,7 +148,7 @@ def test_waterfall_has_one_bar_per_reason_summing_to_the_score_with_signed_label
     assert bars.text[0] == "+0,90"
     assert all("…" not in label for label in bars.y)
     assert "log" not in fig.layout.xaxis.title.text and "risque" in fig.layout.xaxis.title.text
-    assert fig.layout.separators == ", "
+    assert fig.layout.separators == ",\u202f"
     assert "Moyenne des scores externes : 0,21" in bars.hovertext[0]
     assert bars.increasing.marker.color == theme.RAISES_RISK
     assert bars.decreasing.marker.color == theme.LOWERS_RISK
@@ -227,3 +227,17 @@ def test_scatter_highlights_the_client_with_a_star_and_a_label() -> None:
     star = fig.data[1]
     assert star.marker.symbol == "star" and star.x == (450000.0,) and star.text == ("Ce client",)
     assert "étoile" in scatter_text(cmp, "fr") and "2 clients" in scatter_text(cmp, "fr")
+
+
+def test_every_figure_writes_numbers_the_french_way_and_the_scatter_scale_sits_below() -> None:
+    figures = [
+        waterfall_figure(result(0.4, Decision.REFUSED, EXPLANATION), "fr"),
+        importance_figure([FeatureImportance("A", "Alpha", 0.5)], "fr"),
+    ]
+    assert all(f.layout.separators == ",\u202f" for f in figures)
+    assert importance_figure([FeatureImportance("A", "Alpha", 0.5)], "en").layout.separators == ".,"
+    scatter = scatter_figure(numeric_comparison(), "fr")
+    assert scatter.layout.separators == ",\u202f"
+    bar = scatter.data[0].marker.colorbar
+    assert bar.orientation == "h" and bar.y < 0  # below the points: a phone's width goes to the chart
+    assert list(bar.ticktext) == ["0\u202f%", "25\u202f%", "50\u202f%", "75\u202f%", "100\u202f%"]
