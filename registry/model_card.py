@@ -133,8 +133,10 @@ def build_card(
                 k: policy.get(k) for k in ("grant_rate_ratio_min", "equal_opportunity_max", "min_group")
             },
         },
-        "monotone_constraints": extra.get("monotone_constraints") or {},
-        "calibration": extra.get("calibration") or {},
+        "monotone_constraints": dict(
+            metadata.monotone_constraints or extra.get("monotone_constraints") or {}
+        ),
+        "calibration": _calibration_summary(metadata.calibration or extra.get("calibration") or {}),
         "metrics": {
             "holdout": fairness.get("holdout_intervals", {}),
             "cv": {
@@ -301,6 +303,19 @@ def _protected(protected: dict[str, Any], language: str) -> str:
     )
 
 
+def _calibration_summary(calibration: dict[str, Any]) -> dict[str, Any]:
+    """What the card says of the calibration map: its method and size, not its points."""
+    method = calibration.get("method", "identity")
+    if method == "identity":
+        return {}
+    summary: dict[str, Any] = {"method": method}
+    if method == "platt":
+        summary.update(slope=calibration.get("slope"), intercept=calibration.get("intercept"))
+    elif method == "isotonic":
+        summary["points"] = len(calibration.get("x", []))
+    return summary
+
+
 def _mapping(values: dict[str, Any], none: str, language: str, kind: str) -> str:
     title = {
         "monotone": ("Monotonie", "Monotone constraints"),
@@ -309,7 +324,24 @@ def _mapping(values: dict[str, Any], none: str, language: str, kind: str) -> str
     label = title[0] if language == "fr" else title[1]
     if not values:
         return f"{label} : {none}."
-    return f"{label} :\n\n" + "\n".join(f"- `{k}` : {v}" for k, v in values.items())
+    words = {
+        1: (
+            "la probabilité ne baisse jamais quand la valeur augmente",
+            "the probability never falls as it rises",
+        ),
+        -1: (
+            "la probabilité ne monte jamais quand la valeur augmente",
+            "the probability never rises as it rises",
+        ),
+    }
+    if kind == "monotone":
+        lines = [
+            f"- `{k}` : {words.get(int(v), (str(v), str(v)))[0 if language == 'fr' else 1]}"
+            for k, v in values.items()
+        ]
+    else:
+        lines = [f"- `{k}` : {v}" for k, v in values.items()]
+    return f"{label} :\n\n" + "\n".join(lines)
 
 
 def _metrics(metrics: dict[str, Any], language: str) -> str:

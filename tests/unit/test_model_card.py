@@ -142,3 +142,18 @@ def test_the_page_escapes_every_text(tmp_path: Path) -> None:
         and '<th scope="col">' in page
         and "<strong>0,457</strong>" in page
     )
+
+
+def test_the_card_reads_monotone_constraints_and_calibration_from_the_bundle(tmp_path: Path) -> None:
+    """The pipeline stores both in the bundle's own fields, not in `extra`."""
+    metadata = _metadata()
+    metadata.extra.pop("monotone_constraints")
+    metadata.monotone_constraints = {"EXT_SOURCE_MEAN": -1, "BUREAU_COUNT": 1}
+    metadata.calibration = {"method": "isotonic", "x": [0.0, 0.5, 1.0], "y": [0.01, 0.2, 0.9]}
+    card = build_card(metadata, _run_folder(tmp_path), GATE)
+    assert card["monotone_constraints"] == {"EXT_SOURCE_MEAN": -1, "BUREAU_COUNT": 1}
+    assert card["calibration"] == {"method": "isotonic", "points": 3}
+    french, english = render(card, "fr"), render(card, "en")
+    assert "`BUREAU_COUNT` : la probabilité ne baisse jamais quand la valeur augmente" in french
+    assert "`EXT_SOURCE_MEAN` : the probability never rises as it rises" in english
+    assert "isotonic" in french and "0.01" not in french  # the map's size, not its points
