@@ -531,9 +531,16 @@ def finite(value: Any) -> Any:
     return value
 
 
+# MLflow's SQL stores hold at most 5,000 characters of a version's description (PostgreSQL refuses more)
+DESCRIPTION_LIMIT = 5000
+
+
 def record_on_version(client: Any, name: str, version: str, card: dict[str, Any], run_id: str) -> None:
     """The card on the MLflow version: its Markdown (French, then English) as the description, a tag pointing at
     the run's card files, and the gate's decision as tags."""
     text = render(card, "fr") + "\n---\n\n" + render(card, "en")
+    if len(text) > DESCRIPTION_LIMIT:  # the whole card stays in the run's files, which the pointer names
+        pointer = f"\n\n… Fiche complète / full card: runs:/{run_id}/model_card/"
+        text = text[: DESCRIPTION_LIMIT - len(pointer)] + pointer
     client.update_model_version(name, version, description=text)
     client.set_model_version_tag(name, version, "model_card", f"runs:/{run_id}/model_card/model_card.json")

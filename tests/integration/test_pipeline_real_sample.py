@@ -31,4 +31,6 @@ def test_pipeline_on_the_real_sample(real_sample_dir: Path, tmp_path: Path) -> N
     # sample, young and single applicants are refused more often: the gate may refuse it without an override)
     assert "CODE_GENDER" not in bundle.metadata.features
     assert "## Fairness by protected attribute" in report and "### What excluding gender cost" in report
-    assert "fairness" in outcome.decision
+    # the promotion decision names the rule that judged it: the fairness gate, or the application-only baseline,
+    # which the tiny profile on 3,076 real clients may not beat
+    assert "fairness" in outcome.decision or "application-only baseline" in outcome.decision

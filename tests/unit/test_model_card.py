@@ -157,3 +157,27 @@ def test_the_card_reads_monotone_constraints_and_calibration_from_the_bundle(tmp
     assert "`BUREAU_COUNT` : la probabilité ne baisse jamais quand la valeur augmente" in french
     assert "`EXT_SOURCE_MEAN` : the probability never rises as it rises" in english
     assert "isotonic" in french and "0.01" not in french  # the map's size, not its points
+
+
+def test_the_version_description_fits_the_sql_stores_limit(tmp_path: Path) -> None:
+    """PostgreSQL refuses a description over 5,000 characters: the card is cut with a pointer to its full files."""
+    from registry.model_card import DESCRIPTION_LIMIT, record_on_version
+
+    class Client:
+        def __init__(self) -> None:
+            self.description = ""
+
+        def update_model_version(self, name: str, version: str, description: str) -> None:
+            self.description = description
+
+        def set_model_version_tag(self, *args: object) -> None:
+            pass
+
+    client = Client()
+    card = build_card(_metadata(), _run_folder(tmp_path), GATE)
+    card["limits"] = {"fr": ["x" * 3000], "en": ["y" * 3000]}  # a card longer than the limit
+    record_on_version(client, "credit-scoring", "3", card, "run123")
+    assert len(render(card, "fr")) + len(render(card, "en")) > DESCRIPTION_LIMIT
+    assert len(client.description) <= DESCRIPTION_LIMIT
+    assert client.description.startswith("# Fiche du modèle")
+    assert client.description.endswith("runs:/run123/model_card/")
