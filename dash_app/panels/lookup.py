@@ -170,4 +170,9 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
         state = PanelState(
             **{**chosen, "filters": tuple(chosen["filters"]), "info_all": bool(chosen["info_all"])}
         )
-        return look_up(api, settings, raw_id, state, lang)
+        answer = look_up(api, settings, raw_id, state, lang)
+        if trigger in (ids.PICKED, ids.URL, None):
+            return answer
+        # the id came from the field: leave the field alone, so that an answer arriving late (a retry against a
+        # service that is down) never overwrites what the user has typed since
+        return (*answer[:3], no_update, *answer[4:])
