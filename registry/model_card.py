@@ -288,7 +288,7 @@ def _protected(protected: dict[str, Any], language: str) -> str:
                 if fr
                 else "monitored: a model input, reason written"
             )
-        rows.append([label, use, a.get("input_reason") or a["reason"]])
+        rows.append([label, use, _reasons(a, language)])
     removed = ", ".join(protected.get("removed_features") or []) or "–"
     return (
         _table(
@@ -300,6 +300,18 @@ def _protected(protected: dict[str, Any], language: str) -> str:
             rows,
         )
         + f"\n\n{'Variables retirées du modèle' if fr else 'Features removed from the model'} : {removed}"
+    )
+
+
+def _reasons(attribute: dict[str, Any], language: str) -> str:
+    """Why the attribute is protected and, for a model input, why it may be one, in the card's language (a policy
+    written before reasons came in both languages has one English `reason` / `input_reason`)."""
+    reason = attribute.get(f"reason_{language}") or attribute.get("reason", "")
+    input_reason = attribute.get(f"input_reason_{language}") or attribute.get("input_reason", "")
+    if not input_reason:
+        return str(reason)
+    return f"{reason} " + (
+        f"Entrée du modèle : {input_reason}" if language == "fr" else f"Model input: {input_reason}"
     )
 
 

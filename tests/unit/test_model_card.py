@@ -133,6 +133,44 @@ def test_french_and_english_markdown_and_json(tmp_path: Path) -> None:
     assert json.loads(written[0].read_text())["decision"]["threshold"] == 0.4567
 
 
+def test_each_language_shows_the_policy_reasons_written_in_it(tmp_path: Path) -> None:
+    card = build_card(_metadata(), _run_folder(tmp_path), GATE)
+    french, english = render(card, "fr"), render(card, "en")
+    policy = {a.name: a for a in load_policy().attributes}
+    gender, age = policy["gender"], policy["age_band"]
+    assert gender.reason("fr") in french and gender.reason("en") not in french
+    assert gender.reason("en") in english and gender.reason("fr") not in english
+    assert f"Entrée du modèle : {age.input_reason('fr')}" in french
+    assert f"Model input: {age.input_reason('en')}" in english
+
+
+def test_a_policy_recorded_before_the_french_reasons_still_renders(tmp_path: Path) -> None:
+    """Bundles trained before the policy gave its reasons in both languages carry one English `reason`."""
+    metadata = _metadata()
+    metadata.extra["protected_policy"] = {
+        "attributes": [
+            {
+                "name": "gender",
+                "label_fr": "Sexe",
+                "label_en": "Gender",
+                "treatment": "excluded",
+                "reason": "Law.",
+            },
+            {
+                "name": "age_band",
+                "label_fr": "Tranche d'âge",
+                "label_en": "Age band",
+                "treatment": "monitored",
+                "reason": "A ground.",
+                "input_reason": "Risk.",
+            },
+        ]
+    }
+    card = build_card(metadata, _run_folder(tmp_path), GATE)
+    assert "| Sexe | exclu : jamais une entrée du modèle, toujours mesuré | Law. |" in render(card, "fr")
+    assert "A ground. Model input: Risk." in render(card, "en")
+
+
 def test_the_page_escapes_every_text(tmp_path: Path) -> None:
     card = build_card(_metadata(), _run_folder(tmp_path), GATE)
     page = markdown_to_html(render(card, "fr"))

@@ -30,8 +30,11 @@ def test_the_declared_policy_excludes_gender_and_monitors_age_and_family_status(
     policy = load_policy()
     treatment = {a.name: a.treatment for a in policy.attributes}
     assert treatment == {"gender": "excluded", "age_band": "monitored", "family_status": "monitored"}
-    assert all(a.reason for a in policy.attributes)
-    assert all(a.input_reason for a in policy.attributes if a.treatment == "monitored")
+    for language in ("fr", "en"):
+        assert all(a.reason(language) for a in policy.attributes)
+        assert all(a.input_reason(language) for a in policy.attributes if a.treatment == "monitored")
+    gender = next(a for a in policy.attributes if a.name == "gender")
+    assert gender.reason("fr").startswith("Le sexe") and gender.reason("en").startswith("Gender")
     assert policy.grant_rate_ratio_min == 0.8
 
 
@@ -54,9 +57,11 @@ def test_a_feature_list_with_gender_is_refused_and_the_model_inputs_leave_it_out
 
 def test_a_monitored_attribute_without_a_written_reason_is_not_an_input(tmp_path: Path) -> None:
     def drop_age_reason(text: str) -> str:
-        start = text.index('input_reason = """Age')
-        end = text.index('"""', start + len('input_reason = """')) + 3
-        return text[:start] + text[end:]
+        for opening in ('input_reason_fr = """L\'âge', 'input_reason_en = """Age'):
+            start = text.index(opening)
+            end = text.index('"""', start + len(opening)) + 3
+            text = text[:start] + text[end:]
+        return text
 
     policy = load_policy(_policy_file(tmp_path, drop_age_reason))
     with pytest.raises(PolicyError, match="AGE_YEARS derives from the monitored attribute age_band"):
@@ -69,7 +74,8 @@ def test_excluding_a_field_excludes_every_feature_derived_from_it(tmp_path: Path
         _policy_file(
             tmp_path,
             lambda t: t.replace(
-                'treatment = "monitored"\nreason = "Age', 'treatment = "excluded"\nreason = "Age'
+                'treatment = "monitored"\nreason_fr = """L\'âge',
+                'treatment = "excluded"\nreason_fr = """L\'âge',
             ),
         )
     )
@@ -84,6 +90,11 @@ def test_excluding_a_field_excludes_every_feature_derived_from_it(tmp_path: Path
         (lambda t: t.replace('fields = ["CODE_GENDER"]', 'fields = ["GENDER"]'), "not application fields"),
         (lambda t: t.replace('treatment = "excluded"\n', 'treatment = "ignored"\n'), "treatment must be"),
         (lambda t: t.replace('labels = ["<25", ', "labels = ["), "one label per edge"),
+        (lambda t: t.replace("reason_fr = ", "reason_de = ", 1), "lacks 'reason_fr'"),
+        (
+            lambda t: t.replace('input_reason_en = """Age', 'unused = """Age'),
+            r"input reason is written in fr only; add input_reason_en",
+        ),
     ],
 )
 def test_a_broken_policy_file_is_a_clear_error(tmp_path: Path, edit, message: str) -> None:
@@ -137,3 +148,4 @@ def test_the_policy_applied_to_feature_tables_keeps_the_groups_beside_the_model_
     assert list(protected.removed.columns) == ["CODE_GENDER"]
     assert protected.groups.loc[11, "gender"] == "M" and protected.groups.loc[12, "age_band"] == "<25"
     assert protected.groups.loc[10, "family_status"] == "unknown"
+

@@ -147,7 +147,7 @@ def markdown(report: FairnessReport) -> str:
             f"**{a['name']}** {a['treatment']}"
             + (
                 " (model input, reason written)"
-                if a["treatment"] == "monitored" and a["input_reason"]
+                if a["treatment"] == "monitored" and a.get("input_reason_en")
                 else ""
             )
             for a in report.policy["attributes"]

@@ -23,6 +23,7 @@ from training.data.schema import APPLICATION_TRAIN
 POLICY_FILE = Path(__file__).with_name("protected.toml")
 UNKNOWN_GROUP = "unknown"
 Treatment = Literal["excluded", "monitored"]
+LANGUAGES = ("fr", "en")  # every written reason is given in each: French first, the product's language
 
 
 class PolicyError(UserError):
@@ -42,8 +43,10 @@ class ProtectedAttribute:
     label_en: str
     fields: tuple[str, ...]
     treatment: Treatment
-    reason: str
-    input_reason: str = ""
+    reason_fr: str
+    reason_en: str
+    input_reason_fr: str = ""
+    input_reason_en: str = ""
     groups: Literal["category", "bands"] = "category"
     value: str | None = None
     edges: tuple[float, ...] = ()
@@ -51,7 +54,15 @@ class ProtectedAttribute:
 
     @property
     def may_be_input(self) -> bool:
-        return self.treatment == "monitored" and bool(self.input_reason.strip())
+        return self.treatment == "monitored" and bool(self.input_reason_fr.strip())
+
+    def reason(self, language: str) -> str:
+        """Why the attribute is protected, in `language` (fr or en)."""
+        return self.reason_fr if language == "fr" else self.reason_en
+
+    def input_reason(self, language: str) -> str:
+        """Why a monitored attribute may be a model input, in `language` (fr or en); empty when it may not."""
+        return self.input_reason_fr if language == "fr" else self.input_reason_en
 
     def group_of(self, application: pd.DataFrame) -> pd.Series:
         """Each client's group (a string; `unknown` when the field is missing), from raw application rows."""
@@ -75,8 +86,10 @@ class ProtectedAttribute:
             "label_en": self.label_en,
             "fields": list(self.fields),
             "treatment": self.treatment,
-            "reason": self.reason,
-            "input_reason": self.input_reason,
+            "reason_fr": self.reason_fr,
+            "reason_en": self.reason_en,
+            "input_reason_fr": self.input_reason_fr,
+            "input_reason_en": self.input_reason_en,
             "groups": list(self.labels) if self.groups == "bands" else "category",
         }
 
@@ -109,7 +122,7 @@ class Policy:
                     out[feature] = f"{feature} is (or derives from) the excluded attribute {name}"
                 elif not attribute.may_be_input:
                     out[feature] = (
-                        f"{feature} derives from the monitored attribute {name}, whose policy gives no input_reason"
+                        f"{feature} derives from the monitored attribute {name}, whose policy gives no input reason"
                     )
         return out
 
@@ -125,7 +138,7 @@ class Policy:
                 "The feature list breaks the protected-attribute policy: "
                 + "; ".join(problems)
                 + f". Remove those features from the model inputs, or change the policy in {self.source} "
-                "(a monitored attribute needs a written input_reason)."
+                "(a monitored attribute needs a written input_reason_fr and input_reason_en)."
             )
 
     def model_inputs(self, features: list[str]) -> list[str]:
@@ -165,8 +178,10 @@ def load_policy(path: Path = POLICY_FILE) -> Policy:
                 label_en=entry.get("label_en", entry["name"]),
                 fields=tuple(entry["fields"]),
                 treatment=entry["treatment"],
-                reason=entry["reason"],
-                input_reason=entry.get("input_reason", ""),
+                reason_fr=entry["reason_fr"],
+                reason_en=entry["reason_en"],
+                input_reason_fr=entry.get("input_reason_fr", ""),
+                input_reason_en=entry.get("input_reason_en", ""),
                 groups=entry.get("groups", "category"),
                 value=entry.get("value"),
                 edges=tuple(float(e) for e in entry.get("edges", ())),
@@ -192,8 +207,18 @@ def _check(attribute: ProtectedAttribute, path: Path) -> None:
         raise PolicyError(
             f"{where}: treatment must be 'excluded' or 'monitored', not {attribute.treatment!r}."
         )
-    if not attribute.reason.strip():
-        raise PolicyError(f"{where}: write down the reason the attribute is protected.")
+    for language in LANGUAGES:
+        if not attribute.reason(language).strip():
+            raise PolicyError(
+                f"{where}: write down the reason the attribute is protected (reason_{language})."
+            )
+    written = [language for language in LANGUAGES if attribute.input_reason(language).strip()]
+    if written and len(written) != len(LANGUAGES):
+        missing = [f"input_reason_{language}" for language in LANGUAGES if language not in written]
+        raise PolicyError(
+            f"{where}: the input reason is written in {', '.join(written)} only; add {', '.join(missing)} "
+            "(every reason is given in French and English), or delete it to keep the attribute out of the model."
+        )
     unknown = [f for f in attribute.fields if f not in APPLICATION_TRAIN]
     if unknown:
         raise PolicyError(f"{where}: {unknown} are not application fields of the Home Credit schema.")
