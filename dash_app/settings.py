@@ -20,7 +20,9 @@ class DashSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DASH_", extra="ignore")
 
     scoring_address: str = Field(
-        "127.0.0.1:50051", description="host:port of the gRPC scoring service the dashboard calls."
+        "127.0.0.1:50051",
+        description="gRPC target of the scoring service the dashboard calls: host:port (calls spread over every "
+        "address the name resolves to, one per replica) or ipv4:host:port,host:port,...",
     )
     scoring_token: SecretStr | None = Field(
         None,
@@ -35,7 +37,7 @@ class DashSettings(BaseSettings):
         2.0, gt=0, description="Deadline in seconds of one call to the scoring service."
     )
     scoring_retries: int = Field(
-        1, ge=0, description="Retries of a call that found the scoring service unavailable."
+        1, ge=0, le=4, description="Retries of a call that found the scoring service unavailable (0 to 4)."
     )
     host: str = Field("127.0.0.1", description="Interface the dashboard listens on.")
     port: int = Field(8050, ge=0, le=65535, description="Port the dashboard listens on.")

@@ -1,14 +1,21 @@
 """The typed Python client of the scoring service, used by the dashboard and the tests.
 
 It satisfies `scoring_service.domain.ScoringApi`, so code written against the in-process engine runs
-unchanged over gRPC. Every call has a deadline; a call that finds the service UNAVAILABLE (starting,
-reloading, restarting) is retried with exponential backoff; other status codes come back as the matching
+unchanged over gRPC. Every call has a deadline; other status codes than OK come back as the matching
 `scoring_service.errors` class.
+
+Several replicas behind one address: the channel's service config balances calls round-robin over every
+address the target resolves to (`scoring:50051` where DNS gives each replica's address, or a list such as
+`ipv4:127.0.0.1:50051,127.0.0.1:50052`), sends them only to replicas whose health service says SERVING (a
+replica draining before its stop, or still loading its model, gets none), and lets gRPC retry a call that
+found no replica or was refused UNAVAILABLE, with bounded attempts and backoff, inside the call's one
+deadline. Calls never wait for a replica to come up (wait_for_ready false): when every replica is down the
+caller learns it at once, after its few retries.
 """
 
 from __future__ import annotations
 
-import time
+import json
 from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
@@ -26,9 +33,35 @@ from scoring_service.status_codes import FIELD_KEY, error_from
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ScoringService"].full_name
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
-BACKOFF_SECONDS = 0.1
+BACKOFF_SECONDS = 0.1  # the first retry waits up to this (gRPC draws the wait at random below the bound)
+MAX_BACKOFF_SECONDS = 1.0
+MAX_RETRIES = 4  # gRPC tries a call at most 5 times
+# Every method reads or scores: trying one again changes nothing but the events it records (one per answer).
+RETRIED_METHODS = ("Score", "ScoreBatch", "GetClient", "SearchClients", "ComparePeers", "GetModelInfo")
 
 R = TypeVar("R")
+
+
+def service_config(retries: int) -> dict[str, Any]:
+    """The channel's service config: round-robin over the target's addresses, client-side health checks,
+    and `retries` more attempts after UNAVAILABLE (none when 0) with exponential backoff."""
+    method: dict[str, Any] = {
+        "name": [{"service": SERVICE_NAME, "method": name} for name in RETRIED_METHODS],
+        "waitForReady": False,
+    }
+    if retries > 0:
+        method["retryPolicy"] = {
+            "maxAttempts": retries + 1,
+            "initialBackoff": f"{BACKOFF_SECONDS}s",
+            "maxBackoff": f"{MAX_BACKOFF_SECONDS}s",
+            "backoffMultiplier": 2,
+            "retryableStatusCodes": ["UNAVAILABLE"],
+        }
+    return {
+        "loadBalancingConfig": [{"round_robin": {}}],
+        "healthCheckConfig": {"serviceName": SERVICE_NAME},
+        "methodConfig": [method],
+    }
 
 
 def _error(exc: grpc.RpcError) -> ScoringError:
@@ -43,9 +76,11 @@ def _error(exc: grpc.RpcError) -> ScoringError:
 class ScoringClient:
     """`ScoringClient(address, token=None, root_certificates=None, timeout=2.0, retries=2)`.
 
-    root_certificates (PEM bytes) turns TLS on; token is sent as `authorization: Bearer <token>`. timeout is
-    the deadline of each call (ScoreBatch: of the whole stream, scaled by batch_timeout_per_client); retries
-    is how many more times a call is tried after UNAVAILABLE.
+    address is a gRPC target: host:port (every address the name resolves to is used) or
+    `ipv4:host:port,host:port,...`. root_certificates (PEM bytes) turns TLS on; token is sent as
+    `authorization: Bearer <token>`. timeout is the deadline of each call, its retries included (ScoreBatch:
+    of the whole stream, scaled by batch_timeout_per_client); retries (0 to 4) is how many more times a call
+    is tried after UNAVAILABLE, on another replica when there is one.
     """
 
     def __init__(
@@ -57,9 +92,16 @@ class ScoringClient:
         retries: int = 2,
         batch_timeout_per_client: float = 0.001,
     ) -> None:
-        options = [
+        if not 0 <= retries <= MAX_RETRIES:
+            raise ValueError(
+                f"retries must be between 0 and {MAX_RETRIES} (gRPC tries a call at most 5 times)."
+            )
+        options: list[tuple[str, Any]] = [
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.service_config", json.dumps(service_config(retries))),
+            ("grpc.service_config_disable_resolution", 1),  # this config, never one from a DNS TXT record
+            ("grpc.enable_retries", 1),
         ]
         if root_certificates is not None:
             credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
@@ -139,20 +181,16 @@ class ScoringClient:
     def _call(
         self, method: Callable[..., Any], message: Any, timeout: float | None = None, stream: bool = False
     ) -> Any:
-        """One call with its deadline, retried on UNAVAILABLE. A stream is retried until its first message."""
-        for attempt in range(self.retries + 1):
-            try:
-                response = method(message, timeout=timeout or self.timeout, metadata=self._metadata)
-                return _Prefetched(response) if stream else response
-            except grpc.RpcError as exc:
-                if exc.code() != grpc.StatusCode.UNAVAILABLE or attempt == self.retries:
-                    raise _error(exc) from None
-                time.sleep(BACKOFF_SECONDS * 2**attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
+        """One call with its deadline (gRPC retries it on UNAVAILABLE, a stream until its first message)."""
+        try:
+            response = method(message, timeout=timeout or self.timeout, metadata=self._metadata)
+            return _Prefetched(response) if stream else response
+        except grpc.RpcError as exc:
+            raise _error(exc) from None
 
 
 class _Prefetched:
-    """A stream whose first message is read at once, so that UNAVAILABLE surfaces inside the retry."""
+    """A stream whose first message is read at once, so that a failed call raises inside _call."""
 
     def __init__(self, stream: Iterator[Any]) -> None:
         self._stream = stream

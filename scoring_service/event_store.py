@@ -87,7 +87,12 @@ def check_url(url: str) -> None:
 
 
 def ensure_schema(engine: sa.Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
+    """Creates the table and its indexes unless they exist. Replicas that start together on one store may
+    both find it missing: the one whose create fails finds it made by the other on a second look."""
+    try:
+        metadata.create_all(engine, checkfirst=True)
+    except sa.exc.DBAPIError:
+        metadata.create_all(engine, checkfirst=True)
 
 
 @dataclass(frozen=True, slots=True)

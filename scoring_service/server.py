@@ -30,6 +30,7 @@ from scoring_service.settings import ScoringSettings
 
 SERVICE_NAME: str = pb.DESCRIPTOR.services_by_name["ScoringService"].full_name
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024  # a ScoreBatch of 50,000 ids is about 0.3 MB; this leaves room
+MAX_CONNECTION_AGE_MS = 300_000
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,9 @@ def create_server(
             # gRPC enables SO_REUSEPORT by default: a second instance would then share the port and take
             # half of the new connections. One port, one service.
             ("grpc.so_reuseport", 0),
+            # clients look the service's name up again when a connection closes: closing each one after a few
+            # minutes (calls in flight finish first) lets them find replicas added since
+            ("grpc.max_connection_age_ms", MAX_CONNECTION_AGE_MS),
         ],
     )
     pb_grpc.add_ScoringServiceServicer_to_server(ScoringServicer(dataplane), server)
