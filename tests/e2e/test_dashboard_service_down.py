@@ -3,6 +3,7 @@ never a stack trace or a frozen page."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,11 @@ def test_service_stopped_shows_a_friendly_message_and_a_retry(
         look_up(dash_duo.driver, 100001)
         service.stop(grace=1.0)
     driver = dash_duo.driver
+    asked = time.monotonic()
     look_up(driver, "100003", wait=False)
     WebDriverWait(driver, WAIT).until(lambda d: friendly(d.find_element(By.ID, ids.STATUS).text))
+    # said sooner than one call's 10 s deadline: no call waits for the service to come back, and its retries are few
+    assert time.monotonic() - asked < 10.0
     box = driver.find_element(By.ID, ids.STATUS_BOX)
     assert box.is_displayed() and box.get_attribute("role") == "alert"
     retry = driver.find_element(By.ID, ids.RETRY)
