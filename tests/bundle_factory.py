@@ -1,10 +1,13 @@
 """Small trained model bundles, built in seconds, so service, dashboard and drift tests use a real model.
 
 `make_tiny_bundle` goes through the product's own code: the schema-faithful generator writes the seven
-tables, the training feature build turns them into the model's features (application ratios and
-secondary-table aggregates) and the bundle's own table builders pack it; only the model search is left out.
-`make_random_bundle` draws a dozen application columns and two aggregates at random with a known risk
-direction, for behavioural tests and for benchmarks at real portfolio size.
+tables, the training feature build turns them into features (application ratios and secondary-table
+aggregates), the protected-attribute policy keeps the model's inputs, and the bundle's own table builders
+pack it; only the model search is left out. `make_random_bundle` draws a dozen application columns and two
+aggregates at random with a known risk direction, for behavioural tests and for benchmarks at real
+portfolio size. Both follow the policy (training/features/protected.toml) as the pipeline does: gender is
+never a model input; it stays in the raw application rows, so the portfolio and the history (peer groups,
+fairness) still carry it.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from catboost import CatBoostClassifier
 from registry.bundle import build_bundle, history_table, portfolio_table, reference_table
 from training.data.loader import HomeCreditTables
 from training.explain import global_importance
+from training.fairness.protected_data import apply_policy
 from training.features.application import DERIVED_TEXTS, application_features
 from training.features.build import TARGET, build_feature_tables
 from training.features.field_texts import application_field_texts
+from training.features.protected import load_policy
 from training.publish import MAX_HISTORY_ROWS, MAX_REFERENCE_ROWS, sample_rows
 from training.synthetic.dictionary import columns_description
 from training.synthetic.generator import build_tables
@@ -28,7 +33,8 @@ from training.synthetic.marginals import Calibration
 
 NAME = "credit-scoring"
 ID_COLUMN = "SK_ID_CURR"
-CATEGORICAL = ["CODE_GENDER", "NAME_CONTRACT_TYPE", "NAME_FAMILY_STATUS", "NAME_EDUCATION_TYPE"]
+# model inputs; CODE_GENDER is drawn with the raw rows (_clients) but, excluded by the policy, is not one of them
+CATEGORICAL = ["NAME_CONTRACT_TYPE", "NAME_FAMILY_STATUS", "NAME_EDUCATION_TYPE"]
 APPLICATION = [
     *CATEGORICAL,
     "DAYS_BIRTH",
@@ -184,6 +190,7 @@ def make_random_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Pa
 
     `clients` training clients (the history) and half as many test clients (the portfolio), 6-digit ids.
     """
+    load_policy().enforce(FEATURES)
     rng = np.random.default_rng(seed)
     train_ids = np.arange(100_002, 100_002 + 2 * clients, 2)
     test_ids = np.arange(100_001, 100_001 + clients, 2)
@@ -250,7 +257,7 @@ def make_tiny_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Path
     `clients` training clients (the history) and half as many portfolio clients, all with 6-digit ids.
     """
     tables = _tables(clients, seed)
-    built = build_feature_tables(tables, threads=1)
+    built, _ = apply_policy(load_policy(), build_feature_tables(tables, threads=1), tables.application_train)
     x_train = built.train.drop(columns=[TARGET])
     target = built.train[TARGET].astype(int)
     model = CatBoostClassifier(

@@ -149,3 +149,17 @@ def test_the_policy_applied_to_feature_tables_keeps_the_groups_beside_the_model_
     assert protected.groups.loc[11, "gender"] == "M" and protected.groups.loc[12, "age_band"] == "<25"
     assert protected.groups.loc[10, "family_status"] == "unknown"
 
+
+def test_the_test_bundles_follow_the_policy(tiny_bundle_dir: Path, tmp_path: Path) -> None:
+    """Service, dashboard and drift tests run on factory bundles: gender is no model input there either, while the
+    raw rows (portfolio for peer groups, history) keep it."""
+    from registry.bundle import load_metadata
+    from tests.bundle_factory import make_random_bundle
+
+    policy = load_policy()
+    for folder in (tiny_bundle_dir, make_random_bundle(tmp_path / "random", clients=120)):
+        metadata = load_metadata(folder)
+        assert "CODE_GENDER" not in metadata.features
+        assert "CODE_GENDER" not in metadata.categorical_features
+        policy.enforce(metadata.features)
+        assert "CODE_GENDER" in pd.read_parquet(folder / "portfolio.parquet").columns
