@@ -7,6 +7,7 @@ taking calls, lets those in flight finish, then writes the events still in memor
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import sys
@@ -71,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the data plane's own errors (model not found, store unreachable) end here
         logger.error("The scoring service could not start: %s", exc, exc_info=True)
         return 1
+    # What is loaded by now (libraries, the model, the portfolio) lives as long as the process: the collector stops
+    # walking it, so a full collection no longer pauses every call (about 0.4 s for the tiny model) nor the exit.
+    gc.freeze()
     stop.wait()
     logger.info("stopping", extra={"grace_seconds": settings.shutdown_grace_seconds})
     service.stop()
