@@ -87,3 +87,38 @@ def test_the_report_flags_the_attribute_and_gives_the_gate_its_figures(tmp_path)
     table = pd.read_csv(tmp_path / "fairness_by_group.csv")
     assert set(table["attribute"]) == {"gender", "age_band", "family_status"}
     assert report.metrics()["fairness_holdout_gender_grant_rate_ratio"] == pytest.approx(0.75)
+
+
+def test_the_run_judges_out_of_fold_predictions_on_the_threshold_s_calibrated_scale(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Raw out-of-fold scores of an under-sampled or weighted model sit far above the calibrated threshold: judged
+    on them, nearly every client would count as refused."""
+    from types import SimpleNamespace
+
+    from training.fairness import stage
+    from training.fairness.protected_data import ProtectedData
+    from training.selection.cost import CostMatrix
+    from training.settings import TrainingSettings
+
+    monkeypatch.setattr(stage.mlflow, "log_metrics", lambda metrics: None)
+    y, calibrated, groups = _decisions()
+    index = pd.RangeIndex(len(y))
+    policy = load_policy()
+    frame = pd.DataFrame({a.name: groups.to_numpy() for a in policy.attributes}, index=index)
+    selection = SimpleNamespace(
+        y_holdout=pd.Series(y),
+        holdout_proba=calibrated,
+        x_holdout=pd.DataFrame(index=index),
+        y_cv=pd.Series(y),
+        x_cv=pd.DataFrame(index=index),
+        chosen=SimpleNamespace(oof=np.full(len(y), 0.95)),  # raw scores: all above the threshold
+        calibrated_oof=calibrated,
+        threshold=0.5,
+    )
+    protected = ProtectedData(policy, frame, pd.DataFrame(index=index), [])
+    settings = TrainingSettings(fairness_bootstrap=0, fairness_exclusion_cost=False)
+    costs = CostMatrix(fn=10, fp=1)
+    report = stage.fairness_step(settings, selection, protected, pd.DataFrame(), [], costs, tmp_path)
+    oof = {r.attribute: r for r in report.results["oof"]}
+    assert oof["gender"].grant_rate_ratio == pytest.approx(0.6 / 0.8)

@@ -34,7 +34,10 @@ def fairness_step(
         "holdout": SplitData(
             selection.y_holdout.to_numpy(), selection.holdout_proba, groups.loc[selection.x_holdout.index]
         ),
-        "oof": SplitData(selection.y_cv.to_numpy(), selection.chosen.oof, groups.loc[selection.x_cv.index]),
+        # the threshold is on the calibrated scale: the out-of-fold predictions are judged on it too
+        "oof": SplitData(
+            selection.y_cv.to_numpy(), selection.calibrated_oof, groups.loc[selection.x_cv.index]
+        ),
     }
     report = compute(
         protected.policy, splits, selection.threshold, settings.fairness_bootstrap, settings.seed
