@@ -30,7 +30,7 @@ from training.features.monotone import constraints_for
 from training.features.protected import Policy, load_policy
 from training.selection import search
 from training.selection.calibration import CalibrationChoice, brier, choose_calibration
-from training.selection.cost import CostMatrix, best_threshold
+from training.selection.cost import CostMatrix, ThresholdChoice, best_threshold
 from training.selection.crossval import (
     IMBALANCE_METHODS,
     NO_IMBALANCE,
@@ -115,41 +115,25 @@ def _feature_sets(frame: pd.DataFrame) -> dict[str, list[str]]:
     }
 
 
-def select_model(
-    features: pd.DataFrame,
-    target: pd.Series,
-    categorical: list[str],
-    budget: Budget,
-    costs: CostMatrix,
-    seed: int,
-    test_size: float,
-    progress: bool = True,
-    on_result: Callable[[str, CVResult], None] | None = None,
-    rule: SelectionRule | None = None,
-    policy: Policy | None = None,
-) -> SelectionResult:
-    assert_target_absent(features, target)
-    # a feature list that breaks the protected-attribute policy (the declared file unless another is given) is refused
-    (policy or load_policy()).enforce([str(c) for c in features.columns])
-    check_positives(target, budget.n_folds, test_size)
-    rule = rule or SelectionRule()
-    frame = prepare_frame(features, categorical)
-    x_dev, x_hold, y_dev, y_hold = holdout_split(frame, target.astype(int), test_size, seed)
-    x_cv, y_cv = search_sample(x_dev, y_dev, budget.search_clients, seed)
-    folds = make_repeated_folds(y_cv, budget.n_folds, budget.repeats, seed)
-    y = y_cv.to_numpy()
-    feature_sets = _feature_sets(frame)
-    if not feature_sets["application"]:  # frames without application columns (unit tests): everything
-        feature_sets["application"] = feature_sets["all"]
-    columns = FoldColumns(x_cv, y, folds, categorical, feature_sets, rule, seed)
-    for name in feature_sets:  # once per fold and feature set, before any candidate (timings stay comparable)
-        for k in range(len(folds)):
-            columns.columns(name, k)
-    early = EarlyStopping()
-    trees = {"catboost": budget.boosting_iterations, "random_forest": budget.forest_trees}
-    size = {"catboost": "iterations", "random_forest": "n_estimators"}
+@dataclass
+class _Search:
+    """The folds every candidate is judged on, and the record of every candidate evaluated (with its progress)."""
+
+    x_cv: pd.DataFrame
+    y: np.ndarray
+    folds: RepeatedFolds
+    categorical: list[str]
+    columns: FoldColumns
+    costs: CostMatrix
+    seed: int
+    budget: Budget
+    bar: tqdm
+    on_result: Callable[[str, CVResult], None] | None
+    early: EarlyStopping = field(default_factory=EarlyStopping)
+    results: list[tuple[str, CVResult]] = field(default_factory=list)
 
     def evaluate(
+        self,
         family: str,
         imbalance: str,
         params: dict[str, Any],
@@ -159,30 +143,48 @@ def select_model(
         monotone: bool = True,
     ) -> CVResult:
         full = dict(params)
-        if family in size:
-            full[size[family]] = trees[family]
+        if family in TREES_PARAMETER:
+            full[TREES_PARAMETER[family]] = _trees(self.budget)[family]
         result = cross_validate(
             family,
             full,
             imbalance,
-            x_cv,
-            y,
-            folds,
-            categorical,
-            costs,
-            seed,
-            columns=columns,
+            self.x_cv,
+            self.y,
+            self.folds,
+            self.categorical,
+            self.costs,
+            self.seed,
+            columns=self.columns,
             feature_set=feature_set,
             monotone=monotone,
-            early=early,
+            early=self.early,
             repeats=repeats,
             previous=previous,
         )
         result.params = dict(params)
         return result
 
+    def record(self, stage: str, result: CVResult) -> CVResult:
+        self.results.append((stage, result))
+        self.bar.set_postfix_str(f"{result.label} cost={result.cv_cost:.3f} auc={result.cv_auc:.3f}")
+        self.bar.update(1)
+        if self.on_result is not None:
+            self.on_result(stage, result)
+        return result
+
+
+TREES_PARAMETER = {"catboost": "iterations", "random_forest": "n_estimators"}
+
+
+def _trees(budget: Budget) -> dict[str, int]:
+    return {"catboost": budget.boosting_iterations, "random_forest": budget.forest_trees}
+
+
+def _candidates_total(budget: Budget) -> int:
+    """How many candidates the search evaluates (the progress bar's length)."""
     compared = [f for f in FAMILIES if f != SERVED_FAMILY]
-    total = (
+    return (
         1
         + sum(1 if f == "dummy" else 2 for f in FAMILIES)
         + (budget.first_pass - 1) * (len(compared) - 1)
@@ -190,57 +192,99 @@ def select_model(
         + budget.promoted
         + 1
     )
-    bar = tqdm(total=total, desc="model selection", unit="candidate", disable=not progress)
-    results: list[tuple[str, CVResult]] = []
 
-    def record(stage: str, result: CVResult) -> CVResult:
-        results.append((stage, result))
-        bar.set_postfix_str(f"{result.label} cost={result.cv_cost:.3f} auc={result.cv_auc:.3f}")
-        bar.update(1)
-        if on_result is not None:
-            on_result(stage, result)
-        return result
 
-    # 3. the application-only baseline, on every repeat
+@dataclass(frozen=True)
+class _Splits:
+    frame: pd.DataFrame  # every client, prepared for the models
+    x_dev: pd.DataFrame
+    x_hold: pd.DataFrame
+    y_dev: pd.Series
+    y_hold: pd.Series
+    x_cv: pd.DataFrame  # the development clients the search runs on (all of them or a stratified sample)
+    y_cv: pd.Series
+    folds: RepeatedFolds
+
+
+def _split(
+    features: pd.DataFrame,
+    target: pd.Series,
+    categorical: list[str],
+    budget: Budget,
+    seed: int,
+    test_size: float,
+) -> _Splits:
+    """1-2. The held-out split, the search sample and its repeated folds."""
+    frame = prepare_frame(features, categorical)
+    x_dev, x_hold, y_dev, y_hold = holdout_split(frame, target.astype(int), test_size, seed)
+    x_cv, y_cv = search_sample(x_dev, y_dev, budget.search_clients, seed)
+    folds = make_repeated_folds(y_cv, budget.n_folds, budget.repeats, seed)
+    return _Splits(frame, x_dev, x_hold, y_dev, y_hold, x_cv, y_cv, folds)
+
+
+def _fold_columns(splits: _Splits, categorical: list[str], rule: SelectionRule, seed: int) -> FoldColumns:
+    """Feature selection inside each fold, for every feature set, before any candidate (timings stay comparable)."""
+    feature_sets = _feature_sets(splits.frame)
+    if not feature_sets["application"]:  # frames without application columns (unit tests): everything
+        feature_sets["application"] = feature_sets["all"]
+    y = splits.y_cv.to_numpy()
+    columns = FoldColumns(splits.x_cv, y, splits.folds, categorical, feature_sets, rule, seed)
+    for name in feature_sets:
+        for k in range(len(splits.folds)):
+            columns.columns(name, k)
+    return columns
+
+
+def _baseline(trials: _Search) -> CVResult:
+    """3. The application-only baseline, on every repeat."""
     cb_defaults = search.DEFAULTS[SERVED_FAMILY]
-    baseline = record(
-        BASELINE, evaluate(SERVED_FAMILY, "class_weight", cb_defaults, feature_set="application")
+    return trials.record(
+        BASELINE, trials.evaluate(SERVED_FAMILY, "class_weight", cb_defaults, feature_set="application")
     )
 
-    # 4. the compared families: imbalance methods on the first repeat, a short search, the best on every repeat
+
+def _compared_families(trials: _Search) -> dict[str, CVResult]:
+    """4. Each family: imbalance methods on the first repeat, a short search, the best on every repeat (the served
+    family's best default only: its own search comes next)."""
     best: dict[str, CVResult] = {}
     for i, family in enumerate(FAMILIES):
         methods = (NO_IMBALANCE,) if family == "dummy" else IMBALANCE_METHODS
         scored = [
-            record("baseline", evaluate(family, m, search.DEFAULTS[family], repeats=1)) for m in methods
+            trials.record("baseline", trials.evaluate(family, m, search.DEFAULTS[family], repeats=1))
+            for m in methods
         ]
         method = min(scored, key=search.rank_key).imbalance
         if family == SERVED_FAMILY:
             best[family] = min(scored, key=search.rank_key)
             continue
         pool = [r for r in scored if r.imbalance == method]
-        for params in search.candidates(family, budget.first_pass, seed + 100 * i)[1:]:
-            pool.append(record("search", evaluate(family, method, params, repeats=1)))
+        for params in search.candidates(family, trials.budget.first_pass, trials.seed + 100 * i)[1:]:
+            pool.append(trials.record("search", trials.evaluate(family, method, params, repeats=1)))
         winner = min(pool, key=search.rank_key)
-        best[family] = evaluate(family, method, winner.params, previous=winner)
-        results.append(("search (every repeat)", best[family]))
+        best[family] = trials.evaluate(family, method, winner.params, previous=winner)
+        trials.results.append(("search (every repeat)", best[family]))
+    return best
 
-    # 5. CatBoost: successive halving over the regularised space (first repeat, then every repeat for the best)
-    method = best[SERVED_FAMILY].imbalance
+
+def _served_finalists(trials: _Search, method: str) -> list[CVResult]:
+    """5. CatBoost: successive halving over the regularised space (first repeat, then every repeat for the best)."""
     rung = [
         r
-        for _, r in results
+        for _, r in trials.results
         if r.family == SERVED_FAMILY and r.imbalance == method and r.feature_set == "all"
     ]
-    for params in search.candidates(SERVED_FAMILY, budget.candidates, seed + 999)[1:]:
-        rung.append(record("search", evaluate(SERVED_FAMILY, method, params, repeats=1)))
-    promoted = sorted(rung, key=search.rank_key)[: max(budget.promoted, 1)]
-    finalists = [
-        record("search (every repeat)", evaluate(SERVED_FAMILY, method, r.params, previous=r))
+    for params in search.candidates(SERVED_FAMILY, trials.budget.candidates, trials.seed + 999)[1:]:
+        rung.append(trials.record("search", trials.evaluate(SERVED_FAMILY, method, params, repeats=1)))
+    promoted = sorted(rung, key=search.rank_key)[: max(trials.budget.promoted, 1)]
+    return [
+        trials.record("search (every repeat)", trials.evaluate(SERVED_FAMILY, method, r.params, previous=r))
         for r in promoted
     ]
 
-    # 6. the choice, with the over-fit guard acting on it
+
+def _choose(finalists: list[CVResult]) -> tuple[CVResult, str]:
+    """6. The lowest cost among the finalists within the over-fit limit (the least over-fitted when none is),
+    and the guard's note."""
     within = [r for r in finalists if r.overfit_gap <= OVERFIT_GAP]
     chosen = min(within, key=search.rank_key) if within else min(finalists, key=lambda r: r.overfit_gap)
     guard_note = (
@@ -249,13 +293,14 @@ def select_model(
         if within
         else f"every finalist over-fitted (train-CV AUC gap above {OVERFIT_GAP:.2f}): the least over-fitted is chosen"
     )
-    free = record(
-        "monotone constraints lifted", evaluate(SERVED_FAMILY, method, chosen.params, monotone=False)
-    )
-    bar.close()
-    best[SERVED_FAMILY] = chosen
+    return chosen, guard_note
 
-    # 7. calibration on the chosen model's out-of-fold predictions, threshold on the calibrated scale
+
+def _calibrated(
+    chosen: CVResult, y: np.ndarray, folds: RepeatedFolds, costs: CostMatrix
+) -> tuple[CalibrationChoice, ThresholdChoice, dict[str, Estimate]]:
+    """7. Calibration on the chosen model's out-of-fold predictions, the threshold on the calibrated scale, and the
+    chosen model's estimates with their intervals."""
     calibration = choose_calibration(chosen.oof_repeats, y, folds)
     pooled = calibration.calibration.apply(chosen.oof_repeats.reshape(-1))
     threshold = best_threshold(np.tile(y, chosen.repeats), pooled, costs)
@@ -269,23 +314,35 @@ def select_model(
         "cv_brier": corrected_interval(fold_brier, share),
         "train_auc": corrected_interval(chosen.train_auc, share),
     }
+    return calibration, threshold, estimates
 
-    # 8. paired comparisons on the same folds
-    versus = {
-        "auc": paired("auc", chosen.fold_auc, baseline.fold_auc, folds),
-        "cost": paired("cost", chosen.fold_cost, baseline.fold_cost, folds),
-    }
-    monotone_cost = {
-        "auc": paired("auc", chosen.fold_auc, free.fold_auc, folds),
-        "cost": paired("cost", chosen.fold_cost, free.fold_cost, folds),
+
+def _paired(chosen: CVResult, other: CVResult, folds: RepeatedFolds) -> dict[str, PairedComparison]:
+    """8. Chosen minus another candidate, fold by fold on the same folds."""
+    return {
+        "auc": paired("auc", chosen.fold_auc, other.fold_auc, folds),
+        "cost": paired("cost", chosen.fold_cost, other.fold_cost, folds),
     }
 
-    # 9. final fit on the development split (selection repeated on it), one look at the held-out split
+
+@dataclass(frozen=True)
+class _FinalFit:
+    model: Any
+    trees: int
+    kept: list[str]
+    train_auc: float
+
+
+def _final_fit(
+    chosen: CVResult, splits: _Splits, categorical: list[str], rule: SelectionRule, budget: Budget, seed: int
+) -> _FinalFit:
+    """9. The chosen candidate fitted on the whole development split, feature selection repeated on it, with the
+    median early-stopping point of its folds."""
     final_trees = (
         int(np.median(chosen.best_iterations)) if chosen.best_iterations else budget.boosting_iterations
     )
-    y_fit = y_dev.to_numpy()
-    kept = select_features(x_dev, y_fit, categorical, rule, seed)
+    y_fit = splits.y_dev.to_numpy()
+    kept = select_features(splits.x_dev, y_fit, categorical, rule, seed)
     cats = [c for c in kept if c in categorical]
     numeric = [c for c in kept if c not in categorical]
     fit_idx = np.arange(len(y_fit))
@@ -295,52 +352,129 @@ def select_model(
     model = build_model(
         SERVED_FAMILY, params, numeric, cats, chosen.imbalance, seed, constraints_for(numeric)
     )
-    model.fit(x_dev.iloc[fit_idx][kept], y_fit[fit_idx])
-    train_auc = safe_auc(y_fit, model.predict_proba(x_dev[kept])[:, 1])
-    hold_proba = calibration.calibration.apply(model.predict_proba(x_hold[kept])[:, 1])
-    y_h = y_hold.to_numpy()
+    model.fit(splits.x_dev.iloc[fit_idx][kept], y_fit[fit_idx])
+    train_auc = safe_auc(y_fit, model.predict_proba(splits.x_dev[kept])[:, 1])
+    return _FinalFit(model, final_trees, kept, train_auc)
+
+
+def _holdout_metrics(
+    y_hold: np.ndarray, hold_proba: np.ndarray, threshold: float, costs: CostMatrix
+) -> dict[str, dict[str, float]]:
+    """The one look at the held-out split: at 0.5 and at the chosen threshold (with the Brier score)."""
     holdout = {
-        "at_0.5": metrics_at(y_h, hold_proba, 0.5, costs),
-        "at_threshold": metrics_at(y_h, hold_proba, threshold.threshold, costs),
+        "at_0.5": metrics_at(y_hold, hold_proba, 0.5, costs),
+        "at_threshold": metrics_at(y_hold, hold_proba, threshold, costs),
     }
-    holdout["at_threshold"]["brier"] = brier(y_h, hold_proba)
-    cv_spread = {
-        "at_0.5": fold_spread(y, calibration.crossfit, folds, 0.5, costs),
-        "at_threshold": fold_spread(y, calibration.crossfit, folds, threshold.threshold, costs),
-    }
-    feature_aucs = single_feature_auc(x_cv, y_cv, categorical)
-    guards = run_guards(train_auc, chosen.cv_auc, holdout["at_threshold"]["auc"], feature_aucs)
-    guards.warnings.insert(0, f"Over-fit guard: {guard_note}.")
-    comparison = comparison_table(results, best, baseline, chosen, free, y, folds, costs)
+    holdout["at_threshold"]["brier"] = brier(y_hold, hold_proba)
+    return holdout
+
+
+@dataclass
+class _Choice:
+    baseline: CVResult
+    best: dict[str, CVResult]  # per family, the served family's entry being the chosen candidate
+    chosen: CVResult
+    free: CVResult  # the chosen candidate without its monotone constraints
+    guard_note: str
+
+
+def _search_and_choose(trials: _Search) -> _Choice:
+    """3-6. The baseline, the compared families, the served family's search, the choice and what its monotone
+    constraints cost."""
+    baseline = _baseline(trials)
+    best = _compared_families(trials)
+    method = best[SERVED_FAMILY].imbalance
+    chosen, guard_note = _choose(_served_finalists(trials, method))
+    free = trials.record(
+        "monotone constraints lifted", trials.evaluate(SERVED_FAMILY, method, chosen.params, monotone=False)
+    )
+    trials.bar.close()
+    best[SERVED_FAMILY] = chosen
+    return _Choice(baseline, best, chosen, free, guard_note)
+
+
+def _check_inputs(
+    features: pd.DataFrame, target: pd.Series, budget: Budget, test_size: float, policy: Policy | None
+) -> None:
+    assert_target_absent(features, target)
+    # a feature list that breaks the protected-attribute policy (the declared file unless another is given) is refused
+    (policy or load_policy()).enforce([str(c) for c in features.columns])
+    check_positives(target, budget.n_folds, test_size)
+
+
+def select_model(
+    features: pd.DataFrame,
+    target: pd.Series,
+    categorical: list[str],
+    budget: Budget,
+    costs: CostMatrix,
+    seed: int,
+    test_size: float,
+    progress: bool = True,
+    on_result: Callable[[str, CVResult], None] | None = None,
+    rule: SelectionRule | None = None,
+    policy: Policy | None = None,
+) -> SelectionResult:
+    """The procedure of this module's docstring: baseline and search, refinement (calibration, threshold,
+    intervals, paired comparisons), final fit and the one look at the held-out split."""
+    _check_inputs(features, target, budget, test_size, policy)
+    rule = rule or SelectionRule()
+    splits = _split(features, target, categorical, budget, seed, test_size)
+    columns = _fold_columns(splits, categorical, rule, seed)
+    y, folds = splits.y_cv.to_numpy(), splits.folds
+    bar = tqdm(
+        total=_candidates_total(budget), desc="model selection", unit="candidate", disable=not progress
+    )
+    trials = _Search(splits.x_cv, y, folds, categorical, columns, costs, seed, budget, bar, on_result)
+    choice = _search_and_choose(trials)
+    chosen = choice.chosen
+    calibration, threshold, estimates = _calibrated(chosen, y, folds, costs)
+    final = _final_fit(chosen, splits, categorical, rule, budget, seed)
+    hold_proba = calibration.calibration.apply(final.model.predict_proba(splits.x_hold[final.kept])[:, 1])
+    holdout = _holdout_metrics(splits.y_hold.to_numpy(), hold_proba, threshold.threshold, costs)
+    feature_aucs = single_feature_auc(splits.x_cv, splits.y_cv, categorical)
+    guards = run_guards(final.train_auc, chosen.cv_auc, holdout["at_threshold"]["auc"], feature_aucs)
+    guards.warnings.insert(0, f"Over-fit guard: {choice.guard_note}.")
     return SelectionResult(
         chosen=chosen,
-        model=model,
-        comparison=comparison,
-        results=results,
+        model=final.model,
+        comparison=comparison_table(
+            trials.results, choice.best, choice.baseline, chosen, choice.free, y, folds, costs
+        ),
+        results=trials.results,
         holdout=holdout,
-        cv_spread=cv_spread,
+        cv_spread={
+            key: fold_spread(y, calibration.crossfit, folds, t, costs)
+            for key, t in (("at_0.5", 0.5), ("at_threshold", threshold.threshold))
+        },
         guards=guards,
         feature_aucs=feature_aucs,
-        x_cv=x_cv,
-        y_cv=y_cv,
-        n_dev=len(y_dev),
-        x_holdout=x_hold,
-        y_holdout=y_hold,
+        x_cv=splits.x_cv,
+        y_cv=splits.y_cv,
+        n_dev=len(splits.y_dev),
+        x_holdout=splits.x_hold,
+        y_holdout=splits.y_hold,
         holdout_proba=hold_proba,
         folds=folds,
-        baseline=baseline,
+        baseline=choice.baseline,
         calibration=calibration,
         threshold_choice=threshold.threshold,
         estimates=estimates,
-        versus_baseline=versus,
-        monotone_cost=monotone_cost,
-        final_trees=final_trees,
-        extra={
-            "best_imbalance": {f: r.imbalance for f, r in best.items()},
-            "best_params": {f: r.params for f, r in best.items()},
-            "guard": guard_note,
-            "features_kept": len(kept),
-            "fold_features_kept": columns.kept_counts("all"),
-            "threshold_cost": threshold.cost,
-        },
+        versus_baseline=_paired(chosen, choice.baseline, folds),
+        monotone_cost=_paired(chosen, choice.free, folds),
+        final_trees=final.trees,
+        extra=_extra(choice, final, columns, threshold),
     )
+
+
+def _extra(
+    choice: _Choice, final: _FinalFit, columns: FoldColumns, threshold: ThresholdChoice
+) -> dict[str, Any]:
+    return {
+        "best_imbalance": {f: r.imbalance for f, r in choice.best.items()},
+        "best_params": {f: r.params for f, r in choice.best.items()},
+        "guard": choice.guard_note,
+        "features_kept": len(final.kept),
+        "fold_features_kept": columns.kept_counts("all"),
+        "threshold_cost": threshold.cost,
+    }
