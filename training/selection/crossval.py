@@ -177,6 +177,57 @@ def _fit_fold(
     return int(model.get_best_iteration() or 0) + 1
 
 
+@dataclass
+class _FoldScores:
+    """What cross-validation gathers fold after fold; a candidate promoted to more repeats starts from what it had."""
+
+    oof: np.ndarray  # (repeats, n), NaN where a fold is not evaluated yet
+    fold_auc: list[float] = field(default_factory=list)
+    train_auc: list[float] = field(default_factory=list)
+    best_iterations: list[int] = field(default_factory=list)
+    n_features: list[int] = field(default_factory=list)
+
+    @classmethod
+    def carried(cls, previous: CVResult | None, n_repeats: int, n: int) -> _FoldScores:
+        scores = cls(np.full((n_repeats, n), np.nan))
+        if previous is not None:
+            scores.oof[: previous.repeats] = previous.oof_repeats
+            scores.fold_auc, scores.train_auc = list(previous.fold_auc), list(previous.train_auc)
+            scores.best_iterations = list(previous.best_iterations)
+            scores.n_features = list(previous.n_features)
+        return scores
+
+    def add(self, fold: Fold, y: np.ndarray, train_proba: np.ndarray, n_used: int, trees: int | None) -> None:
+        self.fold_auc.append(safe_auc(y[fold.validation], self.oof[fold.repeat, fold.validation]))
+        self.train_auc.append(safe_auc(y[fold.train], train_proba))
+        self.n_features.append(n_used)
+        if trees is not None:
+            self.best_iterations.append(trees)
+
+
+def _check_imbalance(imbalance: str) -> None:
+    if imbalance not in (*IMBALANCE_METHODS, NO_IMBALANCE):
+        raise ValueError(
+            f"Unknown imbalance method {imbalance!r}; choose one of {', '.join(IMBALANCE_METHODS)}."
+        )
+
+
+def _fold_model(
+    family: str,
+    params: dict[str, Any],
+    imbalance: str,
+    used: list[str],
+    categorical: list[str],
+    seed: int,
+    monotone: bool,
+) -> Any:
+    """An unfitted model of the family on one fold's columns, with the monotone constraints of its numeric ones."""
+    cats = [c for c in used if c in categorical]
+    numeric = [c for c in used if c not in categorical]
+    constraints = constraints_for(numeric) if monotone else {}
+    return build_model(family, params, numeric, cats, imbalance, seed, constraints)
+
+
 def cross_validate(
     family: str,
     params: dict[str, Any],
@@ -200,60 +251,42 @@ def cross_validate(
 
     `previous`, the same candidate judged on fewer repeats, is extended rather than recomputed (successive
     halving promotes a candidate to more repeats)."""
-    if imbalance not in (*IMBALANCE_METHODS, NO_IMBALANCE):
-        raise ValueError(
-            f"Unknown imbalance method {imbalance!r}; choose one of {', '.join(IMBALANCE_METHODS)}."
-        )
+    _check_imbalance(imbalance)
     y_arr = np.asarray(y).astype(int)
     wanted = folds.of_repeats(repeats or folds.repeats)
-    n_repeats = len(wanted) // folds.n_folds
-    oof = np.full((n_repeats, len(y_arr)), np.nan)
-    fold_auc: list[float] = []
-    train_auc: list[float] = []
-    best_iterations: list[int] = []
-    n_features: list[int] = []
-    done = 0
-    if previous is not None:
-        done = len(previous.fold_auc)
-        oof[: previous.repeats] = previous.oof_repeats
-        fold_auc, train_auc = list(previous.fold_auc), list(previous.train_auc)
-        best_iterations, n_features = list(previous.best_iterations), list(previous.n_features)
+    scores = _FoldScores.carried(previous, len(wanted) // folds.n_folds, len(y_arr))
+    done = len(scores.fold_auc)
     start = time.perf_counter()
     for k, fold in enumerate(wanted):
         if k < done:
             continue
         used = columns.columns(feature_set, k) if columns is not None else list(x.columns)
-        cats = [c for c in used if c in categorical]
-        numeric = [c for c in used if c not in categorical]
         train_idx = fold.train
         if imbalance == "undersample":
             train_idx = undersample(train_idx, y_arr, undersample_ratio, seed + k)
-        constraints = constraints_for(numeric) if monotone else {}
-        model = build_model(family, params, numeric, cats, imbalance, seed, constraints)
+        model = _fold_model(family, params, imbalance, used, categorical, seed, monotone)
         # one BLAS/OpenMP thread: on a shared 2-core machine spinning worker threads (BLAS in the logistic
         # regression) cost far more than they bring on fold-sized data (CatBoost keeps its own thread pool)
         with threadpool_limits(limits=1):
             trees = _fit_fold(model, family, x.iloc[train_idx][used], y_arr[train_idx], early, seed + k)
-            oof[fold.repeat, fold.validation] = model.predict_proba(x.iloc[fold.validation][used])[:, 1]
+            scores.oof[fold.repeat, fold.validation] = model.predict_proba(x.iloc[fold.validation][used])[
+                :, 1
+            ]
             train_proba = model.predict_proba(x.iloc[fold.train][used])[:, 1]
-        fold_auc.append(safe_auc(y_arr[fold.validation], oof[fold.repeat, fold.validation]))
-        train_auc.append(safe_auc(y_arr[fold.train], train_proba))
-        n_features.append(len(used))
-        if trees is not None:
-            best_iterations.append(trees)
+        scores.add(fold, y_arr, train_proba, len(used), trees)
     seconds = time.perf_counter() - start + (previous.fit_seconds if previous is not None else 0.0)
     return CVResult(
         family=family,
         imbalance=imbalance,
         params=dict(params),
-        oof_repeats=oof,
-        fold_auc=fold_auc,
-        train_auc=train_auc,
-        fold_cost=crossfit_costs(oof, y_arr, wanted, costs),
-        threshold=pooled_threshold(oof, y_arr, costs),
+        oof_repeats=scores.oof,
+        fold_auc=scores.fold_auc,
+        train_auc=scores.train_auc,
+        fold_cost=crossfit_costs(scores.oof, y_arr, wanted, costs),
+        threshold=pooled_threshold(scores.oof, y_arr, costs),
         fit_seconds=seconds,
         feature_set=feature_set,
         monotone=monotone,
-        best_iterations=best_iterations,
-        n_features=n_features,
+        best_iterations=scores.best_iterations,
+        n_features=scores.n_features,
     )
