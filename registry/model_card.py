@@ -115,16 +115,7 @@ def build_card(
             "mlflow_run_id": extra.get("mlflow_run_id"),
             "profile": extra.get("profile"),
         },
-        "data": {
-            "source": data_source or extra.get("data_source", ""),
-            "fingerprint": metadata.data_fingerprint,
-            "n_train": summary.get("n_train"),
-            "default_rate": summary.get("default_rate"),
-            "n_holdout": summary.get("n_holdout"),
-            "n_development": summary.get("n_development"),
-            "n_folds": summary.get("n_folds"),
-            "period": None,
-        },
+        "data": _data_fields(summary, data_source or extra.get("data_source", ""), metadata.data_fingerprint),
         "features": _feature_groups(metadata, groups),
         "protected": {
             "attributes": policy.get("attributes", []),
@@ -137,15 +128,7 @@ def build_card(
             metadata.monotone_constraints or extra.get("monotone_constraints") or {}
         ),
         "calibration": _calibration_summary(metadata.calibration or extra.get("calibration") or {}),
-        "metrics": {
-            "holdout": fairness.get("holdout_intervals", {}),
-            "cv": {
-                k[3:]: [v, metadata.metrics.get(f"{k}_std")]
-                for k, v in metadata.metrics.items()
-                if k.startswith("cv_") and not k.endswith("_std") and "@" not in k and "_at_" not in k
-            },
-            "other": {k: v for k, v in metadata.metrics.items() if not k.startswith(("cv_", "holdout_"))},
-        },
+        "metrics": _metric_fields(metadata.metrics, fairness),
         "fairness": {
             "by_attribute": fairness.get("splits", {}).get("holdout", {}),
             "flags": fairness.get("flags", []),
@@ -159,6 +142,32 @@ def build_card(
         },
         "gate": gate,
         "limits": LIMITS,
+    }
+
+
+def _data_fields(summary: dict[str, Any], source: str, fingerprint: str) -> dict[str, Any]:
+    return {
+        "source": source,
+        "fingerprint": fingerprint,
+        "n_train": summary.get("n_train"),
+        "default_rate": summary.get("default_rate"),
+        "n_holdout": summary.get("n_holdout"),
+        "n_development": summary.get("n_development"),
+        "n_folds": summary.get("n_folds"),
+        "period": None,
+    }
+
+
+def _metric_fields(metrics: dict[str, float], fairness: dict[str, Any]) -> dict[str, Any]:
+    """Held-out intervals from the fairness report, cross-validated means with their spread, the rest as is."""
+    return {
+        "holdout": fairness.get("holdout_intervals", {}),
+        "cv": {
+            k[3:]: [v, metrics.get(f"{k}_std")]
+            for k, v in metrics.items()
+            if k.startswith("cv_") and not k.endswith("_std") and "@" not in k and "_at_" not in k
+        },
+        "other": {k: v for k, v in metrics.items() if not k.startswith(("cv_", "holdout_"))},
     }
 
 
@@ -176,19 +185,7 @@ def render(card: dict[str, Any], language: str) -> str:
         t["use_text"],
         t["out_of_scope"],
         f"## {t['data']}",
-        "\n".join(
-            [
-                f"- source : {d['source'] or '–'}",
-                f"- {'clients d’entraînement' if fr else 'training clients'} : {_int(d['n_train'])} "
-                f"({_pct(d['default_rate'], language)} {'de défauts' if fr else 'defaults'})",
-                f"- {'validation finale' if fr else 'held-out split'} : {_int(d['n_holdout'])} ; "
-                f"{'validation croisée' if fr else 'cross-validation'} : {d['n_folds'] or '–'} "
-                f"{'plis sur' if fr else 'folds on'} {_int(d['n_development'])}",
-                f"- {'période' if fr else 'period'} : "
-                + ("inconnue (pas de dates dans les données)" if fr else "unknown (no dates in the data)"),
-                f"- {'empreinte' if fr else 'fingerprint'} : `{d['fingerprint']}`",
-            ]
-        ),
+        _data_lines(d, language),
         f"## {t['features']}",
         _table(
             [
@@ -212,24 +209,46 @@ def render(card: dict[str, Any], language: str) -> str:
     exclusion = card["fairness"].get("exclusion") or {}
     if exclusion:
         lines += [f"## {t['exclusion']}", _exclusion(exclusion, language)]
-    decision = card["decision"]
     lines += [
         f"## {t['threshold']}",
-        (
-            f"Refus si la probabilité de défaut est supérieure ou égale à **{_num(decision['threshold'], language)}**. "
-            f"Un défaut accordé (faux négatif) coûte {decision['cost_fn']:g}, un bon client refusé (faux positif) "
-            f"{decision['cost_fp']:g} ; le seuil minimise ce coût sur les prédictions hors-pli."
-            if fr
-            else f"Refused when the probability of default is at or above **{_num(decision['threshold'])}**. A "
-            f"default granted (false negative) costs {decision['cost_fn']:g}, a good client refused (false "
-            f"positive) {decision['cost_fp']:g}; the threshold minimises that cost on out-of-fold predictions."
-        ),
+        _decision_text(card["decision"], language),
         f"## {t['gate']}",
         _gate(card["gate"], language),
         f"## {t['limits']}",
         "\n".join(f"- {x}" for x in card["limits"][language]),
     ]
     return "\n\n".join(lines) + "\n"
+
+
+def _data_lines(d: dict[str, Any], language: str) -> str:
+    fr = language == "fr"
+    return "\n".join(
+        [
+            f"- source : {d['source'] or '–'}",
+            f"- {'clients d’entraînement' if fr else 'training clients'} : {_int(d['n_train'])} "
+            f"({_pct(d['default_rate'], language)} {'de défauts' if fr else 'defaults'})",
+            f"- {'validation finale' if fr else 'held-out split'} : {_int(d['n_holdout'])} ; "
+            f"{'validation croisée' if fr else 'cross-validation'} : {d['n_folds'] or '–'} "
+            f"{'plis sur' if fr else 'folds on'} {_int(d['n_development'])}",
+            f"- {'période' if fr else 'period'} : "
+            + ("inconnue (pas de dates dans les données)" if fr else "unknown (no dates in the data)"),
+            f"- {'empreinte' if fr else 'fingerprint'} : `{d['fingerprint']}`",
+        ]
+    )
+
+
+def _decision_text(decision: dict[str, Any], language: str) -> str:
+    if language == "fr":
+        return (
+            f"Refus si la probabilité de défaut est supérieure ou égale à **{_num(decision['threshold'], language)}**. "
+            f"Un défaut accordé (faux négatif) coûte {decision['cost_fn']:g}, un bon client refusé (faux positif) "
+            f"{decision['cost_fp']:g} ; le seuil minimise ce coût sur les prédictions hors-pli."
+        )
+    return (
+        f"Refused when the probability of default is at or above **{_num(decision['threshold'])}**. A "
+        f"default granted (false negative) costs {decision['cost_fn']:g}, a good client refused (false "
+        f"positive) {decision['cost_fp']:g}; the threshold minimises that cost on out-of-fold predictions."
+    )
 
 
 def write_card(card: dict[str, Any], folder: Path) -> list[Path]:
@@ -410,34 +429,7 @@ def _fairness(fairness: dict[str, Any], protected: dict[str, Any], language: str
     text = _table(head, rows)
     groups = fairness.get("groups") or []
     if groups:
-        text += "\n\n" + _table(
-            [
-                "attribut" if fr else "attribute",
-                "groupe" if fr else "group",
-                "clients",
-                "part refusée [95 %]" if fr else "share refused [95 %]",
-                "défauts parmi les accordés" if fr else "default rate among granted",
-                "TPR",
-                "FPR",
-                "probabilité moyenne" if fr else "mean probability",
-                "défauts observés" if fr else "observed defaults",
-            ],
-            [
-                [
-                    labels.get(g["attribute"], g["attribute"]),
-                    g["group"] + ("" if g.get("judged") else (" (non jugé)" if fr else " (not judged)")),
-                    _int(g["count"]),
-                    f"{_num(g.get('refusal_rate'), language)} "
-                    f"{_ci([g.get('refusal_rate_low'), g.get('refusal_rate_high')], language)}",
-                    _num(g.get("default_rate_granted"), language),
-                    _num(g.get("tpr"), language),
-                    _num(g.get("fpr"), language),
-                    _num(g.get("mean_probability"), language),
-                    _num(g.get("default_rate"), language),
-                ]
-                for g in groups
-            ],
-        )
+        text += "\n\n" + _group_table(groups, labels, language)
     bound = (
         f"Bornes : ratio ≥ {_num(bounds['grant_rate_ratio_min'], language, 2)}, écart ≤ "
         f"{_num(bounds['equal_opportunity_max'], language, 2)} ; TPR = défauts refusés, FPR = bons clients refusés."
@@ -447,6 +439,39 @@ def _fairness(fairness: dict[str, Any], protected: dict[str, Any], language: str
         "TPR = defaulters refused, FPR = good clients refused."
     )
     return text + "\n\n" + bound
+
+
+def _group_table(groups: list[dict[str, Any]], labels: dict[str, str], language: str) -> str:
+    """One row per group of each attribute: refusals with their interval, defaults, error rates."""
+    fr = language == "fr"
+    return _table(
+        [
+            "attribut" if fr else "attribute",
+            "groupe" if fr else "group",
+            "clients",
+            "part refusée [95 %]" if fr else "share refused [95 %]",
+            "défauts parmi les accordés" if fr else "default rate among granted",
+            "TPR",
+            "FPR",
+            "probabilité moyenne" if fr else "mean probability",
+            "défauts observés" if fr else "observed defaults",
+        ],
+        [
+            [
+                labels.get(g["attribute"], g["attribute"]),
+                g["group"] + ("" if g.get("judged") else (" (non jugé)" if fr else " (not judged)")),
+                _int(g["count"]),
+                f"{_num(g.get('refusal_rate'), language)} "
+                f"{_ci([g.get('refusal_rate_low'), g.get('refusal_rate_high')], language)}",
+                _num(g.get("default_rate_granted"), language),
+                _num(g.get("tpr"), language),
+                _num(g.get("fpr"), language),
+                _num(g.get("mean_probability"), language),
+                _num(g.get("default_rate"), language),
+            ]
+            for g in groups
+        ],
+    )
 
 
 def _exclusion(exclusion: dict[str, Any], language: str) -> str:

@@ -219,18 +219,23 @@ def _base_brier(selection: SelectionResult) -> float:
 
 
 def render(selection: SelectionResult, ctx: ReportContext) -> str:
-    chosen = selection.chosen
-    guards = selection.guards
-    top = ctx.importance.head(15)
-    importance = pd.DataFrame(
-        {
-            "feature": top.index,
-            "mean abs SHAP": top.to_numpy(),
-            "description": [ctx.descriptions.get(f, "") for f in top.index],
-        }
-    )
-    suspicious = selection.feature_aucs.head(5)
     sections = [
+        *_data_sections(selection, ctx),
+        *_comparison_sections(selection, ctx),
+        *_chosen_sections(selection, ctx),
+        *_calibration_section(selection),
+        *_guard_sections(selection),
+        *_interpretability_sections(selection, ctx),
+        *ctx.sections,
+        "## Registry",
+        ctx.decision,
+        *_limits_sections(ctx),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _data_sections(selection: SelectionResult, ctx: ReportContext) -> list[str]:
+    return [
         f"# Training run {ctx.run_name}",
         f"MLflow run `{ctx.run_id}`, profile `{ctx.profile}`, model version `{ctx.version}`.",
         "## Data",
@@ -243,6 +248,11 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         f"{ctx.n_features} features per client ({ctx.n_categorical} categorical, kept as CatBoost native "
         "categoricals), built from the application and the six history tables; a client with no rows in a table "
         "gets missing values.",
+    ]
+
+
+def _comparison_sections(selection: SelectionResult, ctx: ReportContext) -> list[str]:
+    return [
         "## Model comparison (same folds for every model)",
         f"Business cost per applicant = ({ctx.cost_fn:g}·FN + {ctx.cost_fp:g}·FP) / n. Each row is the best "
         "candidate of a family, judged on every repeat of the same folds; each fold's cost is taken at the "
@@ -253,6 +263,12 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         comparison_markdown(selection.comparison),
         *_verdicts(selection),
         figure("roc", "ROC and precision-recall curves of the best candidate of each model (out-of-fold)"),
+    ]
+
+
+def _chosen_sections(selection: SelectionResult, ctx: ReportContext) -> list[str]:
+    chosen = selection.chosen
+    return [
         "## Chosen model and threshold",
         f"- model: {chosen.family}, imbalance method {chosen.imbalance}, parameters `{chosen.params}`, "
         f"{selection.final_trees} trees (the median early-stopping point of the folds), "
@@ -269,12 +285,31 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         _spread_table(selection),
         figure("cost", "Business cost against the threshold (out-of-fold), the chosen threshold marked"),
         figure("confusion", "Confusion matrices on the held-out split, at 0.5 and at the chosen threshold"),
-        *_calibration_section(selection),
+    ]
+
+
+def _guard_sections(selection: SelectionResult) -> list[str]:
+    guards = selection.guards
+    suspicious = selection.feature_aucs.head(5)
+    return [
         "## Over-fitting and leakage guards",
         md_table(pd.DataFrame(guards.as_rows(), columns=["AUC on", "value"])),
         "Features with the strongest AUC taken alone (flagged outside [0.30, 0.70]):",
         md_table(pd.DataFrame({"feature": suspicious.index, "AUC alone": suspicious.to_numpy()})),
         "\n".join(f"- ⚠ {w}" for w in guards.warnings) or "- no warning",
+    ]
+
+
+def _interpretability_sections(selection: SelectionResult, ctx: ReportContext) -> list[str]:
+    top = ctx.importance.head(15)
+    importance = pd.DataFrame(
+        {
+            "feature": top.index,
+            "mean abs SHAP": top.to_numpy(),
+            "description": [ctx.descriptions.get(f, "") for f in top.index],
+        }
+    )
+    sections = [
         "## Global interpretability (mean |SHAP| on the reference sample)",
         md_table(importance, digits=4),
         figure("importance", "Global importance: mean absolute SHAP value of the top features"),
@@ -289,10 +324,11 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
                 digits=4,
             )
         )
-    sections += ctx.sections
-    sections += [
-        "## Registry",
-        ctx.decision,
+    return sections
+
+
+def _limits_sections(ctx: ReportContext) -> list[str]:
+    return [
         "## Limits",
         "- The held-out split is the only unbiased figure, but at a few thousand clients it holds few defaults and "
         "moves a lot; the repeated-CV figures of the chosen model are slightly optimistic because the search picked "
@@ -307,7 +343,6 @@ def render(selection: SelectionResult, ctx: ReportContext) -> str:
         "- SHAP values explain the model, not causes; correlated features share credit arbitrarily.",
         f"- Timings (seconds): {', '.join(f'{k} {v:.1f}' for k, v in ctx.seconds.items())}.",
     ]
-    return "\n\n".join(sections) + "\n"
 
 
 def write_comparison(comparison: pd.DataFrame, folder: Path) -> None:

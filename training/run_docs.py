@@ -15,6 +15,7 @@ import math
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -222,20 +223,34 @@ def fairness_block(name: str, folder: Path) -> list[str]:
         "| attribut | ratio des taux d'accord | écart d'égalité des chances | statut |",
         "|---|---|---|---|",
     ]
-    for attribute, r in held.items():
-        ratio, gap = r.get("grant_rate_ratio"), r.get("equal_opportunity_difference")
-        under = (ratio is not None and ratio < policy["grant_rate_ratio_min"]) or (
-            gap is not None and gap > policy["equal_opportunity_max"]
-        )
-        label = ATTRIBUTES.get(attribute, attribute)
-        ratio_text = _maybe(ratio) + _interval(r.get("grant_rate_ratio_interval"))
-        gap_text = _maybe(gap) + _interval(r.get("equal_opportunity_interval"))
-        rows.append(
-            f"| {label} | {ratio_text} | {gap_text} | {'hors bornes' if under else 'dans les bornes'} |"
-        )
+    rows += [_attribute_row(attribute, r, policy) for attribute, r in held.items()]
+    rows += _group_rows(folder)
+    rows += _exclusion_rows(fairness.get("exclusion") or {})
+    rows += [
+        "",
+        "\n\n".join(
+            f"![{FAIRNESS_CAPTIONS[k]}](runs/{name}/{FAIRNESS_FIGURES[k]})" for k in FAIRNESS_FIGURES
+        ),
+    ]
+    return rows
+
+
+def _attribute_row(attribute: str, r: dict[str, Any], policy: dict[str, Any]) -> str:
+    ratio, gap = r.get("grant_rate_ratio"), r.get("equal_opportunity_difference")
+    under = (ratio is not None and ratio < policy["grant_rate_ratio_min"]) or (
+        gap is not None and gap > policy["equal_opportunity_max"]
+    )
+    label = ATTRIBUTES.get(attribute, attribute)
+    ratio_text = _maybe(ratio) + _interval(r.get("grant_rate_ratio_interval"))
+    gap_text = _maybe(gap) + _interval(r.get("equal_opportunity_interval"))
+    return f"| {label} | {ratio_text} | {gap_text} | {'hors bornes' if under else 'dans les bornes'} |"
+
+
+def _group_rows(folder: Path) -> list[str]:
+    """The held-out split's groups, from fairness_by_group.csv."""
     table = pd.read_csv(folder / "fairness_by_group.csv")
     table = table[table["split"] == "holdout"]
-    rows += [
+    rows = [
         "",
         "| attribut | groupe | clients | part refusée | défauts parmi les accordés | TPR | FPR | probabilité moyenne "
         "| défauts observés |",
@@ -251,25 +266,22 @@ def fairness_block(name: str, folder: Path) -> list[str]:
             f"| {_maybe(r['default_rate_granted'])} | {_maybe(r['tpr'])} | {_maybe(r['fpr'])} "
             f"| {_maybe(r['mean_probability'])} | {_maybe(r['default_rate'])} |"
         )
-    exclusion = fairness.get("exclusion") or {}
-    if exclusion:
-        d, without, with_ = exclusion["difference"], exclusion["without"], exclusion["with"]
-        rows += [
-            "",
-            f"Ce qu'a coûté l'exclusion de {', '.join(exclusion['fields'])} (même modèle réentraîné avec, mêmes plis, "
-            f"même validation finale, son propre seuil) : AUC {fr(without['holdout_auc'])} contre "
-            f"{fr(with_['holdout_auc'])} sur la validation finale ({_signed(d['holdout_auc'])}), coût "
-            f"{fr(without['holdout_cost'])} contre {fr(with_['holdout_cost'])} par demandeur "
-            f"({_signed(d['holdout_cost'])}) ; en validation croisée : AUC {_signed(d['cv_auc'])}, coût "
-            f"{_signed(d['cv_cost'])} (modèle servi moins modèle avec l'attribut).",
-        ]
-    rows += [
-        "",
-        "\n\n".join(
-            f"![{FAIRNESS_CAPTIONS[k]}](runs/{name}/{FAIRNESS_FIGURES[k]})" for k in FAIRNESS_FIGURES
-        ),
-    ]
     return rows
+
+
+def _exclusion_rows(exclusion: dict[str, Any]) -> list[str]:
+    if not exclusion:
+        return []
+    d, without, with_ = exclusion["difference"], exclusion["without"], exclusion["with"]
+    return [
+        "",
+        f"Ce qu'a coûté l'exclusion de {', '.join(exclusion['fields'])} (même modèle réentraîné avec, mêmes plis, "
+        f"même validation finale, son propre seuil) : AUC {fr(without['holdout_auc'])} contre "
+        f"{fr(with_['holdout_auc'])} sur la validation finale ({_signed(d['holdout_auc'])}), coût "
+        f"{fr(without['holdout_cost'])} contre {fr(with_['holdout_cost'])} par demandeur "
+        f"({_signed(d['holdout_cost'])}) ; en validation croisée : AUC {_signed(d['cv_auc'])}, coût "
+        f"{_signed(d['cv_cost'])} (modèle servi moins modèle avec l'attribut).",
+    ]
 
 
 def block_pattern(name: str) -> re.Pattern[str]:
