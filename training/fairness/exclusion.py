@@ -51,36 +51,14 @@ def exclusion_cost(
         costs,
         seed,
     )
-    development = train.index.difference(selection.x_holdout.index)
-    features = [c for c in train.columns if c != "TARGET" and c in set(x_cv.columns)]
-    frame = prepare_frame(train.loc[development, features], cats)
-    y_dev = train.loc[development, "TARGET"].astype(int).to_numpy()
-    fit_idx = np.arange(len(y_dev))
-    if chosen.imbalance == "undersample":
-        fit_idx = undersample(fit_idx, y_dev, 1.0, seed)
-    numeric = [c for c in frame.columns if c not in cats]
-    model = build_model(chosen.family, chosen.params, numeric, cats, chosen.imbalance, seed)
-    with threadpool_limits(limits=1):
-        model.fit(frame.iloc[fit_idx], y_dev[fit_idx])
-        x_hold = prepare_frame(train.loc[selection.x_holdout.index, features], cats)
-        proba = model.predict_proba(x_hold)[:, 1]
+    proba = _counterpart_holdout(selection, train, list(x_cv.columns), cats, seed)
     y_hold = selection.y_holdout.to_numpy().astype(int)
     served_hold = metrics_at(y_hold, selection.holdout_proba, selection.threshold, costs)
     with_hold = metrics_at(y_hold, proba, counterpart.threshold.threshold, costs)
-    without = {
-        "cv_auc": chosen.cv_auc,
-        "cv_cost": chosen.threshold.cost,
-        "holdout_auc": served_hold["auc"],
-        "holdout_cost": served_hold["cost"],
-        "threshold": selection.threshold,
-    }
-    with_ = {
-        "cv_auc": counterpart.cv_auc,
-        "cv_cost": counterpart.threshold.cost,
-        "holdout_auc": with_hold["auc"],
-        "holdout_cost": with_hold["cost"],
-        "threshold": counterpart.threshold.threshold,
-    }
+    without = _figures(chosen.cv_auc, chosen.threshold.cost, served_hold, selection.threshold)
+    with_ = _figures(
+        counterpart.cv_auc, counterpart.threshold.cost, with_hold, counterpart.threshold.threshold
+    )
     if holdout_groups is not None:
         groups = pd.Series(np.asarray(holdout_groups, dtype=object).astype(str))
         for figures, p, t in (
@@ -96,4 +74,34 @@ def exclusion_cost(
         "difference": {
             k: float(without[k] - with_[k]) for k in ("cv_auc", "cv_cost", "holdout_auc", "holdout_cost")
         },
+    }
+
+
+def _counterpart_holdout(
+    selection: SelectionResult, train: pd.DataFrame, columns: list[str], cats: list[str], seed: int
+) -> np.ndarray:
+    """The counterpart fitted on the whole development split, its probabilities on the held-out split."""
+    chosen = selection.chosen
+    development = train.index.difference(selection.x_holdout.index)
+    features = [c for c in train.columns if c != "TARGET" and c in set(columns)]
+    frame = prepare_frame(train.loc[development, features], cats)
+    y_dev = train.loc[development, "TARGET"].astype(int).to_numpy()
+    fit_idx = np.arange(len(y_dev))
+    if chosen.imbalance == "undersample":
+        fit_idx = undersample(fit_idx, y_dev, 1.0, seed)
+    numeric = [c for c in frame.columns if c not in cats]
+    model = build_model(chosen.family, chosen.params, numeric, cats, chosen.imbalance, seed)
+    with threadpool_limits(limits=1):
+        model.fit(frame.iloc[fit_idx], y_dev[fit_idx])
+        x_hold = prepare_frame(train.loc[selection.x_holdout.index, features], cats)
+        return np.asarray(model.predict_proba(x_hold)[:, 1])
+
+
+def _figures(cv_auc: float, cv_cost: float, holdout: dict[str, float], threshold: float) -> dict[str, Any]:
+    return {
+        "cv_auc": cv_auc,
+        "cv_cost": cv_cost,
+        "holdout_auc": holdout["auc"],
+        "holdout_cost": holdout["cost"],
+        "threshold": threshold,
     }
