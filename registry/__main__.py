@@ -10,6 +10,7 @@ from pathlib import Path
 
 from common.errors import UserError, exit_with
 from common.tracking import check_reachable
+from registry.fairness_gate import add_override_argument
 from registry.settings import RegistrySettings
 
 
@@ -24,12 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     promote.add_argument("version")
     promote.add_argument("--force", action="store_true", help="move the alias whatever the costs")
-    promote.add_argument(
-        "--fairness-override",
-        metavar="REASON",
-        default=None,
-        help="promote despite the fairness gate; the written reason is recorded on the version",
-    )
+    add_override_argument(promote)
     export = sub.add_parser("export", help="write the bundle of a version (default: the alias) to a folder")
     export.add_argument("--out", type=Path, required=True, help="destination folder (created; must be empty)")
     export.add_argument("--version", default=None, help="version number (default: the one holding the alias)")

@@ -8,6 +8,7 @@ registration from the run's fairness report); the gate's decision and any overri
 
 from __future__ import annotations
 
+import argparse
 import math
 from dataclasses import dataclass
 
@@ -21,6 +22,16 @@ GATE_TAG = "fairness_gate"  # passed | refused | overridden | not measured
 GATE_REASON_TAG = "fairness_gate_reason"
 OVERRIDE_TAG = "fairness_override_reason"
 MIN_REASON_CHARS = 20
+
+
+def add_override_argument(parser: argparse.ArgumentParser) -> None:
+    """--fairness-override REASON, spelt and explained the same by every command that can move the alias."""
+    parser.add_argument(
+        "--fairness-override",
+        metavar="REASON",
+        default=None,
+        help="move the alias even if the fairness gate refuses; the written reason is recorded on the version",
+    )
 
 
 class OverrideError(UserError):
