@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from common.errors import UserError, exit_with
+from registry.fairness_gate import add_override_argument
 from training.settings import TrainingSettings
 from training.timings import Timings
 
@@ -51,12 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="development clients the search runs on (stratified sample; 0: all; default: the profile's)",
     )
     parser.add_argument("--force", action="store_true", help="move the alias even if the champion is better")
-    parser.add_argument(
-        "--fairness-override",
-        metavar="REASON",
-        default=None,
-        help="move the alias even if the fairness gate refuses; the written reason is recorded on the version",
-    )
+    add_override_argument(parser)
     parser.add_argument(
         "--no-register", action="store_true", help="track the run but do not register a version"
     )
@@ -129,7 +125,7 @@ def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
     from training.fairness.protected_data import apply_policy
     from training.features.protected import load_policy
     from training.interrupt import killed_on_signal
-    from training.publish import RunInfo, publish, summary_table
+    from training.publish import PublishInputs, RunInfo, publish, summary_table
     from training.selection.cost import CostMatrix
     from training.selection.select import select_model
     from training.tracking import log_cv_result, open_experiment
@@ -171,7 +167,8 @@ def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
         )
         timings.mark("selection")
         run = RunInfo(run_id=parent.info.run_id, run_name=run_name, data_source=data_source)
-        published = publish(settings, budget, selection, tables, features, costs, run, timings, protected)
+        inputs = PublishInputs(settings, budget, selection, tables, features, protected, costs, run)
+        published = publish(inputs, timings)
     # what was published (version, promotion, decision, report and bundle paths), with the run and its summary
     return PipelineOutcome(run_id=run.run_id, summary=summary_table(selection), **vars(published))
 

@@ -79,67 +79,93 @@ class Published:
     bundle_path: Path
 
 
-def publish(
-    settings: TrainingSettings,
-    budget: Budget,
-    selection: SelectionResult,
-    tables: HomeCreditTables,
-    features: FeatureTables,
-    costs: CostMatrix,
-    run: RunInfo,
-    timings: Timings,
-    protected: ProtectedData,
-) -> Published:
-    """Explain, measure fairness, save the bundle (with its model card), register (and perhaps promote) it, then
-    write the report; `timings` gets the stage's own seconds under "publish" before the report lists them."""
-    protected.policy.enforce(
-        [str(c) for c in selection.model.feature_names_]
-    )  # the fitted model's own inputs
-    categorical = [
-        c for c in features.categorical if c in selection.model.feature_names_
-    ]  # kept by the selection
-    explanations = explain(selection, categorical, budget.shap_rows, settings.seed)
-    metrics = bundle_metrics(selection)
-    mlflow.log_metrics(finite_metrics(metrics))
-    report_dir = settings.reports_dir / run.run_name
-    write_tables_and_figures(selection, explanations.importance, costs, report_dir)
-    write_summary(selection, metrics, features, report_dir)
-    fairness = fairness_step(
-        settings,
-        selection,
-        protected,
-        features.train,
-        [*features.categorical, *protected.removed_categorical],
-        costs,
-        report_dir,
-    )
-    mlflow.log_artifacts(str(report_dir))
+@dataclass(frozen=True)
+class PublishInputs:
+    """What the run hands to the publishing stage once the model is chosen."""
 
+    settings: TrainingSettings
+    budget: Budget
+    selection: SelectionResult
+    tables: HomeCreditTables  # the raw tables: the bundle's portfolio and peer history come from them
+    features: FeatureTables  # the model's inputs, after the protected-attribute policy
+    protected: ProtectedData  # the groups the fairness report needs, and the policy
+    costs: CostMatrix
+    run: RunInfo
+
+    @property
+    def report_dir(self) -> Path:
+        return self.settings.reports_dir / self.run.run_name
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What the first step leaves for the others: explanations, the bundle's metrics, the fairness report."""
+
+    explanations: Explanations
+    metrics: dict[str, float]
+    fairness: FairnessReport
+
+
+def publish(inputs: PublishInputs, timings: Timings) -> Published:
+    """Explain and measure fairness, save the bundle (with its model card), register (and perhaps promote) it,
+    then write the report; `timings` gets the stage's own seconds under "publish" before the report lists them."""
+    measured = measure(inputs)
+    settings, run = inputs.settings, inputs.run
     client = MlflowClient(tracking_uri=settings.resolved_tracking_uri())
     version = (
         next_version(client, settings.model_name) if settings.register_model else f"local-{run.run_id[:8]}"
     )
-    bundle = assemble(
-        settings, budget, selection, tables, features, costs, explanations, metrics, version, run
-    )
-    bundle.metadata.extra |= {
-        "protected_policy": protected.policy.as_dict(),
-        "protected_removed": list(protected.removed.columns),
-        "data_source": run.data_source,
-    }
-    tags = gate_tags(fairness)
-    card = card_into_bundle(bundle, report_dir, tags, settings.fairness_override, run.data_source)
+    bundle = assemble(inputs, measured, version)
+    tags = gate_tags(measured.fairness)
+    card = card_into_bundle(bundle, inputs.report_dir, tags, settings.fairness_override, run.data_source)
     folder = save_bundle(bundle, settings.bundles_dir, f"{settings.model_name}-v{version}-{run.run_id[:12]}")
     write_card(card, folder)
-    registration = register_and_promote(settings, client, folder, bundle, metrics, run.run_id, tags, card)
+    registration = register_and_promote(
+        settings, client, folder, bundle, measured.metrics, run.run_id, tags, card
+    )
     timings.mark("publish")
-
-    context = report_context(settings, selection, features, costs, bundle, explanations, registration, run)
-    context.seconds = dict(timings.seconds)
-    context.sections = [fairness_markdown(fairness)]
-    path = report.write(report.render(selection, context), report_dir)
-    mlflow.log_artifact(str(path))
+    path = write_report(inputs, measured, bundle, registration, timings)
     return Published(registration.version, registration.promoted, registration.decision, path, folder)
+
+
+def measure(inputs: PublishInputs) -> Measured:
+    """Explanations, metrics, the run's tables and figures, the fairness report; all logged to MLflow."""
+    selection, features = inputs.selection, inputs.features
+    names = [str(c) for c in selection.model.feature_names_]  # the fitted model's own inputs
+    inputs.protected.policy.enforce(names)
+    categorical = [c for c in features.categorical if c in names]  # kept by the selection
+    explanations = explain(selection, categorical, inputs.budget.shap_rows, inputs.settings.seed)
+    metrics = bundle_metrics(selection)
+    mlflow.log_metrics(finite_metrics(metrics))
+    write_tables_and_figures(selection, explanations.importance, inputs.costs, inputs.report_dir)
+    write_summary(selection, metrics, features, inputs.report_dir)
+    fairness = fairness_step(
+        inputs.settings,
+        selection,
+        inputs.protected,
+        features.train,
+        [*features.categorical, *inputs.protected.removed_categorical],
+        inputs.costs,
+        inputs.report_dir,
+    )
+    mlflow.log_artifacts(str(inputs.report_dir))
+    return Measured(explanations, metrics, fairness)
+
+
+def write_report(
+    inputs: PublishInputs,
+    measured: Measured,
+    bundle: ModelBundle,
+    registration: Registration,
+    timings: Timings,
+) -> Path:
+    """The run's report, written last so that it states the registry decision; logged to MLflow."""
+    context = report_context(inputs, bundle, measured.explanations, registration)
+    context.seconds = dict(timings.seconds)
+    context.sections = [fairness_markdown(measured.fairness)]
+    path = report.write(report.render(inputs.selection, context), inputs.report_dir)
+    mlflow.log_artifact(str(path))
+    return path
 
 
 def explain(selection: SelectionResult, categorical: list[str], shap_rows: int, seed: int) -> Explanations:
@@ -150,20 +176,11 @@ def explain(selection: SelectionResult, categorical: list[str], shap_rows: int, 
     return Explanations(importance, local_explanations(selection, categorical))
 
 
-def assemble(
-    settings: TrainingSettings,
-    budget: Budget,
-    selection: SelectionResult,
-    tables: HomeCreditTables,
-    features: FeatureTables,
-    costs: CostMatrix,
-    explanations: Explanations,
-    metrics: dict[str, float],
-    version: str,
-    run: RunInfo,
-) -> ModelBundle:
+def assemble(inputs: PublishInputs, measured: Measured, version: str) -> ModelBundle:
     """The bundle of the chosen model: its samples (drift reference, peer history) drawn here, every table
-    built the bundle's way."""
+    built the bundle's way, with the protected-attribute policy and where the data came from."""
+    settings, selection, features, tables = inputs.settings, inputs.selection, inputs.features, inputs.tables
+    budget, explanations, run = inputs.budget, measured.explanations, inputs.run
     names = [str(c) for c in selection.model.feature_names_]  # the features kept by the selection, in order
     categorical = [c for c in features.categorical if c in names]
     x_cv = selection.x_cv[names]
@@ -178,13 +195,13 @@ def assemble(
         version=version,
         model=selection.model,
         threshold=selection.threshold,
-        cost_fn=costs.fn,
-        cost_fp=costs.fp,
+        cost_fn=inputs.costs.fn,
+        cost_fp=inputs.costs.fp,
         categorical=categorical,
         descriptions=dict(features.descriptions),
         descriptions_en=dict(features.descriptions_en),
         importance={str(k): float(v) for k, v in explanations.importance.items()},
-        metrics=metrics,
+        metrics=measured.metrics,
         fingerprint=data_fingerprint(features.train.drop(columns=[TARGET]), target),
         reference=sample_rows(reference, min(budget.reference_rows, MAX_REFERENCE_ROWS), settings.seed),
         portfolio=_objects(portfolio_table(tables.application_test, test_prepared)),
@@ -199,6 +216,9 @@ def assemble(
             "trees": selection.final_trees,
             "mlflow_run_id": run.run_id,
             "profile": settings.profile,
+            "protected_policy": inputs.protected.policy.as_dict(),
+            "protected_removed": list(inputs.protected.removed.columns),
+            "data_source": run.data_source,
         },
     )
 
@@ -272,15 +292,9 @@ def register_and_promote(
 
 
 def report_context(
-    settings: TrainingSettings,
-    selection: SelectionResult,
-    features: FeatureTables,
-    costs: CostMatrix,
-    bundle: ModelBundle,
-    explanations: Explanations,
-    registration: Registration,
-    run: RunInfo,
+    inputs: PublishInputs, bundle: ModelBundle, explanations: Explanations, registration: Registration
 ) -> report.ReportContext:
+    settings, features, costs, run = inputs.settings, inputs.features, inputs.costs, inputs.run
     names = bundle.metadata.features
     return report.ReportContext(
         run_name=run.run_name,
