@@ -13,7 +13,7 @@ import html
 import json
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
@@ -201,9 +201,17 @@ def install_login(server: flask.Flask, settings: DashSettings, accounts: Mapping
     )
     store = LoginStore(settings.session_store, settings.session_minutes * 60, clock=lambda: _now())
     server.extensions["login_store"] = store
-    decoy = _decoy_hash(accounts)
+    server.before_request(_login_guard(store, accounts))
+    server.after_request(_security_headers)
+    server.add_url_rule("/login", "login", _login_view(settings, store, accounts), methods=["GET", "POST"])
+    server.add_url_rule("/logout", "logout", _logout_view(settings, store), methods=["POST"])
+    server.add_url_rule("/lang/<code>", "switch_language", _switch_language)
+    server.add_url_rule("/healthz", "healthz", _healthz)
 
-    @server.before_request
+
+def _login_guard(store: LoginStore, accounts: Mapping[str, str]) -> Callable[[], ResponseReturnValue | None]:
+    """Before every request: a public path or a live session passes; anything else goes to the login page."""
+
     def _require_login() -> ResponseReturnValue | None:
         path = flask.request.path
         if _is_public(path):
@@ -221,13 +229,21 @@ def install_login(server: flask.Flask, settings: DashSettings, accounts: Mapping
         query = {"next": _safe_next(target), **({"expired": "1"} if expired else {})}
         return flask.redirect("/login?" + urlencode(query))
 
-    @server.after_request
-    def _headers(response: flask.Response) -> flask.Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    return _require_login
 
-    @server.route("/login", methods=["GET", "POST"])
+
+def _security_headers(response: flask.Response) -> flask.Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _login_view(
+    settings: DashSettings, store: LoginStore, accounts: Mapping[str, str]
+) -> Callable[[], ResponseReturnValue]:
+    """/login: the form (GET), then a throttled check of the password that opens a session (POST)."""
+    decoy = _decoy_hash(accounts)
+
     def login() -> ResponseReturnValue:
         lang = current_language(settings.default_language)
         next_url = _safe_next(flask.request.values.get("next"))
@@ -261,7 +277,10 @@ def install_login(server: flask.Flask, settings: DashSettings, accounts: Mapping
         flask.session.permanent = False  # the cookie lasts the browser's session; the server decides expiry
         return flask.redirect(next_url)
 
-    @server.route("/logout", methods=["POST"])
+    return login
+
+
+def _logout_view(settings: DashSettings, store: LoginStore) -> Callable[[], ResponseReturnValue]:
     def logout() -> ResponseReturnValue:
         if not _csrf_ok():
             return flask.Response("The logout form is stale: reload the page and log out again.", status=400)
@@ -273,12 +292,14 @@ def install_login(server: flask.Flask, settings: DashSettings, accounts: Mapping
         flask.session[SESSION_LANG] = lang
         return flask.redirect("/login")
 
-    @server.route("/lang/<code>")
-    def switch_language(code: str) -> ResponseReturnValue:
-        if code in ("fr", "en"):
-            flask.session[SESSION_LANG] = code
-        return flask.redirect(_safe_next(flask.request.args.get("next")))
+    return logout
 
-    @server.route("/healthz")
-    def healthz() -> flask.Response:
-        return flask.Response("ok", mimetype="text/plain")
+
+def _switch_language(code: str) -> ResponseReturnValue:
+    if code in ("fr", "en"):
+        flask.session[SESSION_LANG] = code
+    return flask.redirect(_safe_next(flask.request.args.get("next")))
+
+
+def _healthz() -> flask.Response:
+    return flask.Response("ok", mimetype="text/plain")
