@@ -1,4 +1,5 @@
-"""The gRPC service and its clients for the integration tests: one real server on the tiny bundle per test module.
+"""The gRPC service and its clients for the integration tests: one real server on the tiny bundle per test module;
+and `store`, a SQLite MLflow store holding the tiny bundle logged as a model (registry tests).
 
 A module tunes them with module-level constants: MAX_BATCH (the server's largest batch) and CLIENT_RETRIES (the typed
 client's retries; a test of status codes wants none)."""
@@ -10,12 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import mlflow
 import pytest
 
+from registry.registration import log_bundle_model
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
 from scoring_service.client import ScoringClient
 from scoring_service.server import RunningService
 from tests.server_support import serve
+from training.tracking import open_experiment
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +46,15 @@ def stub(service: RunningService) -> Iterator[pb_grpc.ScoringServiceStub]:
     """The raw generated stub, for requests the typed client would refuse to build."""
     with grpc.insecure_channel(service.address) as channel:
         yield pb_grpc.ScoringServiceStub(channel)
+
+
+@pytest.fixture()
+def store(tmp_path: Path, tiny_bundle_dir: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """(tracking URI, model URI): a SQLite MLflow store in tmp_path (MLFLOW_TRACKING_URI names it) where one run
+    logged the tiny bundle as a model."""
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    open_experiment(uri, "test", tmp_path / "mlartifacts")
+    with mlflow.start_run():
+        model_uri = log_bundle_model(tiny_bundle_dir)
+    return uri, model_uri

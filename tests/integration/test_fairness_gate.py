@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import mlflow
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,25 +15,14 @@ from registry.__main__ import main as registry_main
 from registry.bundle import ModelBundle
 from registry.champion import promote
 from registry.fairness_gate import GATE_TAG, OVERRIDE_TAG, OverrideError
-from registry.registration import log_bundle_model, register
+from registry.registration import register
 from training.fairness.report import SplitData, compute
 from training.features.protected import load_policy
 from training.publish import gate_tags
-from training.tracking import open_experiment
 
 pytestmark = pytest.mark.integration
 NAME = "credit-scoring"
 REASON = "Single applicants refused more on purpose: a test of the override path, never served"
-
-
-@pytest.fixture()
-def store(tmp_path: Path, tiny_bundle_dir: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
-    open_experiment(uri, "test", tmp_path / "mlartifacts")
-    with mlflow.start_run():
-        model_uri = log_bundle_model(tiny_bundle_dir)
-    return uri, model_uri
 
 
 def _fairness_tags(tiny_bundle_dir: Path, biased: bool) -> dict[str, str]:

@@ -13,21 +13,10 @@ from common.tracking import TrackingError, check_reachable
 from registry.__main__ import main as registry_main
 from registry.bundle import ModelBundle
 from registry.champion import DECISION_TAG, promote
-from registry.registration import RegistryError, download_bundle, log_bundle_model, register
-from training.tracking import open_experiment
+from registry.registration import RegistryError, download_bundle, register
 
 pytestmark = pytest.mark.integration
 NAME = "credit-scoring"
-
-
-@pytest.fixture()
-def store(tmp_path: Path, tiny_bundle_dir: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
-    open_experiment(uri, "test", tmp_path / "mlartifacts")
-    with mlflow.start_run():
-        model_uri = log_bundle_model(tiny_bundle_dir)
-    return uri, model_uri
 
 
 def test_promotion_better_worse_forced(store: tuple[str, str]) -> None:
