@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
 from scoring_service.event_store import read_events
-from tests.server_support import free_port
+from tests.server_support import free_port, service_env, wait_serving
 
 SERVICE = "credit.scoring.v1.ScoringService"
 FLUSH_SECONDS = 1.0
@@ -56,17 +56,14 @@ class Service:
 
     def __init__(self, bundle: Path, store: str, work: Path) -> None:
         self.port, self.metrics_port = free_port(), free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SCORING_", "MLFLOW_"))}
-        env |= {
-            "SCORING_ADDRESS": f"127.0.0.1:{self.port}",
-            "SCORING_MODEL_URI": str(bundle),
-            "SCORING_EVENT_STORE_URL": store,
-            "SCORING_EVENT_FLUSH_SECONDS": str(FLUSH_SECONDS),
-            "SCORING_METRICS_PORT": str(self.metrics_port),
-            "SCORING_RELOAD_POLL_SECONDS": "3600",
-            "SCORING_LOG_LEVEL": "WARNING",
-            "SCORING_MAX_BATCH_SIZE": "50000",
-        }
+        env = service_env(
+            self.port,
+            bundle,
+            store,
+            FLUSH_SECONDS,
+            metrics_port=str(self.metrics_port),
+            max_batch_size="50000",
+        )
         self.log = (work / f"service-{self.port}.log").open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scoring_service"],
@@ -76,18 +73,8 @@ class Service:
             start_new_session=True,
         )
         self.address = f"127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 120
-        with grpc.insecure_channel(self.address) as channel:
-            health = health_pb2_grpc.HealthStub(channel)
-            while True:
-                try:
-                    if health.Check(health_pb2.HealthCheckRequest(), timeout=2).status == 1:
-                        break
-                except grpc.RpcError:
-                    pass
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError(f"the service did not start; see {self.log.name}")
-                time.sleep(0.2)
+        if not wait_serving(self.address, self.process):
+            raise RuntimeError(f"the service did not start; see {self.log.name}")
 
     def metric(self, name: str) -> float:
         page = (

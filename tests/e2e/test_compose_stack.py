@@ -24,11 +24,11 @@ from selenium.webdriver.common.by import By
 
 from dash_app.auth import hash_password
 from scoring_service.client import ScoringClient
-from scoring_service.domain import ClientFilters, Decision, ScoreRequest
+from scoring_service.domain import ClientFilters, ScoreRequest
 from scoring_service.errors import Unauthenticated
 from tests.conftest import PROJECT_ROOT, require
 from tests.e2e.dashboard_support import PASSWORD, USER, log_in, look_up, screenshot
-from tests.server_support import free_port
+from tests.server_support import free_port, score_first_of
 
 pytestmark = pytest.mark.compose
 
@@ -142,13 +142,7 @@ def _score_as_a_service(stack: Stack) -> tuple[str, int, float]:
     with ScoringClient(stack.grpc_address, token=TOKEN, timeout=30.0) as client:
         page = client.search_clients(ClientFilters(), page=0, page_size=5)
         first_answer = time.perf_counter() - start
-        assert page.total > 0
-        client_id = page.clients[0].client_id
-        result = client.score(ScoreRequest(client_id=client_id, explain=True, top_k=5))
-        assert 0.0 < result.probability < 1.0
-        expected = Decision.REFUSED if result.probability >= result.threshold else Decision.GRANTED
-        assert result.decision == expected
-        assert result.explanation is not None and len(result.explanation.contributions) == 5
+        client_id = score_first_of(client, page)
         version = client.model_info().version
     anonymous = ScoringClient(stack.grpc_address, token=None, timeout=10.0, retries=0)
     with anonymous, pytest.raises(Unauthenticated):

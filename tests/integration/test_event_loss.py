@@ -3,7 +3,6 @@ SIGKILL loses at most the events of the last flush interval (everything answered
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -14,12 +13,11 @@ from pathlib import Path
 
 import grpc
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
 from scoring_service.event_store import read_events
-from tests.server_support import free_port
+from tests.server_support import free_port, service_env, wait_serving
 
 pytestmark = pytest.mark.integration
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -28,17 +26,7 @@ FLUSH_SECONDS = 0.5
 
 def _start(bundle: Path, store: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCORING_", "MLFLOW_"))}
-    env |= {
-        "SCORING_ADDRESS": f"127.0.0.1:{port}",
-        "SCORING_MODEL_URI": str(bundle),
-        "SCORING_EVENT_STORE_URL": store,
-        "SCORING_EVENT_FLUSH_SECONDS": str(FLUSH_SECONDS),
-        "SCORING_METRICS_PORT": "",
-        "SCORING_RELOAD_POLL_SECONDS": "3600",
-        "SCORING_DRAIN_SECONDS": "0.2",
-        "SCORING_LOG_LEVEL": "WARNING",
-    }
+    env = service_env(port, bundle, store, FLUSH_SECONDS, metrics_port="", drain_seconds="0.2")
     process = subprocess.Popen(
         [sys.executable, "-m", "scoring_service"],
         cwd=PROJECT_ROOT,
@@ -47,17 +35,8 @@ def _start(bundle: Path, store: str, log: Path) -> tuple[subprocess.Popen[bytes]
         stderr=subprocess.STDOUT,
     )
     address = f"127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    with grpc.insecure_channel(address) as channel:
-        health = health_pb2_grpc.HealthStub(channel)
-        while True:
-            try:
-                if health.Check(health_pb2.HealthCheckRequest(), timeout=2).status == 1:
-                    return process, address
-            except grpc.RpcError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-2000:]
-            time.sleep(0.2)
+    assert wait_serving(address, process), log.read_text()[-2000:]
+    return process, address
 
 
 def _load_then(signum: int, bundle: Path, tmp_path: Path) -> tuple[list[tuple[str, float]], float, set[str]]:
