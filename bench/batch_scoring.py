@@ -28,36 +28,12 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 
 def realistic_bundle(folder: Path, train_clients: int = 8_000) -> Path:
-    from catboost import CatBoostClassifier
+    from tests.bundle_factory import make_realistic_bundle
 
-    from tests.bundle_factory import save_bundle
-    from training.data.loader import HomeCreditTables
-    from training.features.build import TARGET, build_feature_tables
-    from training.synthetic.dictionary import columns_description
-    from training.synthetic.generator import build_tables
-    from training.synthetic.marginals import Calibration
-
-    tables = HomeCreditTables(
-        **build_tables(train_clients, 3, Calibration.load()), columns_description=columns_description()
-    )
-    built = build_feature_tables(tables)
-    x, y = built.train.drop(columns=[TARGET]), built.train[TARGET].astype(int)
-    model = CatBoostClassifier(iterations=300, depth=6, learning_rate=0.08, verbose=False, random_seed=0)
-    model.fit(x, y, cat_features=built.categorical)
-    return save_bundle(
+    return make_realistic_bundle(
         folder,
-        model,
-        x,
-        y,
-        categorical=built.categorical,
-        descriptions=built.descriptions,
-        descriptions_en=built.descriptions_en,
-        raw_train=tables.application_train,
-        raw_test=tables.application_test,
-        test_features=built.test,
+        train_clients=train_clients,
         fingerprint="bench-batch",
-        threshold=0.3,
-        importance_rows=1_000,
         reference_rows=2_000,
         history_rows=2_000,
     )

@@ -34,41 +34,16 @@ REAL_SIZE_PORTFOLIO = 48_744
 
 def realistic_bundle(folder: Path, train_clients: int, sample_dir: Path) -> Path:
     import pandas as pd
-    from catboost import CatBoostClassifier
 
-    from tests.bundle_factory import save_bundle
-    from training.data.loader import HomeCreditTables
-    from training.features.application import application_features
-    from training.features.build import TARGET, build_feature_tables
-    from training.synthetic.dictionary import columns_description
-    from training.synthetic.generator import build_tables
-    from training.synthetic.marginals import Calibration
+    from tests.bundle_factory import make_realistic_bundle
 
-    tables = HomeCreditTables(
-        **build_tables(train_clients, 3, Calibration.load()), columns_description=columns_description()
-    )
-    built = build_feature_tables(tables)
-    x, y = built.train.drop(columns=[TARGET]), built.train[TARGET].astype(int)
-    model = CatBoostClassifier(iterations=300, depth=6, learning_rate=0.08, verbose=False, random_seed=0)
-    model.fit(x, y, cat_features=built.categorical)
-    raw_test = pd.read_csv(sample_dir / "application_test.csv.gz")
-    test = application_features(raw_test.set_index("SK_ID_CURR")).reindex(columns=x.columns)
-    return save_bundle(
+    return make_realistic_bundle(
         folder,
-        model,
-        x,
-        y,
-        categorical=built.categorical,
-        descriptions=built.descriptions,
-        descriptions_en=built.descriptions_en,
-        raw_train=tables.application_train,
-        raw_test=raw_test,
-        test_features=test,
+        train_clients=train_clients,
         fingerprint="bench",
-        threshold=0.3,
-        importance_rows=1_000,
         reference_rows=5_000,
         history_rows=50_000,
+        raw_test=pd.read_csv(sample_dir / "application_test.csv.gz"),
     )
 
 

@@ -13,6 +13,7 @@ fairness) still carry it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ from training.data.loader import HomeCreditTables
 from training.explain import global_importance
 from training.fairness.protected_data import apply_policy
 from training.features.application import DERIVED_TEXTS, application_features
-from training.features.build import TARGET, build_feature_tables
+from training.features.build import TARGET, FeatureTables, build_feature_tables
 from training.features.field_texts import application_field_texts
 from training.features.protected import load_policy
 from training.publish import MAX_HISTORY_ROWS, MAX_REFERENCE_ROWS, sample_rows
@@ -271,17 +272,69 @@ def make_tiny_bundle(folder: Path, *, clients: int = 400, seed: int = 0) -> Path
         thread_count=1,
     )
     model.fit(x_train, target, cat_features=built.categorical)
+    return _save_built(
+        folder, model, built, tables, fingerprint=f"tiny-seed-{seed}-clients-{clients}", seed=seed
+    )
+
+
+def _save_built(
+    folder: Path,
+    model: CatBoostClassifier,
+    built: FeatureTables,
+    tables: HomeCreditTables,
+    raw_test: pd.DataFrame | None = None,
+    test_features: pd.DataFrame | None = None,
+    **options: Any,
+) -> Path:
+    """save_bundle for a model fitted on the product's feature tables; the portfolio is the tables' test split
+    unless another is given."""
     return save_bundle(
         folder,
         model,
-        x_train,
-        target,
+        built.train.drop(columns=[TARGET]),
+        built.train[TARGET].astype(int),
         categorical=built.categorical,
         descriptions=built.descriptions,
         descriptions_en=built.descriptions_en,
         raw_train=tables.application_train,
-        raw_test=tables.application_test,
-        test_features=built.test,
-        fingerprint=f"tiny-seed-{seed}-clients-{clients}",
-        seed=seed,
+        raw_test=tables.application_test if raw_test is None else raw_test,
+        test_features=built.test if test_features is None else test_features,
+        **options,
+    )
+
+
+def make_realistic_bundle(
+    folder: Path,
+    *,
+    train_clients: int,
+    fingerprint: str,
+    reference_rows: int,
+    history_rows: int,
+    raw_test: pd.DataFrame | None = None,
+) -> Path:
+    """The benchmarks' bundle: a 300-tree CatBoost on `train_clients` generated clients through the product's
+    feature build. The portfolio is the generator's test split, or `raw_test` (an application_test table, whose
+    clients have no secondary-table rows: their aggregates are missing)."""
+    tables = HomeCreditTables(
+        **build_tables(train_clients, 3, Calibration.load()), columns_description=columns_description()
+    )
+    built = build_feature_tables(tables)
+    x, y = built.train.drop(columns=[TARGET]), built.train[TARGET].astype(int)
+    model = CatBoostClassifier(iterations=300, depth=6, learning_rate=0.08, verbose=False, random_seed=0)
+    model.fit(x, y, cat_features=built.categorical)
+    test_features = None
+    if raw_test is not None:
+        test_features = application_features(raw_test.set_index(ID_COLUMN)).reindex(columns=x.columns)
+    return _save_built(
+        folder,
+        model,
+        built,
+        tables,
+        raw_test,
+        test_features,
+        fingerprint=fingerprint,
+        threshold=0.3,
+        importance_rows=1_000,
+        reference_rows=reference_rows,
+        history_rows=history_rows,
     )
