@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from training.data.errors import DataError
-from training.data.reader import SUFFIXES, find_file, read_table
+from training.data.reader import SUFFIXES, optional_file, read_table
 from training.data.schema import ARROW_TYPES, TABLES_BY_ATTRIBUTE
 
 SECONDARY: tuple[str, ...] = (
@@ -63,11 +63,8 @@ def application_path(data: Path) -> Path:
             f"{data} does not exist. Give a folder of Home Credit tables or one application file."
         )
     for stem in APPLICATION_STEMS:
-        try:
-            return find_file(data, stem)
-        except DataError as exc:
-            if "more than once" in str(exc):
-                raise
+        if (found := optional_file(data, stem)) is not None:
+            return found
     raise DataError(
         f"{data} holds no application table: expected application_test (or application_train) as .csv, "
         ".csv.gz or .parquet. Only the application table is required; the other tables are optional."
@@ -92,7 +89,7 @@ def load_batch(data: Path) -> BatchTables:
     files: dict[str, Path] = {}
     for attribute in SECONDARY:
         spec = TABLES_BY_ATTRIBUTE[attribute]
-        found = _optional_file(folder, spec.stem)
+        found = optional_file(folder, spec.stem)
         if found is None:
             frames[attribute] = empty_table(attribute)
             continue
@@ -110,14 +107,3 @@ def empty_table(attribute: str) -> pd.DataFrame:
     columns = TABLES_BY_ATTRIBUTE[attribute].columns
     schema = pa.schema([(name, ARROW_TYPES[kind]) for name, kind in columns.items()])
     return schema.empty_table().to_pandas()
-
-
-def _optional_file(folder: Path | None, stem: str) -> Path | None:
-    if folder is None:
-        return None
-    try:
-        return find_file(folder, stem)
-    except DataError as exc:
-        if "more than once" in str(exc):
-            raise
-        return None

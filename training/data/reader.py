@@ -30,19 +30,28 @@ _REGENERATE = "download it again or regenerate the folder with `python -m traini
 
 def find_file(folder: Path, stem: str) -> Path:
     """The one file holding table `stem` in `folder`, whatever its supported format."""
-    found = [folder / f"{stem}{suffix}" for suffix in SUFFIXES if (folder / f"{stem}{suffix}").is_file()]
-    if not found:
+    found = optional_file(folder, stem)
+    if found is None:
         raise DataError(
             f"The table {stem} is missing from {folder}: expected {stem}.csv, {stem}.csv.gz or "
             f"{stem}.parquet. "
             f"Add the file under its official name, or {_REGENERATE}."
         )
+    return found
+
+
+def optional_file(folder: Path | None, stem: str) -> Path | None:
+    """The one file holding table `stem` in `folder`, or None when there is none (or no folder); a table present
+    in two formats is still an error."""
+    if folder is None:
+        return None
+    found = [folder / f"{stem}{suffix}" for suffix in SUFFIXES if (folder / f"{stem}{suffix}").is_file()]
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise DataError(
             f"The table {stem} is present more than once in {folder} ({names}); keep a single file per table."
         )
-    return found[0]
+    return found[0] if found else None
 
 
 def _csv_header(path: Path) -> list[str]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from training.data.errors import DataError
-from training.data.reader import find_file
+from training.data.reader import find_file, optional_file
 from training.data.schema import TABLES_BY_ATTRIBUTE, Kind
 from training.features.aggregates import FAMILIES
 from training.features.application import APPLICATION_CATEGORICAL, application_feature_names
@@ -108,16 +108,9 @@ def read_secondary(spark: SparkSession, folder: Path | None) -> dict[str, DataFr
 
 
 def _optional(folder: Path | None, stem: str) -> Path | None:
-    if folder is None:
-        return None
-    if (folder / f"{stem}.parquet").is_dir():  # a table written by Spark
+    if folder is not None and (folder / f"{stem}.parquet").is_dir():  # a table written by Spark
         return folder / f"{stem}.parquet"
-    try:
-        return find_file(folder, stem)
-    except DataError as exc:
-        if "more than once" in str(exc):
-            raise
-        return None
+    return optional_file(folder, stem)
 
 
 def feature_schema() -> StructType:
