@@ -230,7 +230,22 @@ def exclusion_markdown(exclusion: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
-def grant_figure(report: FairnessReport, path: Path) -> Path:
+@dataclass
+class _Panels:
+    """A figure with one panel per attribute of the gated split (the first split when the gated one is absent)."""
+
+    plt: Any
+    fig: Any
+    axes: list[tuple[Any, GroupFairness]]
+
+    def save(self, path: Path) -> Path:
+        self.fig.tight_layout()
+        self.fig.savefig(path, dpi=90)
+        self.plt.close(self.fig)
+        return path
+
+
+def _attribute_panels(report: FairnessReport) -> _Panels:
     from training.selection.figures import _pyplot
 
     plt = _pyplot()
@@ -238,7 +253,12 @@ def grant_figure(report: FairnessReport, path: Path) -> Path:
     fig, axes = plt.subplots(
         1, max(len(results), 1), figsize=(4.2 * max(len(results), 1), 3.8), squeeze=False
     )
-    for ax, r in zip(axes[0], results, strict=False):
+    return _Panels(plt, fig, list(zip(axes[0], results, strict=False)))
+
+
+def grant_figure(report: FairnessReport, path: Path) -> Path:
+    panels = _attribute_panels(report)
+    for ax, r in panels.axes:
         table = r.by_group
         refusal = table["refusal_rate"]
         grant = (1 - refusal).to_numpy()
@@ -255,21 +275,12 @@ def grant_figure(report: FairnessReport, path: Path) -> Path:
             ax.legend(fontsize=7)
         ax.set_xticks(range(len(table)), [str(g) for g in table.index], rotation=35, ha="right", fontsize=7)
         ax.set(ylim=(0, 1), ylabel="grant rate", title=f"{r.attribute} (ratio {_num(r.grant_rate_ratio)})")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return panels.save(path)
 
 
 def calibration_figure(report: FairnessReport, path: Path) -> Path:
-    from training.selection.figures import _pyplot
-
-    plt = _pyplot()
-    results = report.results.get(GATE_SPLIT) or next(iter(report.results.values()), [])
-    fig, axes = plt.subplots(
-        1, max(len(results), 1), figsize=(4.2 * max(len(results), 1), 3.8), squeeze=False
-    )
-    for ax, r in zip(axes[0], results, strict=False):
+    panels = _attribute_panels(report)
+    for ax, r in panels.axes:
         table = r.by_group
         x = np.arange(len(table))
         ax.bar(x - 0.2, table["mean_probability"].to_numpy(), width=0.4, label="mean probability")
@@ -277,10 +288,7 @@ def calibration_figure(report: FairnessReport, path: Path) -> Path:
         ax.set_xticks(x, [str(g) for g in table.index], rotation=35, ha="right", fontsize=7)
         ax.set(title=r.attribute)
         ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return panels.save(path)
 
 
 def _num(value: float) -> str:
