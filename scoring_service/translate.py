@@ -7,8 +7,10 @@ group left unspecified); what the values mean is the data plane's business.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
+from typing import Any
 
 from scoring_service import domain as d
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
@@ -257,37 +259,25 @@ def search_request_from_pb(message: pb.SearchClientsRequest) -> tuple[d.ClientFi
     return filters_from_pb(message.filters), message.page, page_size
 
 
+# A client summary's plain fields: the same name and value in the message and in the domain object.
+SUMMARY_FIELDS = tuple(f.name for f in dataclasses.fields(d.ClientSummary) if f.name != "decision")
+
+
+def _summary_values(summary: d.ClientSummary | pb.ClientSummary) -> dict[str, Any]:
+    return {name: getattr(summary, name) for name in SUMMARY_FIELDS}
+
+
 def client_page_to_pb(page: d.ClientPage) -> pb.ClientPage:
     message = pb.ClientPage(total=page.total, page=page.page, page_size=page.page_size)
     for c in page.clients:
-        message.clients.add(
-            client_id=c.client_id,
-            gender=c.gender,
-            age_years=c.age_years,
-            income=c.income,
-            credit_amount=c.credit_amount,
-            contract_type=c.contract_type,
-            family_status=c.family_status,
-            probability=c.probability,
-            decision=DECISION_TO_PB[c.decision],
-        )
+        message.clients.add(**_summary_values(c), decision=DECISION_TO_PB[c.decision])
     return message
 
 
 def client_page_from_pb(message: pb.ClientPage) -> d.ClientPage:
     return d.ClientPage(
         clients=tuple(
-            d.ClientSummary(
-                client_id=c.client_id,
-                gender=c.gender,
-                age_years=c.age_years,
-                income=c.income,
-                credit_amount=c.credit_amount,
-                contract_type=c.contract_type,
-                family_status=c.family_status,
-                probability=c.probability,
-                decision=DECISION_FROM_PB[c.decision],
-            )
+            d.ClientSummary(**_summary_values(c), decision=DECISION_FROM_PB[c.decision])
             for c in message.clients
         ),
         total=message.total,
