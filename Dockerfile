@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every service of the product (MLflow server, trainer, scoring service, dashboard, drift monitor); the
-# command differs. BASE_IMAGE: any Debian-based image with Python 3.11 and venv (`python` on PATH); the default comes
+# command differs. The `spark` target is the same image with a Java runtime (the spark profile of docker-compose.yml). BASE_IMAGE: any Debian-based image with Python 3.11 and venv (`python` on PATH); the default comes
 # from a registry, deploy/local-images.sh passes a base made from Debian's archive where no registry is reachable.
 ARG BASE_IMAGE=python:3.11-slim
 
@@ -49,3 +49,21 @@ WORKDIR /home/app
 EXPOSE 5000 8050 9100 50051
 ENTRYPOINT ["tini", "--"]
 CMD ["python", "-m", "scoring_service"]
+
+# The spark profile of docker-compose.yml (`target: spark`): the Spark master, the worker and the batch job's driver run
+# the product's own packages (executors run the feature code and the model) on the Spark that pyspark ships
+# (spark-class, spark-submit in /opt/venv/bin).
+FROM runtime AS spark
+USER root
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless procps \
+ && rm -rf /var/lib/apt/lists/*
+ENV PYSPARK_PYTHON=/opt/venv/bin/python SPARK_HOME=/opt/venv/lib/python3.11/site-packages/pyspark \
+    SPARK_NO_DAEMONIZE=1
+USER app
+VOLUME ["/data"]
+EXPOSE 7077 8080 8081
+CMD ["spark-class", "org.apache.spark.deploy.master.Master"]
+
+# The default target (`docker build .`, deploy/local-images.sh): the product's image.
+FROM runtime AS app
