@@ -49,7 +49,7 @@ APPLICATION_CATEGORICAL: tuple[str, ...] = (
 
 _DOCUMENTS = tuple(f"FLAG_DOCUMENT_{n}" for n in range(2, 22))
 _CONTACTS = ("FLAG_EMP_PHONE", "FLAG_WORK_PHONE", "FLAG_PHONE", "FLAG_EMAIL")
-_ADDRESS_MISMATCHES = (
+ADDRESS_MISMATCHES = (  # the address-mismatch flags (ADDRESS_MISMATCH_COUNT counts them)
     "REG_REGION_NOT_LIVE_REGION",
     "REG_REGION_NOT_WORK_REGION",
     "LIVE_REGION_NOT_WORK_REGION",
@@ -83,7 +83,7 @@ _NUMERIC_INPUT: tuple[str, ...] = (
     "REGION_RATING_CLIENT",
     "REGION_RATING_CLIENT_W_CITY",
     "HOUR_APPR_PROCESS_START",
-    *_ADDRESS_MISMATCHES,
+    *ADDRESS_MISMATCHES,
     *_EXT_SOURCES,
     *(f"{s}_{stat}" for stat in ("AVG", "MODE", "MEDI") for s in BUILDING_STEMS),
     "TOTALAREA_MODE",
@@ -251,7 +251,7 @@ def _derived(x: np.ndarray, raw_days_employed: np.ndarray) -> np.ndarray:
         (3 - ext_available).astype(np.float64),
         _count(cols(_DOCUMENTS)),
         _count(cols(_CONTACTS)),
-        _count(cols(_ADDRESS_MISMATCHES)),
+        _count(cols(ADDRESS_MISMATCHES)),
         np.where(np.isnan(requests).all(axis=1), np.nan, np.nansum(requests, axis=1)),
         _ratio(col("DEF_30_CNT_SOCIAL_CIRCLE"), col("OBS_30_CNT_SOCIAL_CIRCLE")),
         _ratio(col("DEF_60_CNT_SOCIAL_CIRCLE"), col("OBS_60_CNT_SOCIAL_CIRCLE")),

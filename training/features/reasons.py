@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from training.data.schema import BUILDING_COLUMNS
 from training.features import bureau, credit_card, installments, pos_cash, previous
+from training.features.application import ADDRESS_MISMATCHES
 
 
 @dataclass(frozen=True)
@@ -174,12 +175,7 @@ REASON_GROUPS: tuple[ReasonGroup, ...] = (
             "REGION_POPULATION_RELATIVE",
             "REGION_RATING_CLIENT",
             "REGION_RATING_CLIENT_W_CITY",
-            "REG_REGION_NOT_LIVE_REGION",
-            "REG_REGION_NOT_WORK_REGION",
-            "LIVE_REGION_NOT_WORK_REGION",
-            "REG_CITY_NOT_LIVE_CITY",
-            "REG_CITY_NOT_WORK_CITY",
-            "LIVE_CITY_NOT_WORK_CITY",
+            *ADDRESS_MISMATCHES,
             "ADDRESS_MISMATCH_COUNT",
         ),
     ),
