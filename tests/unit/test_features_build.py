@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.unit.test_features_support import application, dictionary, tables
+from training.data.errors import DataError
 from training.data.loader import HomeCreditTables
 from training.features.application import APPLICATION_CATEGORICAL
 from training.features.build import FeatureTables, build_feature_tables, degenerate_columns
@@ -135,5 +136,5 @@ def test_saved_tables_read_back_identical(built: FeatureTables, tmp_path: Path) 
     assert back.categorical == built.categorical
     assert back.descriptions == built.descriptions
     assert back.dropped == built.dropped
-    with pytest.raises(FileNotFoundError, match="python -m training features"):
+    with pytest.raises(DataError, match="python -m training features"):
         FeatureTables.load(tmp_path / "nothing")

@@ -37,7 +37,7 @@ def test_features_command_names_a_missing_folder(tmp_path: Path, capsys: pytest.
     code = main(
         ["features", "--data", str(tmp_path / "absent"), "--out", str(tmp_path / "out"), "--no-progress"]
     )
-    assert code == 1
+    assert code == 2
     assert "does not exist" in capsys.readouterr().err
 
 
@@ -46,7 +46,7 @@ def test_features_command_explains_a_memory_limit_too_low(
 ) -> None:
     data = write_folder(tmp_path / "data")
     argv = ["features", "--data", str(data), "--out", str(tmp_path / "out"), "--no-progress"]
-    assert main([*argv, "--memory-limit", "1KB"]) == 1
+    assert main([*argv, "--memory-limit", "1KB"]) == 2
     assert "ran out of memory under --memory-limit 1KB" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main([*argv, "--memory-limit", "plenty"])

@@ -26,7 +26,7 @@ def test_generate_command_refuses_a_bad_size(tmp_path: Path, capsys) -> None:
 
 
 def test_validate_command_reports_the_error(tmp_path: Path, capsys) -> None:
-    assert main(["validate", "--data", str(tmp_path), "--no-progress"]) == 1
+    assert main(["validate", "--data", str(tmp_path), "--no-progress"]) == 2
     assert "application_train is missing" in capsys.readouterr().err
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
+from common.errors import exit_with
 from training.data.loader import DEFAULT_MAX_ORPHAN_SHARE, DataError, load_tables
 
 
@@ -34,8 +34,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         tables = load_tables(args.data, progress=not args.no_progress, max_orphan_share=args.max_orphan_share)
     except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return exit_with(exc)
     summary = tables.summary()
     print(f"{args.data}: valid Home Credit folder, loaded in {time.perf_counter() - started:.1f} s")
     print(summary.to_string(formatters={"memory_mb": "{:,.1f}".format, "rows": "{:,}".format}))

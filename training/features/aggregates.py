@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from training.data.errors import FeatureInputError
 from training.features import bureau, credit_card, installments, pos_cash, previous
 from training.features.spec import Family
 
@@ -98,7 +99,7 @@ def _run_family(
         frame = getattr(tables, attribute)
         missing = [c for c in columns if c not in frame.columns]
         if missing:
-            raise ValueError(
+            raise FeatureInputError(
                 f"The table {attribute} lacks the columns {missing} that the {family.prefix}_* features "
                 "need. Give the official Home Credit files (check them with "
                 "`python -m training validate --data DIR`)."

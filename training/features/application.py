@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from training.data.errors import FeatureInputError
 from training.data.schema import BUILDING_STEMS
 from training.features.aggregates import aggregate_features
 from training.features.field_texts import DERIVED_TEXTS
@@ -172,7 +173,7 @@ def _as_float(values: pd.DataFrame | np.ndarray, names: pd.Index) -> np.ndarray:
         bad = [
             c for c in names if pd.to_numeric(frame[c], errors="coerce").isna().sum() > frame[c].isna().sum()
         ]
-        raise ValueError(
+        raise FeatureInputError(
             f"Application fields {bad} must be numbers ({exc}); send numeric values or leave them empty."
         ) from exc
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from training.data.errors import DataError, FeatureInputError
 from training.features.aggregates import (
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_THREADS,
@@ -75,20 +76,23 @@ class FeatureTables:
         folder = Path(folder)
         paths = [folder / TRAIN_FILE, folder / TEST_FILE, folder / METADATA_FILE]
         absent = [str(p) for p in paths if not p.exists()]  # Spark writes a table as a Parquet folder
+        rebuild = "Build one with `python -m training features --data DIR --out DIR`."
         if absent:
-            raise FileNotFoundError(
-                f"{absent} missing: {folder} is not a feature folder. "
-                "Build one with `python -m training features --data DIR --out DIR`."
+            raise DataError(f"{absent} missing: {folder} is not a feature folder. {rebuild}")
+        try:
+            metadata = json.loads((folder / METADATA_FILE).read_text())
+            return cls(
+                train=_indexed(pd.read_parquet(paths[0])),
+                test=_indexed(pd.read_parquet(paths[1])),
+                categorical=list(metadata["categorical"]),
+                descriptions=dict(metadata["descriptions"]),
+                descriptions_en=dict(metadata["descriptions_en"]),
+                dropped=list(metadata["dropped"]),
             )
-        metadata = json.loads((folder / METADATA_FILE).read_text())
-        return cls(
-            train=_indexed(pd.read_parquet(paths[0])),
-            test=_indexed(pd.read_parquet(paths[1])),
-            categorical=list(metadata["categorical"]),
-            descriptions=dict(metadata["descriptions"]),
-            descriptions_en=dict(metadata["descriptions_en"]),
-            dropped=list(metadata["dropped"]),
-        )
+        except (OSError, ValueError, KeyError) as exc:  # pyarrow and json raise these for a damaged file
+            raise DataError(
+                f"The feature folder {folder} cannot be read ({exc}): it is damaged. {rebuild}"
+            ) from exc
 
 
 def build_feature_tables(
@@ -101,7 +105,7 @@ def build_feature_tables(
     """Features of every training and test client from the eight tables of `tables`."""
     train_app = _applications(tables.application_train, "application_train")
     if TARGET not in train_app.columns:
-        raise ValueError(
+        raise FeatureInputError(
             "application_train has no TARGET column; give the training file, which holds the outcome."
         )
     target = train_app[TARGET].astype(np.int8)
@@ -194,7 +198,7 @@ def _applications(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if "SK_ID_CURR" in frame.columns:
         frame = frame.set_index("SK_ID_CURR")
     elif frame.index.name != "SK_ID_CURR":
-        raise ValueError(f"{name} has no SK_ID_CURR column; give the official Home Credit file.")
+        raise FeatureInputError(f"{name} has no SK_ID_CURR column; give the official Home Credit file.")
     if frame.index.has_duplicates:
-        raise ValueError(f"{name} repeats some SK_ID_CURR; each client must appear once.")
+        raise FeatureInputError(f"{name} repeats some SK_ID_CURR; each client must appear once.")
     return frame

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 import time
 from pathlib import Path
 
+from common.errors import UserError, exit_with
 from training.data.cli import add_data_argument
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data" / "features"
+
+
+class MemoryLimitError(UserError):
+    """The aggregates needed more memory than --memory-limit gives them."""
 
 
 def memory_size(text: str) -> str:
@@ -54,29 +58,24 @@ def run(args: argparse.Namespace) -> int:
         return run_spark(args)
     import duckdb
 
-    from training.data.loader import DataError, load_tables
+    from training.data.loader import load_tables
     from training.features.build import build_feature_tables
 
     started = time.perf_counter()
     try:
         tables = load_tables(args.data, progress=not args.no_progress)
-    except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    try:
         features = build_feature_tables(
             tables, progress=not args.no_progress, threads=args.threads, memory_limit=args.memory_limit
         )
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except UserError as exc:  # a folder, a table or a value the features cannot use
+        return exit_with(exc)
     except duckdb.OutOfMemoryException as exc:
-        print(
-            f"error: the aggregates ran out of memory under --memory-limit {args.memory_limit} ({exc}). "
-            "Raise --memory-limit, or free memory on this machine.",
-            file=sys.stderr,
+        return exit_with(
+            MemoryLimitError(
+                f"the aggregates ran out of memory under --memory-limit {args.memory_limit} ({exc}). "
+                "Raise --memory-limit, or free memory on this machine."
+            )
         )
-        return 1
     folder = features.save(args.out)
     print(
         f"{len(features.features)} features ({len(features.categorical)} categorical) for "
@@ -90,16 +89,14 @@ def run(args: argparse.Namespace) -> int:
 
 def run_spark(args: argparse.Namespace) -> int:
     """The same feature folder built by Spark (the declarations' SQL and the application code on executors)."""
-    from training.data.loader import DataError
     from training.features.spark import build_feature_folder, spark_session
 
     started = time.perf_counter()
     spark = spark_session(args.master)
     try:
         result = build_feature_folder(spark, args.data, args.out)
-    except (DataError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except UserError as exc:
+        return exit_with(exc)
     print(
         f"{result['features']} features ({result['categorical']} categorical) built by Spark, written to "
         f"{args.out} in {time.perf_counter() - started:.1f} s."

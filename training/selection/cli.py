@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from common.errors import UserError, exit_with
@@ -39,10 +38,6 @@ def run(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"profile": args.profile})
     try:
         features = FeatureTables.load(args.features)
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
         policy = load_policy(settings.policy_file)
         inputs = policy.model_inputs(features.features)  # what the protected-attribute policy allows
         open_experiment(settings.resolved_tracking_uri(), settings.experiment, settings.artifacts_root)

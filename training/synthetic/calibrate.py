@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from common.errors import exit_with
 from training.data.loader import DataError, HomeCreditTables, load_tables
 from training.data.schema import TABLES
 
@@ -171,8 +171,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         tables = load_tables(args.real)
     except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return exit_with(exc)
     calibration = build_calibration(
         tables, source=f"{args.real.name}: {len(tables.application_train)} train clients"
     )

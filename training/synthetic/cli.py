@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
+from common.errors import UserError, exit_with
 from training.synthetic.generator import FORMATS, MAX_CLIENTS, count_test_clients, generate
 
 
@@ -26,10 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not 1 <= args.clients <= MAX_CLIENTS:
-        print(
-            f"error: --clients must be between 1 and {MAX_CLIENTS:,} (got {args.clients:,}).", file=sys.stderr
+        return exit_with(
+            UserError(f"--clients must be between 1 and {MAX_CLIENTS:,} (got {args.clients:,}).")
         )
-        return 2
     started = time.perf_counter()
     rows = generate(
         args.out, clients=args.clients, seed=args.seed, fmt=args.format, progress=not args.no_progress
