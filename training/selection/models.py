@@ -8,6 +8,7 @@ that cross-validation fits that preparation on the training part of each fold on
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -24,29 +25,31 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 MISSING_CATEGORY = "MISSING"  # the same filler as the feature code, so serving rows match
 
 Monotone = dict[str, int]  # numeric feature -> +1 (never lowers the risk when it rises) or -1
-Builder = Callable[[dict[str, Any], list[str], list[str], str, int, Monotone], BaseEstimator]
 
 
-def _dummy(
-    params: dict[str, Any],
-    numeric: list[str],
-    categorical: list[str],
-    imbalance: str,
-    seed: int,
-    monotone: Monotone,
-):
-    return DummyClassifier(strategy=params.get("strategy", "prior"))
+@dataclass(frozen=True)
+class ModelSpec:
+    """What every family's builder receives: its parameters, the columns by kind, the imbalance method, the seed and
+    the monotone constraints (applied by the families that support them)."""
+
+    params: dict[str, Any]
+    numeric: list[str]
+    categorical: list[str]
+    imbalance: str
+    seed: int
+    monotone: Monotone
 
 
-def _logistic(
-    params: dict[str, Any],
-    numeric: list[str],
-    categorical: list[str],
-    imbalance: str,
-    seed: int,
-    monotone: Monotone,
-):
+Builder = Callable[[ModelSpec], BaseEstimator]
+
+
+def _dummy(spec: ModelSpec) -> BaseEstimator:
+    return DummyClassifier(strategy=spec.params.get("strategy", "prior"))
+
+
+def _logistic(spec: ModelSpec) -> BaseEstimator:
     """Signs of linear coefficients are not constrained here: `monotone` is ignored (the report says so)."""
+    params, numeric, categorical = spec.params, spec.numeric, spec.categorical
     prep = ColumnTransformer(
         [
             (
@@ -76,23 +79,17 @@ def _logistic(
         C=float(params.get("C", 0.1)),
         l1_ratio=float(params.get("l1_ratio", 0.0)),
         solver="saga" if params.get("l1_ratio", 0.0) else "lbfgs",
-        class_weight="balanced" if imbalance == "class_weight" else None,
+        class_weight="balanced" if spec.imbalance == "class_weight" else None,
         max_iter=int(params.get("max_iter", 300)),
-        random_state=seed,
+        random_state=spec.seed,
     )
     return Pipeline([("prep", prep), ("model", model)])
 
 
-def _random_forest(
-    params: dict[str, Any],
-    numeric: list[str],
-    categorical: list[str],
-    imbalance: str,
-    seed: int,
-    monotone: Monotone,
-):
+def _random_forest(spec: ModelSpec) -> BaseEstimator:
     """A bagged non-linear model. (HistGradientBoosting was the first choice, but in scikit-learn 1.9 its binning
     with sample weights, which class weights imply, is about 30 times slower than without on this data.)"""
+    params, numeric, categorical = spec.params, spec.numeric, spec.categorical
     prep = ColumnTransformer(
         [
             (
@@ -113,23 +110,19 @@ def _random_forest(
         max_depth=int(params.get("max_depth", 10)),
         min_samples_leaf=int(params.get("min_samples_leaf", 20)),
         max_features=params.get("max_features", "sqrt"),
-        class_weight="balanced_subsample" if imbalance == "class_weight" else None,
+        class_weight="balanced_subsample" if spec.imbalance == "class_weight" else None,
         # columns leave the preparation categorical first, then numeric
-        monotonic_cst=[0] * len(categorical) + [monotone.get(c, 0) for c in numeric] if monotone else None,
+        monotonic_cst=[0] * len(categorical) + [spec.monotone.get(c, 0) for c in numeric]
+        if spec.monotone
+        else None,
         n_jobs=1,
-        random_state=seed,
+        random_state=spec.seed,
     )
     return Pipeline([("prep", prep), ("model", model)])
 
 
-def _catboost(
-    params: dict[str, Any],
-    numeric: list[str],
-    categorical: list[str],
-    imbalance: str,
-    seed: int,
-    monotone: Monotone,
-):
+def _catboost(spec: ModelSpec) -> BaseEstimator:
+    params, numeric, categorical = spec.params, spec.numeric, spec.categorical
     iterations = int(params.get("iterations", 300))
     options: dict[str, Any] = {}
     if "rsm" in params:  # share of features each split may look at
@@ -138,8 +131,8 @@ def _catboost(
         options["random_strength"] = float(params["random_strength"])
     # No minimum leaf size: CatBoost honours min_data_in_leaf only on depth-wise trees, which take no monotone
     # constraints; on its symmetric trees the L2 penalty shrinks the value of a leaf with few clients instead.
-    if monotone:
-        options["monotone_constraints"] = {c: int(v) for c, v in monotone.items() if c in numeric and v}
+    if spec.monotone:
+        options["monotone_constraints"] = {c: int(v) for c, v in spec.monotone.items() if c in numeric and v}
     return CatBoostClassifier(
         iterations=iterations,
         learning_rate=float(params.get("learning_rate", default_learning_rate(iterations))),
@@ -148,8 +141,8 @@ def _catboost(
         border_count=int(params.get("border_count", 64)),  # half the time of 254 borders, same AUC here
         max_ctr_complexity=int(params.get("max_ctr_complexity", 4)),
         cat_features=categorical,
-        auto_class_weights="Balanced" if imbalance == "class_weight" else None,
-        random_seed=seed,
+        auto_class_weights="Balanced" if spec.imbalance == "class_weight" else None,
+        random_seed=spec.seed,
         thread_count=int(params.get("thread_count", 2)),
         allow_writing_files=False,
         verbose=False,
@@ -185,7 +178,7 @@ def build_model(
     """`monotone` (numeric feature -> +1/-1) is applied by the families that support it (CatBoost, random forest)."""
     if family not in FAMILIES:
         raise ValueError(f"Unknown model family {family!r}; choose one of {', '.join(FAMILIES)}.")
-    return FAMILIES[family](params, numeric, categorical, imbalance, seed, dict(monotone or {}))
+    return FAMILIES[family](ModelSpec(params, numeric, categorical, imbalance, seed, dict(monotone or {})))
 
 
 def prepare_frame(features: pd.DataFrame, categorical: list[str]) -> pd.DataFrame:
