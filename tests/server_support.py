@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,8 @@ from scoring_service.dataplane import DataPlane, build_dataplane
 from scoring_service.domain import ClientPage, Decision, ScoreRequest
 from scoring_service.server import RunningService, start_service
 from scoring_service.settings import ScoringSettings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -52,6 +55,18 @@ def service_env(
         "SCORING_LOG_LEVEL": "WARNING",
     }
     return env | {f"SCORING_{name.upper()}": value for name, value in settings.items()}
+
+
+def start_service_process(env: dict[str, str], log: Path, **popen: Any) -> subprocess.Popen[bytes]:
+    """`python -m scoring_service` run from the project's folder with `env`, its output in `log`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "scoring_service"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        **popen,
+    )
 
 
 def wait_serving(address: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -17,23 +16,16 @@ import pytest
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
 from scoring_service.event_store import read_events
-from tests.server_support import free_port, service_env, wait_serving
+from tests.server_support import free_port, service_env, start_service_process, wait_serving
 
 pytestmark = pytest.mark.integration
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FLUSH_SECONDS = 0.5
 
 
 def _start(bundle: Path, store: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = service_env(port, bundle, store, FLUSH_SECONDS, metrics_port="", drain_seconds="0.2")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scoring_service"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    process = start_service_process(env, log)
     address = f"127.0.0.1:{port}"
     assert wait_serving(address, process), log.read_text()[-2000:]
     return process, address

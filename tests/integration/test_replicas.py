@@ -8,10 +8,8 @@ The figures of a run go to the log (`-s` shows them); docs/benchmarks.md keeps o
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -19,18 +17,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import grpc
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from scoring_service import errors
 from scoring_service.client import ScoringClient
 from scoring_service.domain import ClientFilters, ScoreRequest
 from scoring_service.event_store import read_events
-from tests.server_support import free_port
+from tests.server_support import free_port, service_env, start_service_process, wait_serving
 
 pytestmark = pytest.mark.integration
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REPLICAS = 3
 CALLERS = 4
 LOAD_SECONDS = 1.5  # before the stop, then as long again on the two replicas left
@@ -94,42 +89,22 @@ class Figures:
 
 def _start(bundle: Path, store: str, folder: Path, index: int) -> Replica:
     port, metrics_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCORING_", "MLFLOW_"))}
-    env |= {
-        "SCORING_ADDRESS": f"127.0.0.1:{port}",
-        "SCORING_MODEL_URI": str(bundle),
-        "SCORING_EVENT_STORE_URL": store,
-        "SCORING_EVENT_FLUSH_SECONDS": "0.2",
-        "SCORING_METRICS_PORT": str(metrics_port),
-        "SCORING_RELOAD_POLL_SECONDS": "3600",
-        "SCORING_DRAIN_SECONDS": "0.5",
-        "SCORING_SHUTDOWN_GRACE_SECONDS": "5",
-        "SCORING_LOG_LEVEL": "WARNING",
-    }
-    log = folder / f"replica-{index}.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scoring_service"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
+    env = service_env(
+        port,
+        bundle,
+        store,
+        0.2,
+        metrics_port=str(metrics_port),
+        drain_seconds="0.5",
+        shutdown_grace_seconds="5",
     )
+    log = folder / f"replica-{index}.log"
+    process = start_service_process(env, log)
     return Replica(process, f"127.0.0.1:{port}", metrics_port, log)
 
 
-def _wait_serving(replica: Replica, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    with grpc.insecure_channel(replica.address) as channel:
-        health = health_pb2_grpc.HealthStub(channel)
-        while True:
-            try:
-                if health.Check(health_pb2.HealthCheckRequest(), timeout=2).status == 1:
-                    return
-            except grpc.RpcError:
-                pass
-            alive = replica.process.poll() is None
-            assert alive and time.monotonic() < deadline, replica.log.read_text()[-2000:]
-            time.sleep(0.2)
+def _wait_serving(replica: Replica) -> None:
+    assert wait_serving(replica.address, replica.process), replica.log.read_text()[-2000:]
 
 
 def _scale_out(bundle: Path, store: str, folder: Path) -> Figures:
