@@ -87,27 +87,58 @@ def test_missing_column_names_file_and_column(tmp_path: Path) -> None:
         load_tables(folder)
 
 
-def test_wrong_type_names_the_column(tmp_path: Path) -> None:
-    folder = write_tiny_folder(tmp_path)
-    path = folder / "application_train.csv"
-    pd.read_csv(path).assign(AMT_CREDIT=["abc", "1.0"]).to_csv(path, index=False)
-    with pytest.raises(DataError, match=r"application_train\.csv, column AMT_CREDIT"):
-        load_tables(folder)
-
-
-def test_wrong_type_in_parquet_names_the_column(tmp_path: Path) -> None:
-    folder = write_tiny_folder(tmp_path, ".parquet")
-    path = folder / "bureau_balance.parquet"
-    pd.read_parquet(path).assign(MONTHS_BALANCE=["zero", "one"]).to_parquet(path, index=False)
-    with pytest.raises(DataError, match=r"bureau_balance\.parquet, column MONTHS_BALANCE"):
-        load_tables(folder)
-
-
-def test_missing_value_in_an_integer_column(tmp_path: Path) -> None:
-    folder = write_tiny_folder(tmp_path)
-    path = folder / "application_train.csv"
-    pd.read_csv(path).assign(DAYS_BIRTH=["", "-12000"]).to_csv(path, index=False)
-    with pytest.raises(DataError, match=r"column DAYS_BIRTH: 1 missing value"):
+@pytest.mark.parametrize(
+    ("suffix", "stem", "column", "values", "message"),
+    [
+        (
+            ".csv",
+            "application_train",
+            "AMT_CREDIT",
+            ["abc", "1.0"],
+            r"application_train\.csv, column AMT_CREDIT",
+        ),
+        (
+            ".parquet",
+            "bureau_balance",
+            "MONTHS_BALANCE",
+            ["zero", "one"],
+            r"bureau_balance\.parquet, column MONTHS_BALANCE",
+        ),
+        (".csv", "application_train", "DAYS_BIRTH", ["", "-12000"], r"column DAYS_BIRTH: 1 missing value"),
+        (
+            ".csv",
+            "application_train",
+            "SK_ID_CURR",
+            CLIENTS[0],
+            r"column SK_ID_CURR: 1 duplicated id\(s\), e\.g\. 100002",
+        ),
+        (
+            ".csv",
+            "installments_payments",
+            "SK_ID_CURR",
+            CLIENTS[1],
+            r"installments_payments\.csv, column SK_ID_CURR",
+        ),
+    ],
+    ids=[
+        "wrong type in CSV",
+        "wrong type in Parquet",
+        "missing value in an integer column",
+        "duplicate client",
+        "previous credit of another client",
+    ],
+)
+def test_a_bad_value_names_the_file_and_the_column(
+    tmp_path: Path, suffix: str, stem: str, column: str, values: object, message: str
+) -> None:
+    folder = write_tiny_folder(tmp_path, suffix)
+    path = folder / f"{stem}{suffix}"
+    frame = (pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)).assign(**{column: values})
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+    with pytest.raises(DataError, match=message):
         load_tables(folder)
 
 
@@ -135,22 +166,6 @@ def test_a_few_orphans_are_tolerated_and_reported(tmp_path: Path) -> None:
     assert any("SK_ID_BUREAU" in note for note in tables.notes)
     with pytest.raises(DataError, match="key is broken"):
         load_tables(folder, max_orphan_share=0.0)
-
-
-def test_duplicate_client_is_refused(tmp_path: Path) -> None:
-    folder = write_tiny_folder(tmp_path)
-    path = folder / "application_train.csv"
-    pd.read_csv(path).assign(SK_ID_CURR=CLIENTS[0]).to_csv(path, index=False)
-    with pytest.raises(DataError, match=r"column SK_ID_CURR: 1 duplicated id\(s\), e\.g\. 100002"):
-        load_tables(folder)
-
-
-def test_previous_credit_of_another_client_is_refused(tmp_path: Path) -> None:
-    folder = write_tiny_folder(tmp_path)
-    path = folder / "installments_payments.csv"
-    pd.read_csv(path).assign(SK_ID_CURR=CLIENTS[1]).to_csv(path, index=False)
-    with pytest.raises(DataError, match=r"installments_payments\.csv, column SK_ID_CURR"):
-        load_tables(folder)
 
 
 def test_missing_folder(tmp_path: Path) -> None:
