@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from common.logs import configure_logging
 
 EXAMPLES = """examples:
   python -m scoring_service.batch score --data data/new --out scores.parquet
@@ -81,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = ScoringSettings()
     args = parser(settings.model_uri).parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging("WARNING")
     return score(args, settings.tracking_uri)
 
 
