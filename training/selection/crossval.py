@@ -212,6 +212,11 @@ def _check_imbalance(imbalance: str) -> None:
         )
 
 
+def _train_rows(fold: Fold, y: np.ndarray, imbalance: str, ratio: float, seed: int) -> np.ndarray:
+    """The fold's training rows, undersampled when that is the imbalance method."""
+    return undersample(fold.train, y, ratio, seed) if imbalance == "undersample" else fold.train
+
+
 def _fold_model(
     family: str,
     params: dict[str, Any],
@@ -261,17 +266,14 @@ def cross_validate(
         if k < done:
             continue
         used = columns.columns(feature_set, k) if columns is not None else list(x.columns)
-        train_idx = fold.train
-        if imbalance == "undersample":
-            train_idx = undersample(train_idx, y_arr, undersample_ratio, seed + k)
+        train_idx = _train_rows(fold, y_arr, imbalance, undersample_ratio, seed + k)
         model = _fold_model(family, params, imbalance, used, categorical, seed, monotone)
         # one BLAS/OpenMP thread: on a shared 2-core machine spinning worker threads (BLAS in the logistic
         # regression) cost far more than they bring on fold-sized data (CatBoost keeps its own thread pool)
         with threadpool_limits(limits=1):
             trees = _fit_fold(model, family, x.iloc[train_idx][used], y_arr[train_idx], early, seed + k)
-            scores.oof[fold.repeat, fold.validation] = model.predict_proba(x.iloc[fold.validation][used])[
-                :, 1
-            ]
+            validation = model.predict_proba(x.iloc[fold.validation][used])[:, 1]
+            scores.oof[fold.repeat, fold.validation] = validation
             train_proba = model.predict_proba(x.iloc[fold.train][used])[:, 1]
         scores.add(fold, y_arr, train_proba, len(used), trees)
     seconds = time.perf_counter() - start + (previous.fit_seconds if previous is not None else 0.0)

@@ -181,6 +181,12 @@ def _trees(budget: Budget) -> dict[str, int]:
     return {"catboost": budget.boosting_iterations, "random_forest": budget.forest_trees}
 
 
+def _progress_bar(budget: Budget, progress: bool) -> tqdm:
+    return tqdm(
+        total=_candidates_total(budget), desc="model selection", unit="candidate", disable=not progress
+    )
+
+
 def _candidates_total(budget: Budget) -> int:
     """How many candidates the search evaluates (the progress bar's length)."""
     compared = [f for f in FAMILIES if f != SERVED_FAMILY]
@@ -422,9 +428,7 @@ def select_model(
     splits = _split(features, target, categorical, budget, seed, test_size)
     columns = _fold_columns(splits, categorical, rule, seed)
     y, folds = splits.y_cv.to_numpy(), splits.folds
-    bar = tqdm(
-        total=_candidates_total(budget), desc="model selection", unit="candidate", disable=not progress
-    )
+    bar = _progress_bar(budget, progress)
     trials = _Search(splits.x_cv, y, folds, categorical, columns, costs, seed, budget, bar, on_result)
     choice = _search_and_choose(trials)
     chosen = choice.chosen
@@ -433,8 +437,7 @@ def select_model(
     hold_proba = calibration.calibration.apply(final.model.predict_proba(splits.x_hold[final.kept])[:, 1])
     holdout = _holdout_metrics(splits.y_hold.to_numpy(), hold_proba, threshold.threshold, costs)
     feature_aucs = single_feature_auc(splits.x_cv, splits.y_cv, categorical)
-    guards = run_guards(final.train_auc, chosen.cv_auc, holdout["at_threshold"]["auc"], feature_aucs)
-    guards.warnings.insert(0, f"Over-fit guard: {choice.guard_note}.")
+    guards = _guards(final, chosen, holdout, feature_aucs, choice.guard_note)
     return SelectionResult(
         chosen=chosen,
         model=final.model,
@@ -465,6 +468,19 @@ def select_model(
         final_trees=final.trees,
         extra=_extra(choice, final, columns, threshold),
     )
+
+
+def _guards(
+    final: _FinalFit,
+    chosen: CVResult,
+    holdout: dict[str, dict[str, float]],
+    feature_aucs: pd.Series,
+    guard_note: str,
+) -> GuardReport:
+    """The over-fitting and leakage guards on the final model, the over-fit guard's note first."""
+    guards = run_guards(final.train_auc, chosen.cv_auc, holdout["at_threshold"]["auc"], feature_aucs)
+    guards.warnings.insert(0, f"Over-fit guard: {guard_note}.")
+    return guards
 
 
 def _extra(
