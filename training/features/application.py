@@ -50,6 +50,15 @@ APPLICATION_CATEGORICAL: tuple[str, ...] = (
 
 _DOCUMENTS = tuple(f"FLAG_DOCUMENT_{n}" for n in range(2, 22))
 _CONTACTS = ("FLAG_EMP_PHONE", "FLAG_WORK_PHONE", "FLAG_PHONE", "FLAG_EMAIL")
+# the application's contact flags, as the model reads them (the reason group "documents and contact" names them too)
+CONTACT_FLAGS = (
+    "FLAG_MOBIL",
+    "FLAG_EMP_PHONE",
+    "FLAG_WORK_PHONE",
+    "FLAG_CONT_MOBILE",
+    "FLAG_PHONE",
+    "FLAG_EMAIL",
+)
 ADDRESS_MISMATCHES = (  # the address-mismatch flags (ADDRESS_MISMATCH_COUNT counts them)
     "REG_REGION_NOT_LIVE_REGION",
     "REG_REGION_NOT_WORK_REGION",
@@ -74,12 +83,7 @@ _NUMERIC_INPUT: tuple[str, ...] = (
     "DAYS_REGISTRATION",
     "DAYS_ID_PUBLISH",
     "OWN_CAR_AGE",
-    "FLAG_MOBIL",
-    "FLAG_EMP_PHONE",
-    "FLAG_WORK_PHONE",
-    "FLAG_CONT_MOBILE",
-    "FLAG_PHONE",
-    "FLAG_EMAIL",
+    *CONTACT_FLAGS,
     "CNT_FAM_MEMBERS",
     "REGION_RATING_CLIENT",
     "REGION_RATING_CLIENT_W_CITY",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from training.data.schema import BUILDING_COLUMNS
 from training.features import bureau, credit_card, installments, pos_cash, previous
-from training.features.application import ADDRESS_MISMATCHES
+from training.features.application import ADDRESS_MISMATCHES, CONTACT_FLAGS
 
 
 @dataclass(frozen=True)
@@ -188,12 +188,7 @@ REASON_GROUPS: tuple[ReasonGroup, ...] = (
         "The documents provided or recently changed contact details raise the risk.",
         "The documents provided and your stable contact details lower the risk.",
         names=_names(
-            "FLAG_MOBIL",
-            "FLAG_EMP_PHONE",
-            "FLAG_WORK_PHONE",
-            "FLAG_CONT_MOBILE",
-            "FLAG_PHONE",
-            "FLAG_EMAIL",
+            *CONTACT_FLAGS,
             "CONTACT_COUNT",
             "DOCUMENT_COUNT",
             "DAYS_REGISTRATION",
