@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install demo train test test-compose test-unit lint long-functions format proto clean bench-generate bench-features bench-demo bench-score bench-dashboard bench-drift
+.PHONY: install demo train test test-compose test-unit lint long-functions format proto clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,24 +49,17 @@ format: install
 proto: install
 	$(PY) -m scoring_service.codegen
 
-## Benchmarks (figures recorded in docs/benchmarks.md)
-bench-generate: install
-	$(PY) bench/generate_real_size.py $(ARGS)
+## Benchmarks (figures recorded in docs/benchmarks.md): `make bench-NAME` runs the script the table names, with $(ARGS).
+BENCH_generate := generate_real_size
+BENCH_features := features_real_size
+BENCH_demo := demo_profile
+BENCH_score := load_score
+BENCH_dashboard := dashboard_latency
+BENCH_drift := drift_report
 
-bench-features: install
-	$(PY) bench/features_real_size.py $(ARGS)
-
-bench-demo: install
-	$(PY) bench/demo_profile.py $(ARGS)
-
-bench-score: install
-	$(PY) bench/load_score.py $(ARGS)
-
-bench-dashboard: install
-	$(PY) bench/dashboard_latency.py $(ARGS)
-
-bench-drift: install
-	$(PY) bench/drift_report.py $(ARGS)
+bench-%: install
+	@test -n "$(BENCH_$*)" || { echo "no benchmark named $*; one of: generate features demo score dashboard drift"; exit 2; }
+	$(PY) bench/$(BENCH_$*).py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
