@@ -12,6 +12,7 @@ import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from dash_app import auth, ids
+from dash_app.drift_status import PATH as DRIFT_PATH
 from dash_app.drift_status import install_drift_pages
 from dash_app.i18n import t
 from dash_app.model_card_page import PATH as MODEL_CARD_PATH
@@ -99,7 +100,7 @@ def _header(lang: str, other: str) -> html.Header:
                         className="me-3",
                     ),
                     html.A(t(lang, "card.link"), href=MODEL_CARD_PATH, className="me-3"),
-                    html.A(t(lang, "drift.link"), href="/drift/", className="me-3"),
+                    html.A(t(lang, "drift.link"), href=DRIFT_PATH, className="me-3"),
                     html.Form(  # a POST with the session's token: a link or another site cannot log out
                         [
                             dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=_csrf()),
@@ -130,8 +131,11 @@ def _main(lang: str) -> html.Main:
     return html.Main(
         [
             problems.layout(lang),
-            search.layout(lang),
-            _row((score.layout(lang), "col-lg-5"), (explanation.layout(lang), "col-lg-7")),
+            # on a large screen the search beside the score and its reasons, so that both are above the fold
+            _row(
+                (search.layout(lang), "col-lg-4"),
+                (_row((score.layout(lang), "col-xl-5"), (explanation.layout(lang), "col-xl-7")), "col-lg-8"),
+            ),
             whatif.layout(lang),
             comparison.layout(lang),
             _row((importance.layout(lang), "col-lg-6"), (client_info.layout(lang), "col-lg-6")),
@@ -146,7 +150,7 @@ def create_app(settings: DashSettings, api: ScoringApi, accounts: dict[str, str]
     """The dashboard around `api`. Accounts come from the settings (users file, DASH_ACCOUNTS) unless given."""
     server = flask.Flask(__name__)
     auth.install_login(server, settings, accounts if accounts is not None else auth.load_accounts(settings))
-    install_drift_pages(server, settings, settings.default_language)
+    install_drift_pages(server, api, settings.default_language)
     install_model_card_page(server, api, settings.default_language)
     LocalisedDash.default_language = settings.default_language
     app = LocalisedDash(

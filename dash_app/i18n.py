@@ -19,7 +19,31 @@ FR: dict[str, str] = {
     "logout": "Se déconnecter",
     "drift.link": "Dérive des données",
     "drift.title": "Dérive des données",
-    "drift.none": "Aucun contrôle de dérive n'a encore été écrit dans {folder}. Lancez `python -m drift monitor`.",
+    "drift.tagline": "Les nouveaux clients ressemblent-ils à ceux sur lesquels le modèle a appris ?",
+    "drift.latest": "Dernier contrôle",
+    "drift.status.ok": "✔ Aucune dérive",
+    "drift.status.alert": "⚠ Dérive détectée",
+    "drift.status.insufficient_data": "… Pas assez de scores pour conclure",
+    "drift.status.error": "✖ Le dernier contrôle n'a pas pu aboutir",
+    "drift.status.none": "Aucun contrôle de dérive n'a encore été fait : le premier paraîtra ici.",
+    "drift.checked": "Contrôle du {when}.",
+    "drift.window": "Scores comparés à la référence du modèle : du {when_start} au {when_end}, {n} scores.",
+    "drift.version": "Modèle version {v}.",
+    "drift.drifted": "Variables dont la distribution a changé : {k} sur {n}",
+    "drift.drifted_untested": "Variables dont la distribution a changé",
+    "drift.drifted_none": "Aucune variable n'a changé de distribution.",
+    "drift.more": "et {n} autres (voir le rapport complet)",
+    "drift.alerts": "Alertes",
+    "drift.rule.feature_drift_share": "Trop de variables importantes ont changé de distribution.",
+    "drift.rule.weighted_drift": "Les variables qui ont changé pèsent trop dans les décisions du modèle.",
+    "drift.rule.score_psi": "La distribution des scores s'écarte de celle de la référence.",
+    "drift.rule.refusal_rate_change": "Le taux de refus a changé par rapport à la référence.",
+    "drift.rule.missing_rate_increase": "Des informations manquent plus souvent que dans la référence.",
+    "drift.rule.grant_rate_ratio": "Les taux d'accord de groupes protégés s'écartent les uns des autres.",
+    "drift.report": "Ouvrir le rapport complet (nouvel onglet)",
+    "drift.no_report": "Le rapport complet n'est pas encore disponible : il accompagne le prochain contrôle.",
+    "drift.unavailable": "Le service de score ne répond pas : le statut de dérive n'est pas disponible. "
+    "Réessayez dans un instant.",
     "drift.back": "Retour au tableau de bord",
     "card.link": "Fiche du modèle",
     "card.title": "Fiche du modèle",
@@ -96,7 +120,9 @@ FR: dict[str, str] = {
     "why.base": "Point de départ (client moyen)",
     "why.rest": "{n} autres facteurs",
     "why.final": "Score du client",
-    "why.axis": "Effet sur le risque<br>← diminue le risque · augmente le risque →",
+    "why.axis": "Effet sur le risque",
+    "why.axis_lowers": "← diminue<br>le risque",
+    "why.axis_raises": "augmente<br>le risque →",
     "why.reasons": "Les principales raisons",
     "why.details": "Le détail de chaque raison",
     "why.more": "et {n} autres éléments de moindre poids",
@@ -127,7 +153,7 @@ FR: dict[str, str] = {
     "cmp.group.similar": "Clients les plus semblables",
     "cmp.client": "Ce client",
     "cmp.count": "Nombre de clients",
-    "cmp.percentile": "Sur « {name} », le client ({value}) se situe au {pct}e centile du groupe « {group} » : "
+    "cmp.percentile": "Sur « {name} », le client ({value}) se situe au {rank} centile du groupe « {group} » : "
     "{pct} % des clients du groupe ont une valeur inférieure ou égale.",
     "cmp.categorical": "Sur « {name} », le client a la valeur « {value} ».",
     "cmp.missing": "La valeur du client pour « {name} » n'est pas renseignée.",
@@ -192,7 +218,31 @@ EN: dict[str, str] = {
     "logout": "Log out",
     "drift.link": "Data drift",
     "drift.title": "Data drift",
-    "drift.none": "No drift check has been written in {folder} yet. Run `python -m drift monitor`.",
+    "drift.tagline": "Do new clients look like those the model learned from?",
+    "drift.latest": "Latest check",
+    "drift.status.ok": "✔ No drift",
+    "drift.status.alert": "⚠ Drift detected",
+    "drift.status.insufficient_data": "… Too few scores to tell",
+    "drift.status.error": "✖ The latest check could not complete",
+    "drift.status.none": "No drift check has been made yet: the first one will appear here.",
+    "drift.checked": "Checked on {when}.",
+    "drift.window": "Scores compared with the model's reference: from {when_start} to {when_end}, {n} scores.",
+    "drift.version": "Model version {v}.",
+    "drift.drifted": "Features whose distribution changed: {k} of {n}",
+    "drift.drifted_untested": "Features whose distribution changed",
+    "drift.drifted_none": "No feature's distribution changed.",
+    "drift.more": "and {n} more (see the full report)",
+    "drift.alerts": "Alerts",
+    "drift.rule.feature_drift_share": "Too many important features changed distribution.",
+    "drift.rule.weighted_drift": "The features that changed weigh too much in the model's decisions.",
+    "drift.rule.score_psi": "The distribution of scores moved away from the reference.",
+    "drift.rule.refusal_rate_change": "The refusal rate changed from the reference.",
+    "drift.rule.missing_rate_increase": "Some information is missing more often than in the reference.",
+    "drift.rule.grant_rate_ratio": "The grant rates of protected groups moved apart.",
+    "drift.report": "Open the full report (new tab)",
+    "drift.no_report": "The full report is not available yet: it comes with the next check.",
+    "drift.unavailable": "The scoring service does not answer: the drift status is not available. "
+    "Try again in a moment.",
     "drift.back": "Back to the dashboard",
     "card.link": "Model card",
     "card.title": "Model card",
@@ -266,7 +316,9 @@ EN: dict[str, str] = {
     "why.base": "Starting point (average client)",
     "why.rest": "{n} other factors",
     "why.final": "Client's score",
-    "why.axis": "Effect on the risk<br>← lowers the risk · raises the risk →",
+    "why.axis": "Effect on the risk",
+    "why.axis_lowers": "← lowers<br>the risk",
+    "why.axis_raises": "raises<br>the risk →",
     "why.reasons": "The main reasons",
     "why.details": "Each reason in detail",
     "why.more": "and {n} other items that weigh less",
@@ -296,7 +348,7 @@ EN: dict[str, str] = {
     "cmp.group.similar": "Most similar clients",
     "cmp.client": "This client",
     "cmp.count": "Number of clients",
-    "cmp.percentile": "On “{name}”, the client ({value}) is at the {pct}th percentile of the group “{group}”: "
+    "cmp.percentile": "On “{name}”, the client ({value}) is at the {rank} percentile of the group “{group}”: "
     "{pct}% of the group have a value lower or equal.",
     "cmp.categorical": "On “{name}”, the client's value is “{value}”.",
     "cmp.missing": "The client's value for “{name}” is not given.",
@@ -370,6 +422,14 @@ def label(lang: str, prefix: str, value: str) -> str:
 def fmt_pct(probability: float, lang: str, digits: int = 1) -> str:
     text = fmt_number(100 * probability, lang, digits)
     return f"{text}\u202f%" if lang == "fr" else f"{text}%"
+
+
+def ordinal(n: int, lang: str) -> str:
+    """A rank as the language writes it: 1er, 2e, 22e in French; 1st, 2nd, 3rd, 11th, 12th, 13th, 22nd in English."""
+    if lang == "fr":
+        return f"{n}er" if n == 1 else f"{n}e"
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def fmt_points(delta: float, lang: str) -> str:

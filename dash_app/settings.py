@@ -90,10 +90,6 @@ class DashSettings(BaseSettings):
     debug: bool = Field(
         False, description="Dash debug mode (development only: shows tracebacks in the browser)."
     )
-    drift_status_dir: Path = Field(
-        DATA_DIR / "drift",
-        description="Folder where `python -m drift monitor` writes latest.html; served to analysts at /drift/.",
-    )
 
     @field_validator("default_language")
     @classmethod

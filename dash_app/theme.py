@@ -31,6 +31,7 @@ CLIENT_MARK = "#000000"
 GROUP_BARS = OKABE_ITO["sky_blue"]
 LINK = "#0B5394"
 FOCUS = "#B35900"
+CONTROL_BORDER = "#6B7480"  # outlines of fields, radio buttons and switches (assets/10-app.css)
 
 # Sequential, colour-blind-safe scale for probabilities (cividis is designed for deuteranopia).
 SCORE_COLORSCALE = "Cividis"
@@ -52,6 +53,10 @@ TEXT_PAIRS: dict[str, tuple[str, str]] = {
     "warning": ("#664D03", "#FFF3CD"),  # Bootstrap's warning alert
     "info": ("#055160", "#CFF4FC"),  # Bootstrap's info alert
     "chart_label_on_granted_bar": (BACKGROUND, GRANTED_TEXT),
+    "drift_ok": (BACKGROUND, GRANTED_TEXT),
+    "drift_alert": (BACKGROUND, REFUSED_TEXT),
+    "drift_wait": (BACKGROUND, "#664D03"),
+    "drift_error": (BACKGROUND, MUTED_TEXT),
     "chart_label_on_refused_bar": (BACKGROUND, REFUSED_TEXT),
 }
 
@@ -62,6 +67,9 @@ GRAPHIC_PAIRS: dict[str, tuple[str, str]] = {
     "threshold": (THRESHOLD, BACKGROUND),
     "client_mark": (CLIENT_MARK, GROUP_BARS),
     "focus": (FOCUS, BACKGROUND),
+    "control_border": (CONTROL_BORDER, BACKGROUND),
+    "control_border_on_surface": (CONTROL_BORDER, SURFACE),
+    "checked_control": (LINK, SURFACE),
 }
 
 

@@ -241,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # every part writes under the demo's data folder: training data, bundles and reports, events, drift status
     env.setdefault("TRAINING_DATA_ROOT", str(settings.data_root))
     env.setdefault("SCORING_EVENT_STORE_URL", f"sqlite:///{settings.data_root / 'events.db'}")
-    env.setdefault("DASH_DRIFT_STATUS_DIR", str(settings.data_root / "drift"))
+    env.setdefault("SCORING_DRIFT_STATUS_DIR", str(settings.data_root / "drift"))
     try:
         train(settings, env)
         if not settings.serve:

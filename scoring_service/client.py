@@ -25,6 +25,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from scoring_service import domain as d
 from scoring_service import translate as t
+from scoring_service import translate_drift as td
 from scoring_service import translate_peers as tp
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
@@ -152,6 +153,17 @@ class ScoringClient:
     def model_info(self, language: str = "fr") -> d.ModelInfo:
         response = self._call(self._stub.GetModelInfo, pb.GetModelInfoRequest(language=language))
         return tp.model_info_from_pb(response)
+
+    def drift_status(self, language: str = "fr") -> d.DriftStatus:
+        response = self._call(self._stub.GetDriftStatus, pb.GetDriftStatusRequest(language=language))
+        return td.drift_status_from_pb(response)
+
+    def drift_report(self) -> bytes:
+        chunks = self._call(self._stub.GetDriftReport, pb.GetDriftReportRequest(), stream=True)
+        try:
+            return td.report_from_chunks(chunks)
+        except grpc.RpcError as exc:
+            raise _error(exc) from None
 
     # --- the rest -------------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 
@@ -23,14 +24,16 @@ from scoring_service.domain import (
     ClientFilters,
     ClientInfo,
     ClientPage,
+    DriftStatus,
     ModelInfo,
     PeerComparison,
     PeerRequest,
     ScoreRequest,
     ScoreResult,
 )
+from scoring_service.drift_status import read_drift_report, read_drift_status
 from scoring_service.engine import Engine, build_engine
-from scoring_service.errors import InvalidArgument, ResourceExhausted, Unavailable
+from scoring_service.errors import InvalidArgument, NotFound, ResourceExhausted, Unavailable
 from scoring_service.event_store import PredictionEvent
 from scoring_service.event_writer import EventWriter
 from scoring_service.explainer import SHAP_CHUNK_ROWS, validate_language, validate_top_k
@@ -54,8 +57,10 @@ class DataPlane:
         *,
         max_batch_size: int,
         max_concurrent_batches: int = 4,
+        drift_status_dir: Path | None = None,
     ) -> None:
         self._engine: Engine | None = None
+        self._drift_dir = drift_status_dir
         self._source = source
         self._events = events
         self.max_batch_size = max_batch_size
@@ -260,6 +265,20 @@ class DataPlane:
     def model_info(self, language: str = "fr") -> ModelInfo:
         return self.engine().infos[validate_language(language)]
 
+    # ---- the drift monitor's latest check --------------------------------------------------------
+    def drift_status(self, language: str = "fr") -> DriftStatus:
+        language = validate_language(language)
+        if self._drift_dir is None:
+            return DriftStatus(status="none")
+        engine = self._engine  # without a model the features keep their codes
+        descriptions = engine.infos[language].feature_descriptions if engine is not None else {}
+        return read_drift_status(self._drift_dir, descriptions)
+
+    def drift_report(self) -> bytes:
+        if self._drift_dir is None:
+            raise NotFound("No drift report: the service reads no drift status folder.")
+        return read_drift_report(self._drift_dir)
+
 
 class ScoredBatch(Iterator[ScoreResult]):
     """A ScoreBatch's results. Their events are queued when the iteration ends or, for a caller that took
@@ -365,6 +384,7 @@ def build_dataplane(
     event_flush_seconds: float,
     max_batch_size: int,
     max_concurrent_batches: int = 4,
+    drift_status_dir: Path | None = None,
 ) -> DataPlane:
     """The data plane for a model URI (registry alias, version or bundle folder). Nothing loads until start().
 
@@ -383,7 +403,11 @@ def build_dataplane(
     if events is None:
         log.warning("The event store is off: scored requests are not recorded for monitoring.")
     plane = DataPlane(
-        None, events, max_batch_size=max_batch_size, max_concurrent_batches=max_concurrent_batches
+        None,
+        events,
+        max_batch_size=max_batch_size,
+        max_concurrent_batches=max_concurrent_batches,
+        drift_status_dir=drift_status_dir,
     )
     plane._source = ModelSource(
         model_uri,

@@ -231,6 +231,28 @@ class ModelInfo:
     model_card_json: str = ""
 
 
+@dataclass(frozen=True)
+class DriftedFeature:
+    feature: str
+    description: str = ""  # in the requested language; empty when the served model does not know the feature
+
+
+@dataclass(frozen=True)
+class DriftStatus:
+    """The drift monitor's latest check; status "none" when it has written none yet."""
+
+    status: str
+    checked_at: str = ""  # ISO 8601
+    window_start: str = ""
+    window_end: str = ""
+    model_version: str = ""
+    events: int = 0
+    drifted: tuple[DriftedFeature, ...] = ()
+    features_tested: int = 0
+    alert_rules: tuple[str, ...] = ()
+    has_report: bool = False
+
+
 class ScoringApi(Protocol):
     """What the scoring service offers. The in-process engine and the gRPC client both satisfy it, so the
     dashboard and the tests can swap one for the other."""
@@ -246,3 +268,7 @@ class ScoringApi(Protocol):
     def compare_peers(self, request: PeerRequest) -> PeerComparison: ...
 
     def model_info(self, language: str = "fr") -> ModelInfo: ...
+
+    def drift_status(self, language: str = "fr") -> DriftStatus: ...
+
+    def drift_report(self) -> bytes: ...

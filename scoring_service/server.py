@@ -15,6 +15,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from common.paths import PROJECT_DATA
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
 from scoring_service.domain import ScoringApi
@@ -166,6 +167,7 @@ def build_dataplane_from(settings: ScoringSettings) -> ServedDataPlane:
         event_flush_seconds=settings.event_flush_seconds,
         max_batch_size=settings.max_batch_size,
         max_concurrent_batches=max(1, settings.max_workers // 4),  # the other threads stay for single scores
+        drift_status_dir=settings.drift_status_dir or PROJECT_DATA / "drift",
     )
     return dataplane
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 import grpc
 
 from scoring_service import translate as t
+from scoring_service import translate_drift as td
 from scoring_service import translate_peers as tp
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
@@ -71,6 +72,18 @@ class ScoringServicer(pb_grpc.ScoringServiceServicer):
     @grpc_errors
     def GetModelInfo(self, request: pb.GetModelInfoRequest, context: grpc.ServicerContext) -> pb.ModelInfo:
         return tp.model_info_to_pb(self._api.model_info(language=request.language or t.DEFAULT_LANGUAGE))
+
+    @grpc_errors
+    def GetDriftStatus(
+        self, request: pb.GetDriftStatusRequest, context: grpc.ServicerContext
+    ) -> pb.DriftStatus:
+        return td.drift_status_to_pb(self._api.drift_status(language=request.language or t.DEFAULT_LANGUAGE))
+
+    @grpc_errors
+    def GetDriftReport(
+        self, request: pb.GetDriftReportRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.DriftReportChunk]:
+        yield from td.report_chunks(self._api.drift_report())
 
 
 def _nothing() -> None:

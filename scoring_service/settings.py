@@ -76,6 +76,11 @@ class ScoringSettings(BaseSettings):
         description="On SIGTERM/SIGINT, how long health says NOT_SERVING while calls are still answered, so that "
         "load balancers and clients move to other replicas before the port closes.",
     )
+    drift_status_dir: Path | None = Field(
+        default=None,
+        description="Folder where `python -m drift monitor` writes its latest check (DRIFT_STATUS_DIR); the service "
+        "passes it on to the dashboard. Empty means <project data>/drift, the monitor's default.",
+    )
     log_level: LogLevel = Field(
         default="INFO", description="Level of the JSON logs (INFO logs one line per call)."
     )

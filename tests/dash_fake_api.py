@@ -16,6 +16,7 @@ from scoring_service.domain import (
     Contribution,
     Decision,
     Distribution,
+    DriftStatus,
     Explanation,
     FeatureImportance,
     ModelInfo,
@@ -105,6 +106,8 @@ def reasons_of(explanation: Explanation, lang: str) -> Reasons:
 class FakeScoringApi:
     fail_with: ScoringError | None = None
     calls: list[tuple[str, object]] = field(default_factory=list)
+    drift: DriftStatus = field(default_factory=lambda: DriftStatus(status="none"))
+    report: bytes | None = None
 
     def _enter(self, name: str, arg: object) -> None:
         self.calls.append((name, arg))
@@ -237,3 +240,13 @@ class FakeScoringApi:
             trained_at="2026-01-01T00:00:00Z",
             data_fingerprint="fake",
         )
+
+    def drift_status(self, language: str = "fr") -> DriftStatus:
+        self._enter("drift_status", language)
+        return self.drift
+
+    def drift_report(self) -> bytes:
+        self._enter("drift_report", None)
+        if self.report is None:
+            raise NotFound("No drift report has been written yet.")
+        return self.report

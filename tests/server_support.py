@@ -127,6 +127,7 @@ def server_settings(bundle_dir_or_uri: str | Path, tmp_path: Path, **overrides: 
         "max_workers": 16,
         "shutdown_grace_seconds": 5.0,
         "drain_seconds": 0.1,
+        "drift_status_dir": tmp_path / "drift",
     }
     values.update(overrides)
     return ScoringSettings(**values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
@@ -48,6 +49,18 @@ def vline(x: float, line: dict[str, Any]) -> dict[str, Any]:
 def shorten(text: str, width: int = 48) -> str:
     """Axis labels stay on one line; the full text is in the hover and the text alternative."""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+LABEL_WIDTH = 22  # characters per line of a bar's name: wrapped, never cut, so it fits a phone
+
+
+def wrap(text: str, width: int = LABEL_WIDTH) -> str:
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+def lines_of(labels: list[str]) -> int:
+    """The most lines a wrapped label takes."""
+    return max((label.count("<br>") + 1 for label in labels), default=1)
 
 
 def logit(p: float) -> float:

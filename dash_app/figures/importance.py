@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from common.numbers import fmt_number
 from dash_app import theme
-from dash_app.figures.common import base_layout, figure, shorten
+from dash_app.figures.common import base_layout, figure, lines_of, wrap
 from dash_app.i18n import t
 from scoring_service.domain import FeatureImportance
 
@@ -20,9 +20,9 @@ def importance_figure(
     items: Sequence[FeatureImportance], lang: str, selected: str | None = None
 ) -> go.Figure:
     top = list(items)[:TOP]
+    # full names wrapped on short lines, so that a phone's width still leaves room for the bars
     labels = [
-        (SELECTED_MARK if i.feature == selected else "") + shorten(i.description or i.feature, 44)
-        for i in top
+        wrap((SELECTED_MARK if i.feature == selected else "") + (i.description or i.feature)) for i in top
     ]
     colours = [theme.OKABE_ITO["orange"] if i.feature == selected else theme.LOWERS_RISK for i in top]
     patterns = ["/" if i.feature == selected else "" for i in top]
@@ -39,10 +39,17 @@ def importance_figure(
         "textposition": "outside",
         "cliponaxis": False,
     }
+    longest = max((i.importance for i in top), default=1.0) or 1.0
     layout = base_layout(
-        80 + 28 * len(top),
+        90 + (14 + 17 * lines_of(labels)) * len(top),
         lang=lang,
-        xaxis={"title": {"text": t(lang, "imp.axis")}, "gridcolor": "#E3E6EA"},
+        # room on the right for the value written after the longest bar
+        xaxis={
+            "title": {"text": wrap(t(lang, "imp.axis"), 14)},
+            "gridcolor": "#E3E6EA",
+            "range": [0, 1.25 * longest],
+            "automargin": True,
+        },
         yaxis={"autorange": "reversed", "automargin": True},
         clickmode="event",
     )

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from common.numbers import fmt_number
 from dash_app import theme
 from dash_app.figures.common import base_layout, figure, percent_ticks, vline
-from dash_app.i18n import fmt_pct, t
+from dash_app.i18n import fmt_pct, ordinal, t
 from dash_app.values import field_value
 from scoring_service.domain import PeerComparison, PeerGroup
 
@@ -111,6 +111,7 @@ def percentile_sentence(cmp: PeerComparison, lang: str) -> str:
         name=name,
         value=field_value(cmp.feature, cmp.client_value, lang),
         pct=fmt_number(cmp.client_percentile, lang, 0),
+        rank=ordinal(round(cmp.client_percentile), lang),
         group=group_name(cmp.group, lang),
     )
 

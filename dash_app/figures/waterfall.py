@@ -5,14 +5,13 @@ hover and in the text alternative. Direction is carried by words and the sign, n
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
 
 from common.numbers import fmt_number
 from dash_app import theme
-from dash_app.figures.common import base_layout, figure, logit, vline
+from dash_app.figures.common import base_layout, figure, lines_of, logit, vline, wrap
 from dash_app.i18n import t
 from dash_app.values import field_value
 from scoring_service.domain import Contribution, Reason, Reasons, ScoreResult
@@ -20,15 +19,10 @@ from scoring_service.domain import Contribution, Reason, Reasons, ScoreResult
 TOP_REASONS = 4  # reasons said as sentences above the chart
 NEGLIGIBLE = 0.02  # log-odds below which a reason is not worth saying
 HOVER_FEATURES = 3
-LABEL_WIDTH = 22  # characters per line of a bar's name: wrapped, never cut, so it fits a phone
 
 
 def _signed(value: float, lang: str) -> str:
     return ("+" if value >= 0 else "−") + fmt_number(abs(value), lang, 2)
-
-
-def wrap(text: str, width: int = LABEL_WIDTH) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def feature_line(c: Contribution, lang: str) -> str:
@@ -84,10 +78,31 @@ def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
         "connector": {"line": {"color": theme.MUTED_TEXT, "width": 1, "dash": "dot"}},
         "cliponaxis": False,
     }
-    lines = max(r.count("<br>") + 1 for r in bars["y"]) if groups else 1  # type: ignore[attr-defined]
+    lines = lines_of(bars["y"])  # type: ignore[arg-type]
     return figure(
         [bars], _layout(reasons.base_value, values, reasons.score, raw_threshold(result), lines, lang)
     )
+
+
+END = {
+    "xref": "paper",
+    "yref": "paper",
+    "y": 0,
+    "yanchor": "top",
+    "yshift": -4,
+    "showarrow": False,
+    "font": {"size": 12},
+}
+
+
+MARK_WIDTH = 18  # characters per line of a mark's name (average client, this client, threshold)
+MARK_LINE = 16  # pixels per line of those names
+
+
+def _anchor(x: float, span: tuple[float, float]) -> str:
+    """A mark's name stays inside the chart: written leftwards near the right end, rightwards near the left end."""
+    where = (x - span[0]) / ((span[1] - span[0]) or 1.0)
+    return "right" if where > 0.67 else "left" if where < 0.33 else "center"
 
 
 def _layout(
@@ -104,9 +119,18 @@ def _layout(
     lo = min(base, final, threshold, *running)
     hi = max(base, final, threshold, *running)
     pad = 0.12 * (hi - lo or 1.0)
+    span = (lo - pad, hi + pad)
+    ends = (  # the direction in words at each end of the axis
+        {**END, "x": 0, "xanchor": "left", "text": t(lang, "why.axis_lowers")},
+        {**END, "x": 1, "xanchor": "right", "text": t(lang, "why.axis_raises")},
+    )
+    # the marks' names, wrapped so that a phone's width holds them, stacked one above the other
+    named = [(x, wrap(text, MARK_WIDTH), dash) for x, text, dash in marks]
+    heights = [MARK_LINE * (text.count("<br>") + 1) + 4 for _, text, _ in named]
+    shifts = [2 + sum(heights[:i]) for i in range(len(named))]
     return base_layout(
-        110 + (22 + 14 * lines) * len(values),
-        margin_top=86,
+        140 + (22 + 14 * lines) * len(values),
+        margin_top=8 + sum(heights),
         lang=lang,
         shapes=[
             {**vline(x, {"color": theme.THRESHOLD, "width": 1.5, "dash": dash}), "layer": "below"}
@@ -116,8 +140,9 @@ def _layout(
             {
                 "x": x,
                 "y": 1.0,
+                "xanchor": _anchor(x, span),
                 "yanchor": "bottom",
-                "yshift": 2 + 24 * i,
+                "yshift": shift,
                 "xref": "x",
                 "yref": "paper",
                 "text": text,
@@ -125,11 +150,13 @@ def _layout(
                 "font": {"size": 12, "color": theme.TEXT},
                 "bgcolor": "rgba(255,255,255,0.85)",
             }
-            for i, (x, text, _) in enumerate(marks)
-        ],
+            for (x, text, _), shift in zip(named, shifts, strict=True)
+        ]
+        + list(ends),
         xaxis={
-            "title": {"text": t(lang, "why.axis")},
-            "range": [lo - pad, hi + pad],
+            "title": {"text": t(lang, "why.axis"), "standoff": 40},
+            "automargin": True,
+            "range": list(span),
             "zeroline": False,
             "showticklabels": False,
             "gridcolor": "#E3E6EA",

@@ -91,7 +91,7 @@ def _select(spec: Filter, lang: str) -> dbc.Col:
             ),
         ],
         md=4,
-        lg=2,
+        lg=6,
     )
 
 
@@ -133,7 +133,7 @@ def _id_field(lang: str) -> dbc.Col:
             html.Div(id=ids.CLIENT_ID_FEEDBACK, className="field-error", **attrs({"aria-live": "polite"})),
         ],
         md=6,
-        lg=4,
+        lg=12,
     )
 
 

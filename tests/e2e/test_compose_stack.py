@@ -204,7 +204,7 @@ def test_compose_stack_builds_starts_serves_and_restarts(tmp_path: Path, chromiu
         assert status["model_version"] == version, status
         dash_br.driver.get(stack.dashboard_url + "/drift/")
         shown = dash_br.driver.find_element(By.TAG_NAME, "body").text
-        assert status["checked_at"] in shown and "model version" in shown, shown
+        assert f"Modèle version {version}" in shown and "/data" not in shown, shown  # through the service
 
         # Every Score (the caller's and the dashboard's) reaches the event store, off the request path.
         events_before = _wait_for_events(stack, at_least=3)

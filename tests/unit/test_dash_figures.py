@@ -30,6 +30,7 @@ from dash_app.figures.peers import (
     stats_sentence,
 )
 from dash_app.figures.waterfall import top_reasons, waterfall_figure, waterfall_text
+from dash_app.i18n import ordinal
 from scoring_service.domain import (
     Contribution,
     Decision,
@@ -189,11 +190,23 @@ def test_distribution_marks_the_client_and_the_sentences_state_the_percentile() 
     assert [s.x0 for s in fig.layout.shapes] == [450000.0]
     assert "Ce client" in fig.layout.annotations[0].text
     assert "72e centile" in percentile_sentence(cmp, "fr")
+    assert "72nd percentile" in percentile_sentence(cmp, "en")
     assert "médiane 400\u202f000" in distribution_text(cmp, "fr")
     stats = stats_sentence(cmp, "en")
     assert (
         "200 clients" in stats and "21.0%" in stats and "18.0% refused" in stats and "9.0% over 340" in stats
     )
+
+
+@pytest.mark.parametrize(
+    ("rank", "en", "fr"),
+    [(1, "1st", "1er"), (2, "2nd", "2e"), (3, "3rd", "3e"), (4, "4th", "4e"), (11, "11th", "11e"),
+     (12, "12th", "12e"), (13, "13th", "13e"), (21, "21st", "21e"), (22, "22nd", "22e"), (23, "23rd", "23e"),
+     (100, "100th", "100e"), (111, "111th", "111e")],
+)  # fmt: skip
+def test_ranks_are_written_as_each_language_writes_them(rank: int, en: str, fr: str) -> None:
+    assert ordinal(rank, "en") == en
+    assert ordinal(rank, "fr") == fr
 
 
 def test_categorical_distribution_highlights_the_clients_level_with_a_pattern() -> None:

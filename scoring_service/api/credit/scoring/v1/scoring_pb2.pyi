@@ -372,3 +372,51 @@ class ModelInfo(_message.Message):
     model_card: str
     model_card_json: str
     def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., threshold: _Optional[float] = ..., cost_fn: _Optional[float] = ..., cost_fp: _Optional[float] = ..., metrics: _Optional[_Mapping[str, float]] = ..., global_importance: _Optional[_Iterable[_Union[FeatureImportance, _Mapping]]] = ..., feature_descriptions: _Optional[_Mapping[str, str]] = ..., categorical_features: _Optional[_Iterable[str]] = ..., trained_at: _Optional[str] = ..., data_fingerprint: _Optional[str] = ..., model_card: _Optional[str] = ..., model_card_json: _Optional[str] = ...) -> None: ...
+
+class GetDriftStatusRequest(_message.Message):
+    __slots__ = ("language",)
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    language: str
+    def __init__(self, language: _Optional[str] = ...) -> None: ...
+
+class DriftedFeature(_message.Message):
+    __slots__ = ("feature", "description")
+    FEATURE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    feature: str
+    description: str
+    def __init__(self, feature: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class DriftStatus(_message.Message):
+    __slots__ = ("status", "checked_at", "window_start", "window_end", "model_version", "events", "drifted", "features_tested", "alert_rules", "has_report")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_AT_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_START_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_END_FIELD_NUMBER: _ClassVar[int]
+    MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    DRIFTED_FIELD_NUMBER: _ClassVar[int]
+    FEATURES_TESTED_FIELD_NUMBER: _ClassVar[int]
+    ALERT_RULES_FIELD_NUMBER: _ClassVar[int]
+    HAS_REPORT_FIELD_NUMBER: _ClassVar[int]
+    status: str
+    checked_at: str
+    window_start: str
+    window_end: str
+    model_version: str
+    events: int
+    drifted: _containers.RepeatedCompositeFieldContainer[DriftedFeature]
+    features_tested: int
+    alert_rules: _containers.RepeatedScalarFieldContainer[str]
+    has_report: bool
+    def __init__(self, status: _Optional[str] = ..., checked_at: _Optional[str] = ..., window_start: _Optional[str] = ..., window_end: _Optional[str] = ..., model_version: _Optional[str] = ..., events: _Optional[int] = ..., drifted: _Optional[_Iterable[_Union[DriftedFeature, _Mapping]]] = ..., features_tested: _Optional[int] = ..., alert_rules: _Optional[_Iterable[str]] = ..., has_report: _Optional[bool] = ...) -> None: ...
+
+class GetDriftReportRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DriftReportChunk(_message.Message):
+    __slots__ = ("data",)
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    def __init__(self, data: _Optional[bytes] = ...) -> None: ...

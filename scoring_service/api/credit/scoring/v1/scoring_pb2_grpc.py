@@ -64,6 +64,16 @@ class ScoringServiceStub:
                 request_serializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.GetModelInfoRequest.SerializeToString,
                 response_deserializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.ModelInfo.FromString,
                 _registered_method=True)
+        self.GetDriftStatus = channel.unary_unary(
+                '/credit.scoring.v1.ScoringService/GetDriftStatus',
+                request_serializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.GetDriftStatusRequest.SerializeToString,
+                response_deserializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.DriftStatus.FromString,
+                _registered_method=True)
+        self.GetDriftReport = channel.unary_stream(
+                '/credit.scoring.v1.ScoringService/GetDriftReport',
+                request_serializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.GetDriftReportRequest.SerializeToString,
+                response_deserializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.DriftReportChunk.FromString,
+                _registered_method=True)
 
 
 class ScoringServiceServicer:
@@ -112,6 +122,20 @@ class ScoringServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetDriftStatus(self, request, context):
+        """The drift monitor's latest check, read from the status folder it shares with the service.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDriftReport(self, request, context):
+        """The monitor's full report (an HTML page of several megabytes), in chunks; NOT_FOUND when there is none.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ScoringServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -144,6 +168,16 @@ def add_ScoringServiceServicer_to_server(servicer, server):
                     servicer.GetModelInfo,
                     request_deserializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.GetModelInfoRequest.FromString,
                     response_serializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.ModelInfo.SerializeToString,
+            ),
+            'GetDriftStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDriftStatus,
+                    request_deserializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.GetDriftStatusRequest.FromString,
+                    response_serializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.DriftStatus.SerializeToString,
+            ),
+            'GetDriftReport': grpc.unary_stream_rpc_method_handler(
+                    servicer.GetDriftReport,
+                    request_deserializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.GetDriftReportRequest.FromString,
+                    response_serializer=credit_dot_scoring_dot_v1_dot_scoring__pb2.DriftReportChunk.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -308,6 +342,60 @@ class ScoringService:
             '/credit.scoring.v1.ScoringService/GetModelInfo',
             credit_dot_scoring_dot_v1_dot_scoring__pb2.GetModelInfoRequest.SerializeToString,
             credit_dot_scoring_dot_v1_dot_scoring__pb2.ModelInfo.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDriftStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/credit.scoring.v1.ScoringService/GetDriftStatus',
+            credit_dot_scoring_dot_v1_dot_scoring__pb2.GetDriftStatusRequest.SerializeToString,
+            credit_dot_scoring_dot_v1_dot_scoring__pb2.DriftStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDriftReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/credit.scoring.v1.ScoringService/GetDriftReport',
+            credit_dot_scoring_dot_v1_dot_scoring__pb2.GetDriftReportRequest.SerializeToString,
+            credit_dot_scoring_dot_v1_dot_scoring__pb2.DriftReportChunk.FromString,
             options,
             channel_credentials,
             insecure,
