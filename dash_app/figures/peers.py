@@ -10,10 +10,12 @@ import plotly.graph_objects as go
 
 from common.numbers import fmt_number
 from dash_app import theme
-from dash_app.figures.common import base_layout, figure, percent_ticks, vline
+from dash_app.figures.common import base_layout, figure, percent_ticks, vline, wrap
 from dash_app.i18n import fmt_pct, ordinal, t
 from dash_app.values import field_value
 from scoring_service.domain import PeerComparison, PeerGroup
+
+TITLE_WIDTH = 30  # characters per line of an axis title: a phone's chart is about 330 px wide
 
 
 def group_name(group: PeerGroup, lang: str) -> str:
@@ -72,7 +74,7 @@ def distribution_figure(cmp: PeerComparison, lang: str) -> go.Figure:
         bargap=0.05,
         shapes=shapes,
         annotations=annotations,
-        xaxis={"title": {"text": cmp.description or cmp.feature}, "automargin": True},
+        xaxis={"title": {"text": wrap(cmp.description or cmp.feature, TITLE_WIDTH)}, "automargin": True},
         yaxis={"title": {"text": t(lang, "cmp.count")}, "gridcolor": "#E3E6EA"},
     )
     return figure([bars], layout)
@@ -185,9 +187,13 @@ def scatter_figure(cmp: PeerComparison, lang: str) -> go.Figure:
         430,
         margin_top=45,
         lang=lang,
-        xaxis={"title": {"text": cmp.description or cmp.feature}, "gridcolor": "#E3E6EA", "automargin": True},
+        xaxis={
+            "title": {"text": wrap(cmp.description or cmp.feature, TITLE_WIDTH)},
+            "gridcolor": "#E3E6EA",
+            "automargin": True,
+        },
         yaxis={
-            "title": {"text": cmp.second_description or cmp.second_feature},
+            "title": {"text": wrap(cmp.second_description or cmp.second_feature or "", TITLE_WIDTH)},
             "gridcolor": "#E3E6EA",
             "automargin": True,
         },
