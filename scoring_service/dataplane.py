@@ -158,10 +158,16 @@ class DataPlane:
         decision = decide(probability, scorer.threshold)
         explanation = reasons = None
         if request.explain:
-            if row is None:  # a known client: its SHAP row was computed at load
-                assert index is not None
-                explanation, reasons = engine.explainer.explain_with_reasons(
-                    engine.shap.row(index), scorer.client_values(index), request.top_k, language
+            if (
+                row is None
+            ):  # a known client: its SHAP row was computed at load, its answer is kept once built
+                known = index
+                assert known is not None
+                explanation, reasons = engine.explained.get(
+                    (known, request.top_k, language),
+                    lambda: engine.explainer.explain_with_reasons(
+                        engine.shap.row(known), scorer.client_values(known), request.top_k, language
+                    ),
                 )
             else:
                 shap_row = engine.explainer.shap_values(row.reshape(1, -1))[0]

@@ -10,11 +10,11 @@ import json
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from registry.bundle import ModelBundle
 from scoring_service.domain import LANGUAGES, FeatureImportance, ModelInfo
-from scoring_service.explainer import Explainer, PortfolioShap
+from scoring_service.explainer import ExplainedClients, Explainer, PortfolioShap
 from scoring_service.peers import PeerIndex
 from scoring_service.portfolio import ClientTable, Portfolio
 from scoring_service.scorer import FeatureBuilder, Scorer
@@ -33,6 +33,9 @@ class Engine:
     infos: dict[str, ModelInfo]  # language -> model information
     loaded_at: float
     build_seconds: float
+    explained: ExplainedClients = field(
+        default_factory=ExplainedClients
+    )  # known clients' answers, built once
 
 
 def build_engine(

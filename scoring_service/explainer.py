@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
@@ -31,6 +32,7 @@ SMALL_BATCH_ROWS = 16
 # x 332 columns, is 16 M cells); a larger portfolio is explained per request, with the recent rows cached.
 MAX_PORTFOLIO_SHAP_CELLS = 25_000_000
 LAZY_CACHE_ROWS = 4_096
+EXPLAINED_CACHE_ROWS = 4_096  # known clients' explanations kept built (a few MB)
 GROUP_FEATURES = 5  # features listed under each reason group (the group's sum always counts every feature)
 
 
@@ -290,3 +292,29 @@ class PortfolioShap:
         if self._matrix is not None:
             return self._matrix[indices]
         return self._explainer.shap_values(self._rows(indices))
+
+
+class ExplainedClients:
+    """The explanations and reasons of the portfolio's clients most recently asked for, per (client row, top K,
+    language): a known client's answer depends on nothing else within a model version, and building its objects
+    (about 70 contributions) was most of an explained Score's time. Bounded; its engine drops it with the version."""
+
+    def __init__(self, size: int = EXPLAINED_CACHE_ROWS) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[int, int, str], tuple[Explanation, Reasons]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(
+        self, key: tuple[int, int, str], compute: Callable[[], tuple[Explanation, Reasons]]
+    ) -> tuple[Explanation, Reasons]:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        found = compute()  # outside the lock: two threads may compute the same row, both get equal answers
+        with self._lock:
+            self._items[key] = found
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return found
