@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from common.errors import UserError, exit_with
+from common.logs import configure_logging
 from common.tracking import check_reachable
 from registry.fairness_gate import add_override_argument
 from registry.settings import RegistrySettings
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging("WARNING")
     settings = RegistrySettings()
     name = args.name or settings.model_name
     alias = args.alias or settings.model_alias

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from common.cli import Commands, dispatch
+from common.logs import configure_logging
 
 # command -> (module, one-line help)
 COMMANDS: Commands = {
@@ -22,4 +23,5 @@ COMMANDS: Commands = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    configure_logging("WARNING")  # the stages' warnings as the service's JSON lines; results are printed
     return dispatch("python -m training", __doc__.splitlines()[0], COMMANDS, argv)
