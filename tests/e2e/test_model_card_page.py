@@ -16,6 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from registry.bundle import METADATA_FILE, load_metadata
 from registry.model_card import LANGUAGES, build_card, finite, render
 from tests.e2e.dashboard_support import WAIT, dashboard_app, log_in, screenshot
+from training.features.protected import load_policy
 
 pytestmark = pytest.mark.e2e
 REASON = "Tested override: <b>never served</b>"
@@ -28,6 +29,7 @@ def carded_address(tiny_bundle_dir: Path, tmp_path: Path) -> Iterator[str]:
 
     folder = shutil.copytree(tiny_bundle_dir, tmp_path / "bundle")
     metadata = load_metadata(folder)
+    metadata.extra["protected_policy"] = load_policy().as_dict()  # as the pipeline records it
     gate = {"fairness_gate": "overridden", "fairness_gate_reason": "grant-rate ratio 0.7 under 0.8"}
     card = build_card(metadata, tmp_path, gate | {"fairness_override_reason": REASON}, data_source="tiny")
     raw = json.loads((folder / METADATA_FILE).read_text())
@@ -63,6 +65,8 @@ def test_the_model_card_page_reads_the_card_from_the_service(
     assert (
         "levée avec une raison écrite" in body and "<b>never served</b>" in body
     )  # shown as text, not markup
+    gender = next(a for a in load_policy().attributes if a.name == "gender")
+    assert gender.reason("fr") in body and gender.reason("en") not in body  # the policy's French reasons
     screenshot(driver, artifacts / "model-card-fr.png")
 
     driver.find_element(By.CSS_SELECTOR, "a[hreflang='en']").click()
@@ -71,4 +75,6 @@ def test_the_model_card_page_reads_the_card_from_the_service(
     )
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Model card — credit-scoring")
     assert "Fairness gate decision" in [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
+    english = driver.find_element(By.TAG_NAME, "main").text
+    assert gender.reason("en") in english and gender.reason("fr") not in english
     screenshot(driver, artifacts / "model-card-en.png")
