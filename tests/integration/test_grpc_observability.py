@@ -66,6 +66,8 @@ def test_reflection_lists_and_describes_the_service(tiny_bundle_dir: Path, tmp_p
             "SearchClients",
             "ComparePeers",
             "GetModelInfo",
+            "GetDriftStatus",
+            "GetDriftReport",
         }
 
 
