@@ -20,9 +20,9 @@ class DemoSettings(BaseSettings):
     retrain: bool = Field(False, description="Train again even when a champion already exists for this data.")
     serve: bool = Field(True, description="Start the scoring service and the dashboard after training.")
     fairness_override: str = Field(
-        "Demonstration on generated data: no applicant is decided on; the fairness figures stay in the model card.",
-        description="Written reason recorded on the demo's version when the fairness gate would refuse it "
-        "(generated data carries the real data's age and family-status gaps); empty: no override.",
+        "",
+        description="Written reason recorded on the version to promote it despite the fairness gate; empty: none "
+        "(on the generated demo data, training records the demonstration's own reason).",
     )
     host: str = Field("127.0.0.1", description="Address the scoring service and the dashboard listen on.")
     grpc_port: int = Field(50051, description="Port of the scoring service (gRPC).")

@@ -131,6 +131,7 @@ def run_pipeline(settings: TrainingSettings) -> PipelineOutcome:
     from training.tracking import log_cv_result, open_experiment
 
     check_override(settings.fairness_override)  # a blank reason is refused before hours of training
+    settings = settings.model_copy(update={"fairness_override": settings.gate_override()})
     budget = settings.budget()
     timings = Timings()
     open_experiment(settings.resolved_tracking_uri(), settings.experiment, settings.artifacts_root)
