@@ -168,7 +168,9 @@ def test_every_score_is_recorded_and_a_graceful_stop_loses_none(
     clients = [int(c) for c in plane.engine().scorer.client_ids[:50]]
     plane_features = plane.engine().scorer.features
     results = [plane.score(ScoreRequest(client_id=c, explain=c % 5 == 0)) for c in clients]
-    results.append(plane.score(ScoreRequest(values={"AMT_CREDIT": 300_000.0, "CODE_GENDER": "M"})))
+    results.append(
+        plane.score(ScoreRequest(values={"AMT_CREDIT": 300_000.0, "NAME_CONTRACT_TYPE": "Cash loans"}))
+    )
     plane.stop()
     frame = read_events(url, FAR_PAST, FAR_FUTURE)
     assert list(frame["request_id"]) == [r.request_id for r in results]
@@ -178,7 +180,7 @@ def test_every_score_is_recorded_and_a_graceful_stop_loses_none(
     assert not plane.ready
     features = list(frame.columns[len(BASE_COLUMNS) :])
     assert features == list(plane_features)
-    assert frame.iloc[-1]["AMT_CREDIT"] == 300_000.0 and frame.iloc[-1]["CODE_GENDER"] == "M"
+    assert frame.iloc[-1]["AMT_CREDIT"] == 300_000.0 and frame.iloc[-1]["NAME_CONTRACT_TYPE"] == "Cash loans"
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         explained = conn.execute(sa.text("select count(*) from prediction_events where explained")).scalar()
