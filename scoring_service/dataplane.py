@@ -158,9 +158,8 @@ class DataPlane:
         decision = decide(probability, scorer.threshold)
         explanation = reasons = None
         if request.explain:
-            if (
-                row is None
-            ):  # a known client: its SHAP row was computed at load, its answer is kept once built
+            # a known client: its SHAP row was computed at load, its answer is kept once built
+            if row is None:
                 known = index
                 assert known is not None
                 explanation, reasons = engine.explained.get(

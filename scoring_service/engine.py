@@ -33,9 +33,8 @@ class Engine:
     infos: dict[str, ModelInfo]  # language -> model information
     loaded_at: float
     build_seconds: float
-    explained: ExplainedClients = field(
-        default_factory=ExplainedClients
-    )  # known clients' answers, built once
+    # known clients' answers, built once
+    explained: ExplainedClients = field(default_factory=ExplainedClients)
 
 
 def build_engine(
