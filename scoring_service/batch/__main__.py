@@ -23,10 +23,9 @@ def _memory_size(text: str) -> str:
 
 
 def _conf(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"{text!r}: write a Spark setting as KEY=VALUE")
-    return key, value
+    from training.features.cli import spark_setting
+
+    return spark_setting(text)
 
 
 def parser(default_model: str) -> argparse.ArgumentParser:

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 APP_NAME = "credit-batch-scoring"
 _MODELS: dict[tuple[str, str], BatchModel] = {}  # per Python worker: the bundle is loaded once
+# Up to this many clients, the book's tables are cut to the batch's clients through broadcast ids (about five
+# credits a client: some 10 million ids, ~100 MB, sent to each executor); above, each family's own filter does.
+CUT_CLIENTS = 2_000_000
 
 
 def spark_session(master: str | None, conf: dict[str, str] | None = None) -> SparkSession:
@@ -72,6 +75,9 @@ def pyfunc_uri(folder: Path, registered: str, workdir: Path) -> str:
         artifacts={BUNDLE_ARTIFACT: str(folder)},
         signature=bundle_signature(ModelBundle.load(folder)),
         code_paths=[str(Path(__file__).resolve().parents[2] / "registry")],
+        # this copy lives for one run in this environment (env_manager="local"): without a list, MLflow would
+        # infer one by loading the model in a separate Python process, seconds of CPU for nothing
+        pip_requirements=[],
     )
     return str(path)
 
@@ -146,10 +152,10 @@ def run_spark(options: BatchOptions) -> BatchSummary:
         model = BatchModel.from_folder(folder, version)
         path = application_path(options.data)
         applications = read_table(spark, path, APPLICATION_COLUMNS)
-        _check_applications(applications, path)
+        clients = _check_applications(applications, path)
         data = Path(options.data)
         tables = read_secondary(spark, data if data.is_dir() else None)
-        features = client_frame(spark, applications, tables)
+        features = client_frame(spark, applications, tables, cut=clients <= CUT_CLIENTS)
         if options.explain:
             scored = scored_with_reasons(spark, features, folder, model, options)
         else:
@@ -180,8 +186,9 @@ def run_spark(options: BatchOptions) -> BatchSummary:
     )
 
 
-def _check_applications(applications: DataFrame, path: Path) -> None:
-    """The checks of the local loader: at least one client, each client once (one pass over the ids)."""
+def _check_applications(applications: DataFrame, path: Path) -> int:
+    """The checks of the local loader: at least one client, each client once (one pass over the ids); returns
+    the number of clients."""
     from pyspark.sql import functions as F
 
     stats = applications.agg(
@@ -199,3 +206,4 @@ def _check_applications(applications: DataFrame, path: Path) -> None:
             f"{path}, column {ID}: {stats['rows'] - stats['clients']} duplicated id(s). Each client must "
             "appear once in a batch; remove the duplicates."
         )
+    return int(stats["rows"])

@@ -36,11 +36,12 @@ def assert_same_features(duck: pd.DataFrame, spark: pd.DataFrame) -> None:
         np.testing.assert_allclose(b[known], a[known], rtol=1e-9, atol=0, err_msg=name)
 
 
-def test_every_feature_is_the_same_on_spark_and_duckdb(spark, folder: Path) -> None:
+@pytest.mark.parametrize("cut", [False, True], ids=["whole-tables", "cut-to-the-batch"])
+def test_every_feature_is_the_same_on_spark_and_duckdb(spark, folder: Path, cut: bool) -> None:
     from training.features.spark import client_frame, read_secondary, read_table
 
     applications = read_table(spark, application_path(folder), APPLICATION_COLUMNS)
-    built = client_frame(spark, applications, read_secondary(spark, folder)).toPandas()
+    built = client_frame(spark, applications, read_secondary(spark, folder), cut=cut).toPandas()
     on_spark = built.set_index("SK_ID_CURR").sort_index()
     assert on_spark.index.is_unique
     batch = load_batch(folder)

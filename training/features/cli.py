@@ -50,7 +50,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Spark master with --engine spark: local[N], spark://HOST:PORT, yarn or k8s://URL "
         "(default: from spark-submit, else local[*])",
     )
+    parser.add_argument(
+        "--conf",
+        type=spark_setting,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a Spark setting with --engine spark (repeatable), e.g. spark.sql.shuffle.partitions=64",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+
+
+def spark_setting(text: str) -> tuple[str, str]:
+    """A Spark setting written KEY=VALUE."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"{text!r}: write a Spark setting as KEY=VALUE")
+    return key, value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,7 +108,7 @@ def run_spark(args: argparse.Namespace) -> int:
     from training.features.spark import build_feature_folder, spark_session
 
     started = time.perf_counter()
-    spark = spark_session(args.master)
+    spark = spark_session(args.master, dict(getattr(args, "conf", [])))
     try:
         result = build_feature_folder(spark, args.data, args.out)
     except UserError as exc:

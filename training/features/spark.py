@@ -30,12 +30,15 @@ if TYPE_CHECKING:
 ID = "SK_ID_CURR"
 TARGET = "TARGET"
 SECONDARY = tuple(attribute for family in FAMILIES for attribute in family.tables)
+LOCAL_MEMORY = "4g"  # the driver's memory on a local master, as DuckDB's default memory limit
 
 
 def spark_session(
     master: str | None, conf: Mapping[str, str] | None = None, app_name: str = "credit-features"
 ) -> SparkSession:
-    """A session for a command. Without `master`, spark-submit's (or local[*] when run directly)."""
+    """A session for a command. Without `master`, spark-submit's (or local[*] when run directly).
+
+    `conf` (the command's --conf) overrides the defaults of `session_settings`."""
     import os
     import sys
 
@@ -47,10 +50,37 @@ def spark_session(
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
-    builder = builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
-    for key, value in (conf or {}).items():
+    for key, value in session_settings(master, conf).items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
+
+
+def session_settings(master: str | None, conf: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Spark settings of a command: Arrow between the JVM and Python; on a local master, as many shuffle
+    partitions as cores (Spark's 200 are meant for a cluster: on local[2] each shuffle would write and read 200
+    blocks per task) and the memory the DuckDB engine has (4 GB; in local mode the driver is the executor);
+    then the user's --conf, which wins. On a cluster, partitions and memory are the operator's settings."""
+    settings = {"spark.sql.execution.arrow.pyspark.enabled": "true"}
+    cores = local_cores(master) if master else None
+    if cores is not None:
+        settings["spark.sql.shuffle.partitions"] = str(cores)
+        settings["spark.default.parallelism"] = str(cores)
+        settings["spark.driver.memory"] = LOCAL_MEMORY
+    settings.update(conf or {})
+    return settings
+
+
+def local_cores(master: str) -> int | None:
+    """The threads of a local master (local: 1, local[N]: N, local[*]: this machine's cores); None otherwise."""
+    import os
+    import re
+
+    match = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\s*\d+)?\])?", master.strip())
+    if match is None:
+        return None
+    if match.group(1) is None:
+        return 1
+    return (os.cpu_count() or 1) if match.group(1) == "*" else int(match.group(1))
 
 
 def spark_type(kind: Kind) -> DataType:
@@ -148,12 +178,17 @@ def application_frame(applications: DataFrame) -> DataFrame:
     return applications.mapInPandas(_application_batches, _application_schema())
 
 
-def aggregate_frame(spark: SparkSession, tables: Mapping[str, DataFrame], clients: DataFrame) -> DataFrame:
+def aggregate_frame(
+    spark: SparkSession, tables: Mapping[str, DataFrame], clients: DataFrame, *, cut: bool = False
+) -> DataFrame:
     """Aggregates of the secondary tables for `clients` (a frame with SK_ID_CURR): the declarations' SQL, one
-    query per family, joined on the clients; row counts are 0 (not missing) for a client without rows."""
+    query per family, joined on the clients; row counts are 0 (not missing) for a client without rows.
+    `cut`: the tables are first cut to these clients (`cut_to_clients`), for a batch smaller than the book."""
     from pyspark.sql import functions as F
 
     ids = clients.select(ID).distinct()
+    if cut:
+        tables = cut_to_clients(tables, ids)
     view = f"clients_{id(ids)}"
     ids.createOrReplaceTempView(view)
     result = ids
@@ -169,11 +204,30 @@ def aggregate_frame(spark: SparkSession, tables: Mapping[str, DataFrame], client
     )
 
 
-def client_frame(spark: SparkSession, applications: DataFrame, tables: Mapping[str, DataFrame]) -> DataFrame:
+def cut_to_clients(tables: Mapping[str, DataFrame], ids: DataFrame) -> dict[str, DataFrame]:
+    """The secondary tables cut to the rows of `ids`' clients before any family reads them, as the DuckDB batch
+    loader cuts them while reading; bureau_balance through the clients' credits, so that its per-credit summary
+    is computed for the batch's credits only, not for the whole book's. The ids (then the credits' ids) are
+    broadcast to every executor: the book's rows are filtered where they are read and never shuffled."""
+    from pyspark.sql import functions as F
+
+    wanted = F.broadcast(ids)
+    cut = {
+        attribute: frame.join(wanted, on=ID, how="left_semi") if ID in frame.columns else frame
+        for attribute, frame in tables.items()
+    }
+    credits = F.broadcast(cut["bureau"].select("SK_ID_BUREAU"))
+    cut["bureau_balance"] = tables["bureau_balance"].join(credits, on="SK_ID_BUREAU", how="left_semi")
+    return cut
+
+
+def client_frame(
+    spark: SparkSession, applications: DataFrame, tables: Mapping[str, DataFrame], *, cut: bool = False
+) -> DataFrame:
     """Every feature for each application (SK_ID_CURR first), in the order of `feature_schema`: the Spark
-    counterpart of `training.features.build.client_features`."""
+    counterpart of `training.features.build.client_features`. `cut`: see `aggregate_frame`."""
     app = application_frame(applications)
-    aggregates = aggregate_frame(spark, tables, applications)
+    aggregates = aggregate_frame(spark, tables, applications, cut=cut)
     names = [f.name for f in feature_schema().fields]
     return app.join(aggregates, on=ID, how="left").select(*names)
 
