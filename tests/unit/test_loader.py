@@ -171,3 +171,32 @@ def test_a_few_orphans_are_tolerated_and_reported(tmp_path: Path) -> None:
 def test_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="does not exist"):
         load_tables(tmp_path / "nowhere")
+
+
+def test_a_parquet_table_cut_while_decoded_equals_the_whole_table_filtered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows kept batch by batch (several batches here, with a text column) are the rows of the whole table
+    filtered, in order, with the same dtypes and categories; a cut that keeps nothing is an empty table."""
+    import training.data.reader as reader
+    from training.data.schema import TABLES_BY_ATTRIBUTE
+
+    columns = TABLES_BY_ATTRIBUTE["bureau"].columns
+    rows = 50
+    frame = _table("bureau", rows)
+    frame["SK_ID_CURR"] = np.arange(rows) % 7 + 100002
+    frame["SK_ID_BUREAU"] = np.arange(rows) + 5000000
+    frame["CREDIT_ACTIVE"] = ["Active", "Closed", "Sold"] * 16 + ["Bad debt", "Active"]
+    path = tmp_path / "bureau.parquet"
+    frame.to_parquet(path, index=False, row_group_size=8)
+    monkeypatch.setattr(reader, "KEEP_BATCH_ROWS", 6)
+    wanted = np.array([100003, 100008])
+    cut = reader.read_table(path, columns, keep=("SK_ID_CURR", wanted))
+    whole = reader.read_table(path, columns)
+    expected = whole[whole["SK_ID_CURR"].isin(wanted)].reset_index(drop=True)
+    assert len(cut) == 14 and set(cut["SK_ID_CURR"]) == {100003, 100008}
+    pd.testing.assert_frame_equal(cut, expected, check_categorical=False)
+    assert cut["CREDIT_ACTIVE"].dtype == "category"
+    assert list(cut["CREDIT_ACTIVE"].astype(str)) == list(expected["CREDIT_ACTIVE"].astype(str))
+    nobody = reader.read_table(path, columns, keep=("SK_ID_CURR", np.array([1])))
+    assert nobody.empty and list(nobody.columns) == list(columns)

@@ -25,6 +25,7 @@ from training.data.schema import ARROW_TYPES, DICTIONARY_COLUMNS, Kind
 
 SUFFIXES: tuple[str, ...] = (".parquet", ".csv.gz", ".csv")
 _CSV_COLUMN = re.compile(r"In CSV column #(\d+)")
+KEEP_BATCH_ROWS = 262_144  # rows decoded at a time when a read keeps only some clients' rows
 _REGENERATE = "download it again or regenerate the folder with `python -m training generate --out DIR`"
 
 
@@ -102,11 +103,13 @@ def _read_csv(path: Path, columns: dict[str, Kind]) -> pa.Table:
         raise DataError(f"{path} cannot be read ({exc}): the file is damaged; {_REGENERATE}.") from exc
 
 
-def _read_parquet(path: Path, columns: dict[str, Kind]) -> pa.Table:
+def _read_parquet(
+    path: Path, columns: dict[str, Kind], keep: tuple[str, np.ndarray] | None = None
+) -> pa.Table:
     try:
         parquet = pq.ParquetFile(path)
         _check_columns(path, parquet.schema_arrow.names, columns)
-        table = parquet.read(columns=list(columns))
+        table = parquet.read(columns=list(columns)) if keep is None else _read_kept(parquet, columns, keep)
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataError(
             f"{path} cannot be read as Parquet ({exc}): the file is damaged; {_REGENERATE}."
@@ -122,6 +125,20 @@ def _read_parquet(path: Path, columns: dict[str, Kind]) -> pa.Table:
                 f"The column must hold {_describe(kind)}; fix the values or rewrite the file."
             ) from exc
     return pa.table(casted, names=list(columns))
+
+
+def _read_kept(parquet: pq.ParquetFile, columns: dict[str, Kind], keep: tuple[str, np.ndarray]) -> pa.Table:
+    """Only the rows whose `keep[0]` is one of `keep[1]`, filtered batch by batch as the file is decoded: a batch
+    of clients read against the whole book holds the book's rows one batch at a time, never all at once."""
+    key, values = keep
+    wanted = pa.array(np.asarray(values)).cast(parquet.schema_arrow.field(key).type)
+    parts = [
+        batch.filter(pc.is_in(batch.column(key), value_set=wanted))
+        for batch in parquet.iter_batches(batch_size=KEEP_BATCH_ROWS, columns=list(columns))
+    ]
+    return (
+        pa.Table.from_batches(parts, schema=parts[0].schema) if parts else parquet.schema_arrow.empty_table()
+    )
 
 
 def _cast(column: pa.ChunkedArray, kind: Kind) -> pa.ChunkedArray:
@@ -155,8 +172,9 @@ def read_table(
 
     `keep=(column, values)` keeps only the rows whose `column` is one of `values` (cut before pandas sees them).
     """
-    table = _read_parquet(path, columns) if path.suffix == ".parquet" else _read_csv(path, columns)
-    if keep is not None:
+    parquet = path.suffix == ".parquet"  # a Parquet file is cut while it is decoded
+    table = _read_parquet(path, columns, keep) if parquet else _read_csv(path, columns)
+    if keep is not None and not parquet:
         key, values = keep
         wanted = pa.array(np.asarray(values)).cast(table.column(key).type)
         table = table.filter(pc.is_in(table.column(key), value_set=wanted))
