@@ -156,13 +156,13 @@ class DataPlane:
             assert index is not None
             probability = scorer.known_probability(index)  # precomputed at load: a lookup
         decision = decide(probability, scorer.threshold)
-        explanation = reasons = None
+        explanation = reasons = memo = None
         if request.explain:
             # a known client: its SHAP row was computed at load, its answer is kept once built
             if row is None:
                 known = index
                 assert known is not None
-                explanation, reasons = engine.explained.get(
+                explanation, reasons, memo = engine.explained.get(
                     (known, request.top_k, language),
                     lambda: engine.explainer.explain_with_reasons(
                         engine.shap.row(known), scorer.client_values(known), request.top_k, language
@@ -182,6 +182,7 @@ class DataPlane:
             model_version=engine.version,
             explanation=explanation,
             reasons=reasons,
+            memo=memo,
         )
         if self._events is not None:
             # the row's values are read by the writer thread, off the request's path

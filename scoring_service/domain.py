@@ -100,6 +100,17 @@ class ScoreRequest:
     language: str = "fr"
 
 
+class Memo:
+    """Room beside an answer the data plane keeps and hands out again (a known client's explanation and reasons):
+    the layer that sends the answer keeps there what it derives from it (the service: the answer's protobuf
+    bytes), so that a repeated answer is derived once. It lives and goes with the kept answer."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value: object = None
+
+
 @dataclass(frozen=True)
 class ScoreResult:
     request_id: str
@@ -110,6 +121,8 @@ class ScoreResult:
     model_version: str
     explanation: Explanation | None = None
     reasons: Reasons | None = None  # with the explanation
+    # set when the explanation and reasons are a kept answer (never compared: two equal results may differ here)
+    memo: Memo | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 from catboost import CatBoostClassifier, Pool
 
-from scoring_service.domain import LANGUAGES, Contribution, Explanation, FeatureValue, Reason, Reasons
+from scoring_service.domain import LANGUAGES, Contribution, Explanation, FeatureValue, Memo, Reason, Reasons
 from scoring_service.errors import InvalidArgument, quoted
 from training.features.reasons import GROUPS_BY_KEY, ReasonGroup, feature_groups
 
@@ -297,22 +297,24 @@ class PortfolioShap:
 class ExplainedClients:
     """The explanations and reasons of the portfolio's clients most recently asked for, per (client row, top K,
     language): a known client's answer depends on nothing else within a model version, and building its objects
-    (about 70 contributions) was most of an explained Score's time. Bounded; its engine drops it with the version."""
+    (about 70 contributions) was most of an explained Score's time. Each answer comes with its Memo, where the
+    service keeps the answer's protobuf bytes once built. Bounded; its engine drops it with the version."""
 
     def __init__(self, size: int = EXPLAINED_CACHE_ROWS) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[int, int, str], tuple[Explanation, Reasons]] = OrderedDict()
+        self._items: OrderedDict[tuple[int, int, str], tuple[Explanation, Reasons, Memo]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(
         self, key: tuple[int, int, str], compute: Callable[[], tuple[Explanation, Reasons]]
-    ) -> tuple[Explanation, Reasons]:
+    ) -> tuple[Explanation, Reasons, Memo]:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
                 return found
-        found = compute()  # outside the lock: two threads may compute the same row, both get equal answers
+        # outside the lock: two threads may compute the same row, both get equal answers
+        found = (*compute(), Memo())
         with self._lock:
             self._items[key] = found
             if len(self._items) > self._size:

@@ -105,6 +105,25 @@ def fill_score_response(result: d.ScoreResult, out: pb.ScoreResponse) -> None:
     out.model_version = result.model_version
     if result.client_id is not None:
         out.client_id = result.client_id
+    if result.memo is not None:  # a kept answer: its explanation and reasons are translated once
+        out.MergeFromString(kept_answer_bytes(result, result.memo))
+    else:
+        fill_explained(result, out)
+
+
+def kept_answer_bytes(result: d.ScoreResult, memo: d.Memo) -> bytes:
+    """The explanation and reasons of a kept answer as the wire bytes of a ScoreResponse holding only them
+    (merged into a response, they set those two fields), built on the answer's first translation."""
+    wire = memo.value
+    if not isinstance(wire, bytes):
+        part = pb.ScoreResponse()
+        fill_explained(result, part)
+        wire = memo.value = part.SerializeToString()
+    return wire
+
+
+def fill_explained(result: d.ScoreResult, out: pb.ScoreResponse) -> None:
+    """The explanation and the reasons, when the result has them."""
     if result.explanation is not None:
         explanation = result.explanation
         target = out.explanation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -77,6 +78,21 @@ def test_score_returns_the_reasons_by_group_as_in_process(
     ]
     assert [g.features for g in remote.reasons.groups] == [g.features for g in local.reasons.groups]
     assert all(g.sentence.endswith(".") for g in remote.reasons.groups)
+
+
+def test_a_known_client_asked_again_gets_the_same_explanation_and_reasons(
+    client: ScoringClient, service: RunningService, client_ids: list[int]
+) -> None:
+    """The second answer is sent from the bytes kept with the first: it says the same as the data plane."""
+    request = ScoreRequest(client_id=client_ids[2], explain=True, top_k=4, language="en")
+    first, again = client.score(request), client.score(request)
+    local = service.dataplane.score(request)
+    assert again.request_id != first.request_id and again.probability == local.probability
+    assert again.explanation == first.explanation == local.explanation
+    assert again.reasons == first.reasons == local.reasons
+    other = client.score(replace(request, language="fr"))  # another language is another kept answer
+    assert other.reasons is not None and local.reasons is not None
+    assert [g.name for g in other.reasons.groups] != [g.name for g in local.reasons.groups]
 
 
 def test_explanations_follow_the_language(client: ScoringClient, client_ids: list[int]) -> None:
