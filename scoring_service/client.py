@@ -37,6 +37,7 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 BACKOFF_SECONDS = 0.1  # the first retry waits up to this (gRPC draws the wait at random below the bound)
 MAX_BACKOFF_SECONDS = 1.0
 MAX_RETRIES = 4  # gRPC tries a call at most 5 times
+DECODED_ANSWERS = 1_024  # explained answers kept decoded (about 25 kB each)
 # Every method of the service reads or scores, none writes: gRPC retries a call only after UNAVAILABLE, which the
 # service answers before doing any work (no model loaded, draining) or the transport gives when the connection
 # broke. Score and ScoreBatch are not idempotent by request id (the service draws each answer's id): a call retried
@@ -130,12 +131,13 @@ class ScoringClient:
         self.timeout = timeout
         self.retries = retries
         self.batch_timeout_per_client = batch_timeout_per_client
+        self._answers = t.DecodedAnswers(DECODED_ANSWERS)
 
     # --- ScoringApi -----------------------------------------------------------------------------------------
 
     def score(self, request: d.ScoreRequest) -> d.ScoreResult:
         response = self._call(self._stub.Score, t.score_request_to_pb(request))
-        return t.score_result_from_pb(response)
+        return t.score_result_from_pb(response, answers=self._answers)
 
     def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[d.ScoreResult]:
         """Streams results in the order of the ids; the deadline grows with the number of ids."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.domain import Contribution, Decision, Explanation, Memo, Reason, Reasons, ScoreResult
 from scoring_service.explainer import ExplainedClients
-from scoring_service.translate import score_result_from_pb, score_result_to_pb
+from scoring_service.translate import DecodedAnswers, score_result_from_pb, score_result_to_pb
 
 
 def _answer(n: int) -> tuple[Explanation, Reasons]:
@@ -68,3 +69,20 @@ def test_a_kept_answer_is_translated_once_then_sent_from_its_bytes() -> None:
 def test_an_answer_not_kept_is_translated_on_each_call() -> None:
     fresh = _result(-1.0, None)
     assert score_result_from_pb(score_result_to_pb(fresh)) == fresh
+
+
+def test_a_client_decodes_an_answer_once_and_gives_the_same_objects_for_the_same_bytes() -> None:
+    answers = DecodedAnswers(size=1)
+    kept = score_result_to_pb(_result(-1.0, Memo()))
+    first = score_result_from_pb(kept, answers=answers)
+    again = score_result_from_pb(score_result_to_pb(_result(-1.0, Memo(), request_id="r2")), answers=answers)
+    assert again.explanation is first.explanation and again.reasons is first.reasons
+    assert again.request_id == "r2" and first == _result(-1.0, None)
+    other = score_result_from_pb(score_result_to_pb(_result(-2.0, None)), answers=answers)
+    assert (
+        other.explanation is not None and other.explanation.base_value == -2.0
+    )  # other bytes, other objects
+    after = score_result_from_pb(kept, answers=answers)  # the first was dropped (size 1): decoded anew, equal
+    assert after.explanation is not first.explanation and after == first
+    plain = pb.ScoreResponse(request_id="r3", decision=pb.DECISION_GRANTED)
+    assert score_result_from_pb(plain, answers=answers).explanation is None  # nothing asked, nothing decoded
