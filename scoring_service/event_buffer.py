@@ -3,7 +3,9 @@
 Single scores never wait and may use the whole capacity; batches may fill it only up to a reserve kept for
 single scores, and wait for room only until a deadline their caller gives (one budget per call, not per event),
 so that a slow store can slow a batch down but never hold a worker thread for long nor starve single scores.
-The writer waits on a condition (no polling): an idle service costs no CPU.
+The writer waits on a condition (no polling): an idle service costs no CPU. It says how many items it waits for
+(what fills its next write), and is woken only when that many are queued, the queue closes or its wait ends: not
+once per scored request, which cost every Score a thread switch and the writer's loop under the interpreter lock.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class EventBuffer(Generic[T]):
         self._items: deque[T] = deque()
         self._cond = threading.Condition()
         self._closed = False
+        self._want = 1  # items the waiting taker wakes for
 
     def __len__(self) -> int:
         return len(self._items)
@@ -40,7 +43,8 @@ class EventBuffer(Generic[T]):
             if self._closed or len(self._items) >= self.capacity:
                 return False
             self._items.append(item)
-            self._cond.notify_all()
+            if len(self._items) >= self._want:
+                self._cond.notify_all()
             return True
 
     def put_many(self, items: Sequence[T], deadline: float) -> int:
@@ -54,7 +58,8 @@ class EventBuffer(Generic[T]):
                 if room > 0:
                     self._items.extend(items[done : done + room])
                     done = min(len(items), done + room)
-                    self._cond.notify_all()
+                    if len(self._items) >= self._want:
+                        self._cond.notify_all()
                     continue
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -62,11 +67,16 @@ class EventBuffer(Generic[T]):
                 self._cond.wait(left)
         return done
 
-    def take(self, most: int, timeout: float | None) -> list[T]:
-        """Up to `most` items, waiting until one comes, the queue closes or `timeout` passes (None: no limit)."""
+    def take(self, most: int, timeout: float | None, want: int = 1) -> list[T]:
+        """Up to `most` items, waiting until `want` are queued, the queue closes or `timeout` passes (None: no
+        limit); returns what is there then, possibly fewer than `want` (or none)."""
         with self._cond:
-            if not self._items and not self._closed:
-                self._cond.wait(timeout)
+            if len(self._items) < max(1, want) and not self._closed:
+                self._want = max(1, want)
+                try:
+                    self._cond.wait(timeout)
+                finally:
+                    self._want = 1
             count = min(most, len(self._items))
             taken = [self._items.popleft() for _ in range(count)]
             if taken:

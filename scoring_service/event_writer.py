@@ -14,7 +14,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -160,7 +160,9 @@ class EventWriter:
                 else:
                     timeout = max(0.0, max(first_at + self.flush_seconds, self._retry_at) - now)
                 if room > 0:
-                    got = self._buffer.take(room, timeout)
+                    # idle: woken by the first event; then by a write's worth of them, or at the flush time
+                    want = max(1, self.batch_size - len(pending)) if pending else 1
+                    got = self._buffer.take(room, timeout, want=want)
                 elif not closing:
                     self._buffer.wait_closed(max(0.01, self._retry_at - now))
                     got = []
@@ -225,11 +227,11 @@ class EventWriter:
             engine = self._connect()
             for start in range(0, len(pending), WRITE_CHUNK):
                 chunk = pending[start : start + WRITE_CHUNK]
-                rows = self._rows(engine, chunk)
-                insert_rows(engine, rows)
+                made = [0]
+                insert_rows(engine, self._rows(engine, chunk, made))  # rows made as they are written
                 done += len(chunk)
                 with self._lock:
-                    self.written += len(rows)
+                    self.written += made[0]
                     self._pending = len(pending) - done
             self._failures_in_row = 0
             self._retry_at = 0.0
@@ -244,18 +246,19 @@ class EventWriter:
                 remaining = remaining[-self.max_pending :]
             return remaining
 
-    def _rows(self, engine: sa.Engine, events: Sequence[PredictionEvent]) -> list[Any]:
-        """Each event as a row for insert_rows; an event that cannot be made a row is dropped and counted (it
-        would fail every retry)."""
+    def _rows(self, engine: sa.Engine, events: Sequence[PredictionEvent], made: list[int]) -> Iterator[Any]:
+        """Each event as a row for insert_rows, counted in made[0]; an event that cannot be made a row is
+        dropped and counted (it would fail every retry)."""
         copy = uses_copy(engine)
         naive = engine.dialect.name == "sqlite"
-        rows: list[Any] = []
         for event in events:
             try:
-                rows.append(event.to_values() if copy else event.to_row(naive))
+                row = event.to_values() if copy else event.to_row(naive)
             except Exception as exc:
                 self._count_dropped(1, f"an event cannot be stored ({type(exc).__name__}: {str(exc)[:200]})")
-        return rows
+                continue
+            made[0] += 1
+            yield row
 
     def _record_failure(self, count: int, exc: BaseException) -> None:
         with self._lock:

@@ -13,7 +13,13 @@ import sqlalchemy as sa
 
 from scoring_service.dataplane import DataPlane, build_dataplane
 from scoring_service.domain import ScoreRequest
-from scoring_service.event_store import BASE_COLUMNS, PredictionEvent, read_events
+from scoring_service.event_store import (
+    BASE_COLUMNS,
+    WRITE_COLUMNS,
+    PredictionEvent,
+    json_text,
+    read_events,
+)
 from scoring_service.event_writer import EventWriter
 
 FAR_PAST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -92,6 +98,15 @@ def test_written_events_read_back_with_a_column_per_feature(store_url: str) -> N
             ).scalar()
         engine.dispose()
         assert kind == "timestamp with time zone"
+
+
+def test_a_copy_row_holds_the_insert_rows_values_in_the_tables_column_order() -> None:
+    """to_values() is written out by hand for speed: it must stay the insert row, column for column."""
+    for i in (1, 2, 36):
+        made = event(i)
+        row = made.to_row(naive_time=False)
+        row["features"] = json_text(row["features"])
+        assert made.to_values() == tuple(row[c] for c in WRITE_COLUMNS)
 
 
 def test_the_time_window_is_half_open_and_naive_times_mean_utc(tmp_path: Path) -> None:

@@ -75,6 +75,31 @@ def test_many_waiting_batches_hold_no_thread_beyond_their_budget() -> None:
     assert buffer.put_one(99) and buffer.put_one(100) and not buffer.put_one(101)
 
 
+def test_the_writer_is_woken_by_a_writes_worth_of_events_not_by_each_one() -> None:
+    """Each wake-up costs the scoring threads the interpreter lock: the taker waits for what it asked for."""
+    buffer: EventBuffer[int] = EventBuffer(capacity=100, reserve=10)
+    taken: list[tuple[int, float]] = []
+
+    def taker() -> None:
+        started = time.monotonic()
+        got = buffer.take(50, timeout=10.0, want=5)
+        taken.append((len(got), time.monotonic() - started))
+
+    thread = threading.Thread(target=taker)
+    thread.start()
+    time.sleep(0.1)
+    for i in range(4):
+        assert buffer.put_one(i)
+    time.sleep(0.3)
+    assert not taken, "the taker woke before the 5 events it waits for"
+    buffer.put_one(4)
+    thread.join(5)
+    assert taken and taken[0][0] == 5 and taken[0][1] < 5.0
+    assert buffer.take(10, timeout=0.05, want=3) == []  # nothing comes: the wait ends at its timeout
+    buffer.put_one(5)
+    assert buffer.take(10, timeout=0.05, want=3) == [5]  # fewer than asked, once the time is up
+
+
 def test_the_idle_writer_sleeps(tmp_path: Path) -> None:
     writer = EventWriter(f"sqlite:///{tmp_path / 'events.db'}", batch_size=100, flush_seconds=0.05)
     writer.start()
