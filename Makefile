@@ -23,8 +23,10 @@ train: install
 	$(PY) -m training run $(ARGS)
 
 ## Every test (unit, integration, browser); browser and PostgreSQL tests skip with their reason when absent.
+## On every core (pytest-xdist): a test file stays on one worker, the browser tests share one. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(ARGS)
 
 ## The operators' path: build the images, start the compose stack with podman, use it, restart it (minutes).
 test-compose: install

@@ -60,6 +60,18 @@ def mlflow_tracking_restored() -> Iterator[None]:
             os.environ["MLFLOW_TRACKING_URI"] = env
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`), each test file stays on one worker, so a
+    module's fixture (a trained model, a server) is built once; every browser test shares one worker, since Dash's
+    test server listens on one fixed port."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        path = Path(str(item.path)).resolve().relative_to(PROJECT_ROOT)
+        group = "browser" if path.parts[:2] == ("tests", "e2e") else path.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def require(available: bool, reason: str) -> None:
     """Skip with the reason on a laptop; fail under CI=true, where everything must be there."""
     if available:
