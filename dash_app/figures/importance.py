@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
-
 from common.numbers import fmt_number
 from dash_app import theme
-from dash_app.figures.common import base_layout, figure, lines_of, wrap
+from dash_app.figures.common import Figure, base_layout, figure, lines_of, wrap
 from dash_app.i18n import t
 from scoring_service.domain import FeatureImportance
 
@@ -16,9 +14,7 @@ TOP = 15
 SELECTED_MARK = "▶ "
 
 
-def importance_figure(
-    items: Sequence[FeatureImportance], lang: str, selected: str | None = None
-) -> go.Figure:
+def importance_figure(items: Sequence[FeatureImportance], lang: str, selected: str | None = None) -> Figure:
     top = list(items)[:TOP]
     # full names wrapped on short lines, so that a phone's width still leaves room for the bars
     labels = [

@@ -6,11 +6,9 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-import plotly.graph_objects as go
-
 from common.numbers import fmt_number
 from dash_app import theme
-from dash_app.figures.common import base_layout, figure, percent_ticks, vline, wrap
+from dash_app.figures.common import Figure, base_layout, figure, percent_ticks, vline, wrap
 from dash_app.i18n import fmt_pct, ordinal, t
 from dash_app.values import field_value
 from scoring_service.domain import PeerComparison, PeerGroup
@@ -22,7 +20,7 @@ def group_name(group: PeerGroup, lang: str) -> str:
     return t(lang, f"cmp.group.{group.value}")
 
 
-def distribution_figure(cmp: PeerComparison, lang: str) -> go.Figure:
+def distribution_figure(cmp: PeerComparison, lang: str) -> Figure:
     dist = cmp.distribution
     client_label = t(lang, "cmp.client")
     shapes: list[dict[str, Any]] = []
@@ -139,7 +137,7 @@ def stats_sentence(cmp: PeerComparison, lang: str) -> str:
     )
 
 
-def scatter_figure(cmp: PeerComparison, lang: str) -> go.Figure:
+def scatter_figure(cmp: PeerComparison, lang: str) -> Figure:
     if cmp.second_feature is None:
         raise ValueError("This comparison has no second feature; ask for one to draw the scatter plot.")
     pts = cmp.points

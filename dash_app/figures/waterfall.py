@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go
-
 from common.numbers import fmt_number
 from dash_app import theme
-from dash_app.figures.common import base_layout, figure, lines_of, logit, vline, wrap
+from dash_app.figures.common import Figure, base_layout, figure, lines_of, logit, vline, wrap
 from dash_app.i18n import t
 from dash_app.values import field_value
 from scoring_service.domain import Contribution, Reason, Reasons, ScoreResult
@@ -57,7 +55,7 @@ def raw_threshold(result: ScoreResult) -> float:
     return logit(result.threshold)
 
 
-def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
+def waterfall_figure(result: ScoreResult, lang: str) -> Figure:
     reasons = reasons_of(result)
     groups = list(reasons.groups)
     values = [r.contribution for r in groups]
@@ -70,6 +68,7 @@ def waterfall_figure(result: ScoreResult, lang: str) -> go.Figure:
         "measure": ["relative"] * len(values),
         "text": [_signed(v, lang) for v in values],
         "textposition": "auto",
+        "textangle": 0,  # a short bar's value goes beside it, written across like every other label
         "insidetextanchor": "middle",
         "hovertext": [_hover(r, lang) for r in groups],
         "hoverinfo": "text",

@@ -17,7 +17,7 @@ from dash_app.panels.common import attrs, empty, panel
 from dash_app.settings import DashSettings
 from dash_app.store import info_from_dict
 from dash_app.values import field_value
-from scoring_service.domain import ClientField
+from scoring_service.domain import ClientField, ClientInfo
 
 
 def _fold(text: str) -> str:
@@ -58,7 +58,10 @@ def render(data: dict[str, Any] | None, query: str | None, lang: str, limit: int
     """The matching fields; at most `limit` of them when the user has not searched (None: all)."""
     if not data:
         return empty(t(lang, "info.empty"))
-    info = info_from_dict(data["info"])
+    return render_info(info_from_dict(data["info"]), query, lang, limit)
+
+
+def render_info(info: ClientInfo, query: str | None, lang: str, limit: int | None = None) -> html.Div:
     needle = _fold(query or "").strip()
     rows = [
         f
@@ -80,7 +83,7 @@ def render(data: dict[str, Any] | None, query: str | None, lang: str, limit: int
                 **attrs({"aria-label": t(lang, "info.heading")}),
             ),
         ],
-        **attrs({"data-client": str(data["client_id"])}),
+        **attrs({"data-client": str(info.client_id)}),
     )
 
 

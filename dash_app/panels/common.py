@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go
 from dash import dcc, html
 
+from dash_app.figures.common import Figure
 from dash_app.i18n import t
 from scoring_service.domain import Decision
 
@@ -20,7 +20,7 @@ STATIC: dict[str, Any] = {"displayModeBar": False, "staticPlot": True, "responsi
 INTERACTIVE: dict[str, Any] = {"displayModeBar": False, "responsive": True}
 
 
-def chart(graph_id: str, alt_id: str, figure: go.Figure, alt: str, interactive: bool = False) -> html.Figure:
+def chart(graph_id: str, alt_id: str, figure: Figure, alt: str, interactive: bool = False) -> html.Figure:
     """A static chart is one image for assistive technology, labelled by its text alternative, which is also shown
     under it as a caption for everyone. A chart the user can click is a labelled group instead: an image's content
     is hidden from assistive technology, so nothing inside it may be a control."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, html, no_update
 
 from dash_app import ids
+from dash_app.figures.common import Figure, figure
 from dash_app.figures.importance import importance_figure, importance_text
 from dash_app.i18n import t
 from dash_app.panels import problems
@@ -18,10 +18,11 @@ from scoring_service.domain import ScoringApi
 from scoring_service.errors import ScoringError
 
 
-def blank_figure() -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=60, margin={"t": 0, "b": 0})
-    return fig
+def blank_figure() -> Figure:
+    return figure(
+        [],
+        {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 60, "margin": {"t": 0, "b": 0}},
+    )
 
 
 def load_model(api: ScoringApi, lang: str) -> tuple[Any, str, bool]:
@@ -33,7 +34,7 @@ def load_model(api: ScoringApi, lang: str) -> tuple[Any, str, bool]:
     return model_to_dict(info), *problems.clear()
 
 
-def render(model: dict[str, Any] | None, selected: str | None, lang: str) -> tuple[go.Figure, str]:
+def render(model: dict[str, Any] | None, selected: str | None, lang: str) -> tuple[Figure, str]:
     if not model:
         return blank_figure(), ""
     items = importance_from_dict(model)

@@ -22,7 +22,7 @@ from dash_app.panels.common import decision_words
 from dash_app.panels.search import FILTER_IDS
 from dash_app.settings import DashSettings
 from dash_app.store import client_to_store
-from scoring_service.domain import ScoreRequest, ScoringApi
+from scoring_service.domain import ClientInfo, ScoreRequest, ScoreResult, ScoringApi
 from scoring_service.errors import NotFound, ScoringError
 
 CLIENT_ID = re.compile(r"^\d{6}$")
@@ -38,28 +38,53 @@ def parse_client_id(raw: str | None, lang: str) -> tuple[int | None, str]:
     return int(text), ""
 
 
-def fetch_client(api: ScoringApi, client_id: int, lang: str, settings: DashSettings) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Client:
+    """One lookup's answer: the objects the panels draw from, and the same client as kept in the browser's store
+    (the panels' own controls read it later). The panels are drawn from the objects, not rebuilt from the store."""
+
+    result: ScoreResult
+    info: ClientInfo
+    store: dict[str, Any]
+
+
+def fetch(api: ScoringApi, client_id: int, lang: str, settings: DashSettings) -> Client:
     """The one fetch per id: the score with its explanation, and the client's information."""
     result = api.score(ScoreRequest(client_id=client_id, explain=True, top_k=settings.top_k, language=lang))
     info = api.get_client(client_id, language=lang)
     words = decision_words(result.decision, lang)
-    return client_to_store(result, info, t(lang, "title.client", id=client_id, decision=words))
+    return Client(
+        result, info, client_to_store(result, info, t(lang, "title.client", id=client_id, decision=words))
+    )
+
+
+def fetch_client(api: ScoringApi, client_id: int, lang: str, settings: DashSettings) -> dict[str, Any]:
+    """The store of one client (fetch's)."""
+    return fetch(api, client_id, lang, settings).store
+
+
+def load(
+    api: ScoringApi, settings: DashSettings, raw_id: str | None, lang: str
+) -> tuple[Client | None, str, bool, str, bool]:
+    """(client or None, feedback, invalid, status message, status hidden) for an id typed or picked."""
+    client_id, problem = parse_client_id(raw_id, lang)
+    if client_id is None:  # the client already shown stays; the field says what is wrong
+        return None, problem, True, *problems.clear()
+    try:
+        client = fetch(api, client_id, lang, settings)
+    except NotFound:
+        return None, t(lang, "error.id_unknown", id=client_id), True, *problems.clear()
+    except ScoringError as exc:
+        return None, "", False, *problems.show(exc, lang)
+    return client, "", False, *problems.clear()
 
 
 def load_client(
     api: ScoringApi, settings: DashSettings, raw_id: str | None, lang: str
 ) -> tuple[Any, str, bool, str, bool]:
     """(store, feedback, invalid, status message, status hidden) for an id typed or picked."""
-    client_id, problem = parse_client_id(raw_id, lang)
-    if client_id is None:  # the client already shown stays; the field says what is wrong
-        return no_update, problem, True, *problems.clear()
-    try:
-        data = fetch_client(api, client_id, lang, settings)
-    except NotFound:
-        return no_update, t(lang, "error.id_unknown", id=client_id), True, *problems.clear()
-    except ScoringError as exc:
-        return no_update, "", False, *problems.show(exc, lang)
-    return data, "", False, *problems.clear()
+    client, *rest = load(api, settings, raw_id, lang)
+    return (no_update if client is None else client.store), *rest  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -93,23 +118,36 @@ PANEL_STATES = {  # named as PanelState's fields
 
 
 def client_panels(
-    api: ScoringApi, settings: DashSettings, data: dict[str, Any] | None, state: PanelState, lang: str
+    api: ScoringApi, settings: DashSettings, client: Client | None, state: PanelState, lang: str
 ) -> tuple[list[Any], tuple[Any, Any]]:
-    """(every panel's content in PANEL_OUTPUTS order, the comparison's status) for the client in `data` (None: the
-    empty states). The comparison does not wait for the feature list of the page: when none is chosen yet (a link,
-    a reload, a language switch), it compares on the model's most important features."""
+    """(every panel's content in PANEL_OUTPUTS order, the comparison's status) for `client` (None: the empty
+    states). The comparison does not wait for the feature list of the page: when none is chosen yet (a link, a
+    reload, a language switch), it compares on the model's most important features."""
+    data = None if client is None else client.store
     feature, second = state.feature, state.second
     if data and not feature:
         feature, second = comparison.default_features(api, lang)
     body, cmp_message, cmp_hidden = comparison.compare(
         api, settings, data, feature, second, state.group, list(state.filters), lang
     )
+    limit = client_info.row_limit(state.info_all, settings)
+    if client is None:
+        drawn = [
+            score.render(None, lang),
+            explanation.render(None, lang),
+            client_info.render(None, None, lang),
+        ]
+    else:
+        client_id = client.info.client_id
+        drawn = [
+            score.render_result(client.result, client_id, lang),
+            explanation.render_result(client.result, client_id, lang),
+            client_info.render_info(client.info, state.info_query, lang, limit),
+        ]
     panels = [
-        score.render(data, lang),
-        explanation.render(data, lang),
-        client_info.render(data, state.info_query, lang, client_info.row_limit(state.info_all, settings)),
+        *drawn,
         body,
-        *whatif.prefill(data, lang),
+        *whatif.prefill_info(None if client is None else client.info, lang),
         whatif.waiting(data, lang),
     ]
     return panels, (cmp_message, cmp_hidden)
@@ -120,13 +158,13 @@ def look_up(
 ) -> tuple[Any, ...]:
     """The callback's whole answer: store, feedback, invalid, the id shown, status message and visibility, then
     the panels."""
-    store, feedback, invalid, message, hidden = load_client(api, settings, raw_id, lang)
-    if store is no_update:  # a wrong id or a failed service: the panels keep the client already shown
-        return store, feedback, invalid, raw_id, message, hidden, *([no_update] * len(PANEL_OUTPUTS))
-    panels, (cmp_message, cmp_hidden) = client_panels(api, settings, store, state, lang)
+    client, feedback, invalid, message, hidden = load(api, settings, raw_id, lang)
+    if client is None:  # a wrong id or a failed service: the panels keep the client already shown
+        return no_update, feedback, invalid, raw_id, message, hidden, *([no_update] * len(PANEL_OUTPUTS))
+    panels, (cmp_message, cmp_hidden) = client_panels(api, settings, client, state, lang)
     if cmp_hidden is False:  # the comparison's call failed: say so, the rest is shown
         message, hidden = cmp_message, cmp_hidden
-    return store, feedback, invalid, raw_id, message, hidden, *panels
+    return client.store, feedback, invalid, raw_id, message, hidden, *panels
 
 
 def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:

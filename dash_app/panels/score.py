@@ -11,12 +11,16 @@ from dash_app.figures.gauge import distance_sentence, gauge_image_src, gauge_tex
 from dash_app.i18n import t
 from dash_app.panels.common import attrs, decision_badge, empty, image_chart, panel
 from dash_app.store import result_from_dict
+from scoring_service.domain import ScoreResult
 
 
 def render(data: dict[str, Any] | None, lang: str) -> Any:
     if not data:
         return empty(t(lang, "score.empty"))
-    result = result_from_dict(data["score"])
+    return render_result(result_from_dict(data["score"]), data["client_id"], lang)
+
+
+def render_result(result: ScoreResult, client_id: int, lang: str) -> html.Div:
     return html.Div(
         [
             html.P(decision_badge(result.decision, lang), id=ids.DECISION, className="decision-line"),
@@ -26,7 +30,7 @@ def render(data: dict[str, Any] | None, lang: str) -> Any:
             ),
             html.P(t(lang, "score.model", v=result.model_version), className="text-muted small"),
         ],
-        **attrs({"data-client": str(data["client_id"])}),
+        **attrs({"data-client": str(client_id)}),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import plotly.graph_objects as go
 import pytest
 from dash import no_update
 
@@ -131,7 +132,7 @@ def test_model_info_feeds_importance_and_the_feature_choices() -> None:
     model, message, hidden = importance.load_model(FakeScoringApi(), "fr")
     assert hidden and message == "" and model["version"] == "7"
     fig, alt = importance.render(model, "AMT_CREDIT", "fr")
-    assert fig.data[0].y[1].startswith("▶") and alt.startswith("Importance globale")
+    assert go.Figure(fig).data[0].y[1].startswith("▶") and alt.startswith("Importance globale")
     options, first, second = comparison.feature_options(model, "fr")
     assert first == "EXT_SOURCE_MEAN" and second == "AMT_CREDIT" and len(options) == 4
     down = importance.load_model(FakeScoringApi(fail_with=Unavailable("x")), "en")

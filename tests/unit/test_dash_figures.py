@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import math
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import plotly.graph_objects as go
 import pytest
@@ -43,6 +44,11 @@ from scoring_service.domain import (
     ScoreResult,
 )
 from tests.dash_fake_api import reasons_of
+
+
+def checked(fig: dict[str, Any]) -> go.Figure:
+    """The plain figure read by Plotly's own checks: a key or a value Plotly does not know raises."""
+    return go.Figure(fig)
 
 
 def result(
@@ -138,7 +144,7 @@ def test_distance_sentence_says_how_far_and_whether_narrow() -> None:
 
 def test_waterfall_has_one_bar_per_reason_summing_to_the_score_with_signed_labels() -> None:
     scored = result(0.4, Decision.REFUSED, EXPLANATION)
-    fig = waterfall_figure(scored, "fr")
+    fig = checked(waterfall_figure(scored, "fr"))
     bars = fig.data[0]
     assert isinstance(bars, go.Waterfall)
     assert bars.base == -1.2
@@ -147,6 +153,7 @@ def test_waterfall_has_one_bar_per_reason_summing_to_the_score_with_signed_label
     assert bars.base + sum(bars.x) == pytest.approx(scored.reasons.score)  # type: ignore[union-attr]
     assert bars.y[0] == "Scores d'organismes<br>extérieurs"
     assert bars.text[0] == "+0,90"
+    assert bars.textangle == 0  # a short bar's value stays written across, never turned sideways to fit
     assert all("…" not in label for label in bars.y)
     assert "log" not in fig.layout.xaxis.title.text and "risque" in fig.layout.xaxis.title.text
     assert fig.layout.separators == ",\u202f"
@@ -174,7 +181,7 @@ def test_waterfall_text_names_every_reason_in_full_with_direction_and_values() -
 
 def test_importance_carries_feature_codes_and_marks_the_selection_without_colour_alone() -> None:
     items = [FeatureImportance(f"F{i}", f"Variable {i}", 1.0 / (i + 1)) for i in range(20)]
-    fig = importance_figure(items, "fr", selected="F2")
+    fig = checked(importance_figure(items, "fr", selected="F2"))
     bar = fig.data[0]
     assert len(bar.y) == 15 and list(bar.customdata[:3]) == ["F0", "F1", "F2"]
     assert bar.y[2].startswith(SELECTED_MARK) and not bar.y[1].startswith(SELECTED_MARK)
@@ -184,7 +191,7 @@ def test_importance_carries_feature_codes_and_marks_the_selection_without_colour
 
 def test_distribution_marks_the_client_and_the_sentences_state_the_percentile() -> None:
     cmp = numeric_comparison()
-    fig = distribution_figure(cmp, "fr")
+    fig = checked(distribution_figure(cmp, "fr"))
     assert list(fig.data[0].y) == [5, 10, 3]
     assert fig.data[0].x == (1.5e5, 4.5e5, 7.5e5)
     assert [s.x0 for s in fig.layout.shapes] == [450000.0]
@@ -217,7 +224,7 @@ def test_categorical_distribution_highlights_the_clients_level_with_a_pattern() 
         client_percentile=None,
         distribution=Distribution(counts=(120, 80), categories=("F", "M")),
     )
-    fig = distribution_figure(cmp, "fr")
+    fig = checked(distribution_figure(cmp, "fr"))
     assert list(fig.data[0].marker.pattern.shape) == ["", "x"]
     assert fig.data[0].text[1].startswith("▼")
     assert percentile_sentence(cmp, "fr") == "Sur « Sexe », le client a la valeur « Homme »."
@@ -234,7 +241,7 @@ def test_no_history_and_missing_value_are_said_plainly() -> None:
 
 def test_scatter_highlights_the_client_with_a_star_and_a_label() -> None:
     cmp = numeric_comparison()
-    fig = scatter_figure(cmp, "fr")
+    fig = checked(scatter_figure(cmp, "fr"))
     assert len(fig.data) == 2
     assert fig.data[0].marker.colorscale is not None
     star = fig.data[1]
@@ -244,12 +251,12 @@ def test_scatter_highlights_the_client_with_a_star_and_a_label() -> None:
 
 def test_every_figure_writes_numbers_the_french_way_and_the_scatter_scale_sits_below() -> None:
     figures = [
-        waterfall_figure(result(0.4, Decision.REFUSED, EXPLANATION), "fr"),
-        importance_figure([FeatureImportance("A", "Alpha", 0.5)], "fr"),
+        checked(waterfall_figure(result(0.4, Decision.REFUSED, EXPLANATION), "fr")),
+        checked(importance_figure([FeatureImportance("A", "Alpha", 0.5)], "fr")),
     ]
     assert all(f.layout.separators == ",\u202f" for f in figures)
-    assert importance_figure([FeatureImportance("A", "Alpha", 0.5)], "en").layout.separators == ".,"
-    scatter = scatter_figure(numeric_comparison(), "fr")
+    assert checked(importance_figure([FeatureImportance("A", "Alpha", 0.5)], "en")).layout.separators == ".,"
+    scatter = checked(scatter_figure(numeric_comparison(), "fr"))
     assert scatter.layout.separators == ",\u202f"
     bar = scatter.data[0].marker.colorbar
     assert bar.orientation == "h" and bar.y < 0  # below the points: a phone's width goes to the chart
