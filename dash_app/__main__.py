@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
 from dash import Dash
 
@@ -15,13 +16,27 @@ from common.logs import configure_logging
 from dash_app.auth import AccountsError, add_user
 from dash_app.settings import DashSettings
 
+if TYPE_CHECKING:
+    from scoring_service.client import ScoringClient
+
 
 def build(settings: DashSettings | None = None) -> Dash:
     """The app wired to the gRPC scoring client (the token stays in this process)."""
     from dash_app.app import create_app
-    from scoring_service.client import ScoringClient
 
     settings = settings or DashSettings()
+    client = scoring_client(settings)
+    try:
+        return create_app(settings, client)
+    except AccountsError as exc:
+        client.close()
+        raise SystemExit(str(exc)) from None
+
+
+def scoring_client(settings: DashSettings) -> ScoringClient:
+    """The dashboard's one client of the scoring service, as its settings describe it."""
+    from scoring_service.client import ScoringClient
+
     certificates = None
     if settings.scoring_root_certificates is not None:
         path = settings.scoring_root_certificates
@@ -32,18 +47,13 @@ def build(settings: DashSettings | None = None) -> Dash:
             )
         certificates = path.read_bytes()
     token = settings.scoring_token.get_secret_value() if settings.scoring_token else None
-    client = ScoringClient(
+    return ScoringClient(
         settings.scoring_address,
         token=token,
         root_certificates=certificates,
         timeout=settings.scoring_timeout,
         retries=settings.scoring_retries,
     )
-    try:
-        return create_app(settings, client)
-    except AccountsError as exc:
-        client.close()
-        raise SystemExit(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:

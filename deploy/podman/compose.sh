@@ -5,10 +5,13 @@
 #           without systemd, so this script runs them); the trainer must end with exit code 0
 #   down    stop and remove the containers and the network; volumes stay (`down -v` removes them too)
 #   save-logs DIR   every container's log and state into DIR
+#   scoring-target  the gRPC target of every scoring replica from this host (ipv4:127.0.0.1:P1,127.0.0.1:P2)
 #   any other podman-compose command (ps, logs SERVICE, exec, ...) with the same files and project
 # Environment: COMPOSE_PROJECT_NAME (default pret-a-depenser), the variables of .env.example (from .env or the
-# environment), WAIT_SECONDS (per service, default 300), TRAINER_SECONDS (default 1800), and the host ports,
-# published on 127.0.0.1 only: MLFLOW_PORT (5000), SCORING_PORT (50051), METRICS_PORT (9100), DASHBOARD_PORT (8050).
+# environment), WAIT_SECONDS (per container, default 300), TRAINER_SECONDS (default 1800), and the host ports,
+# published on 127.0.0.1 only: MLFLOW_PORT (5000), DASHBOARD_PORT (8050). The scoring service runs as many replicas
+# as docker-compose.yml says (deploy.replicas); each publishes its gRPC and metrics ports on a free loopback port
+# of its own (a fixed port cannot be shared): `scoring-target` says which.
 # Needs deploy/podman/install.sh, then deploy/local-images.sh, run first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,7 +29,7 @@ services:
   mlflow:
     ports: !override ["127.0.0.1:${MLFLOW_PORT:-5000}:5000"]
   scoring:
-    ports: !override ["127.0.0.1:${SCORING_PORT:-50051}:50051", "127.0.0.1:${METRICS_PORT:-9100}:9100"]
+    ports: !override ["127.0.0.1::50051", "127.0.0.1::9100"]
   dashboard:
     ports: !override ["127.0.0.1:${DASHBOARD_PORT:-8050}:8050"]
 PORTS
@@ -38,10 +41,13 @@ compose() {
 
 say() { printf '%s %s\n' "--- $(date -u +%H:%M:%S)" "$*"; }
 
-container_of() {
+# Every container of a service (one per replica), by name.
+containers_of() {
   podman ps -a --filter "label=io.podman.compose.project=$PROJECT" \
-    --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | head -1
+    --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | sort
 }
+
+container_of() { containers_of "$1" | head -1; }
 
 fail_with_log() {
   echo "$1" >&2
@@ -49,21 +55,37 @@ fail_with_log() {
   exit 1
 }
 
-# Runs the service's health check until it passes; fails at once if the container stops.
+# Runs the health check of each of the service's containers (every replica) until it passes; fails at once if
+# one stops.
 wait_healthy() {
-  local service=$1 name start=$SECONDS state
-  name=$(container_of "$service")
-  [ -n "$name" ] || fail_with_log "no container for $service"
-  while true; do
-    state=$(podman inspect --format '{{.State.Status}}' "$name")
-    [ "$state" = running ] || fail_with_log "$service is $state, not running" "$name"
-    if podman healthcheck run "$name" >/dev/null 2>&1; then
-      say "$service healthy after $(( SECONDS - start )) s"
-      return
-    fi
-    (( SECONDS - start < WAIT_SECONDS )) || fail_with_log "$service not healthy after $WAIT_SECONDS s" "$name"
-    sleep 2
+  local service=$1 names name start state
+  names=$(containers_of "$service")
+  [ -n "$names" ] || fail_with_log "no container for $service"
+  for name in $names; do
+    start=$SECONDS
+    while true; do
+      state=$(podman inspect --format '{{.State.Status}}' "$name")
+      [ "$state" = running ] || fail_with_log "$name ($service) is $state, not running" "$name"
+      if podman healthcheck run "$name" >/dev/null 2>&1; then
+        say "$name ($service) healthy after $(( SECONDS - start )) s"
+        break
+      fi
+      (( SECONDS - start < WAIT_SECONDS )) || fail_with_log "$name ($service) not healthy after $WAIT_SECONDS s" "$name"
+      sleep 2
+    done
   done
+}
+
+# ipv4:127.0.0.1:P1,127.0.0.1:P2,...: the host ports of every scoring replica's gRPC port, for a client on this host.
+scoring_target() {
+  local name address addresses=()
+  for name in $(containers_of scoring); do
+    address=$(podman port "$name" 50051 | head -1)
+    [ -n "$address" ] || fail_with_log "$name publishes no port for 50051" "$name"
+    addresses+=("$address")
+  done
+  [ ${#addresses[@]} -gt 0 ] || fail_with_log "no scoring container is running"
+  (IFS=,; echo "ipv4:${addresses[*]}")
 }
 
 # Waits for a one-shot service to end; fails unless it ends with exit code 0.
@@ -101,6 +123,7 @@ save_logs() {
 case ${1:-} in
   up) up ;;
   save-logs) save_logs "${2:?save-logs DIR}" ;;
-  "" | -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+  scoring-target) scoring_target ;;
+  "" | -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) compose "$@" ;;
 esac

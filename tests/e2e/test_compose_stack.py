@@ -1,8 +1,9 @@
 """The operators' path, with podman where no Docker engine runs: build the images (deploy/local-images.sh), start
-the whole compose stack (deploy/podman/compose.sh up: PostgreSQL, MLflow, the trainer, scoring, dashboard, drift
-monitor, each one healthy), use it as a user would (gRPC Score with the token, the dashboard's login and a client
-lookup in a browser, the drift monitor's status), stop it, and start it again: the volumes keep the registry and the
-events, so the same champion serves without training again.
+the whole compose stack (deploy/podman/compose.sh up: PostgreSQL, MLflow, the trainer, the scoring replicas,
+dashboard, drift monitor, each one healthy), use it as a user would (gRPC Score with the token, the dashboard's login
+and a client lookup in a browser, the drift monitor's status), check that the dashboard's client spreads its calls
+over every scoring replica (DNS round-robin inside the compose network), stop it, and start it again: the volumes
+keep the registry and the events, so the same champion serves without training again.
 
 Minutes long, so it is left out of `make test` and run by `make test-compose`. It skips, saying
 why, where podman or podman-compose is missing, and fails under CI=true. On failure every container's log and state
@@ -20,6 +21,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 from selenium.webdriver.common.by import By
 
 from dash_app.auth import hash_password
@@ -36,6 +38,35 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "compose"
 TOKEN = f"smoke-{uuid.uuid4().hex}"
 # The trainer's profile: `tiny` (seconds) unless COMPOSE_SMOKE_PROFILE says otherwise; operators default to `demo`.
 PROFILE = os.environ.get("COMPOSE_SMOKE_PROFILE", "tiny")
+SCORE_METHOD = "/credit.scoring.v1.ScoringService/Score"
+# Run inside the dashboard's container: the dashboard's own client (its settings, its target) scores a client
+# argv[1] times; prints nothing, fails on the first error.
+DASHBOARD_CALLS = (
+    "import sys\n"
+    "from dash_app.__main__ import scoring_client\n"
+    "from dash_app.settings import DashSettings\n"
+    "from scoring_service.domain import ScoreRequest\n"
+    "settings = DashSettings()\n"
+    "assert settings.scoring_address.startswith('dns:///'), settings.scoring_address\n"
+    "with scoring_client(settings) as client:\n"
+    "    for _ in range(int(sys.argv[1])):\n"
+    "        client.score(ScoreRequest(client_id=int(sys.argv[2])))\n"
+)
+# Run inside a scoring container: its own count of Score calls answered OK, from its metrics page.
+REPLICA_SCORES = (
+    "import urllib.request\n"
+    "page = urllib.request.urlopen('http://127.0.0.1:9100/metrics', timeout=10).read().decode()\n"
+    "print(sum(float(line.split()[-1]) for line in page.splitlines() if line.startswith("
+    "'scoring_grpc_requests_total{') and 'code=\"OK\"' in line and 'method=\""
+    + SCORE_METHOD
+    + "\"' in line))\n"
+)
+
+
+def scoring_replicas() -> int:
+    """The count the operators' compose file asks for."""
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    return int(compose["services"]["scoring"]["deploy"]["replicas"])
 
 
 class Stack:
@@ -43,7 +74,7 @@ class Stack:
 
     def __init__(self, tmp_path: Path) -> None:
         self.project = f"pad-smoke-{uuid.uuid4().hex[:8]}"
-        self.ports = {name: free_port() for name in ("MLFLOW", "SCORING", "METRICS", "DASHBOARD")}
+        self.ports = {name: free_port() for name in ("MLFLOW", "DASHBOARD")}
         users = tmp_path / "users.json"
         users.write_text(json.dumps({USER: hash_password(PASSWORD)}))
         users.chmod(0o644)  # read by the dashboard's non-root user
@@ -74,11 +105,13 @@ class Stack:
             "WAIT_SECONDS": "600",
         }
         self.timings: dict[str, float] = {}
+        self.replica_scores: list[int] = []  # the dashboard's Score calls each scoring replica answered
         self.log = tmp_path / "compose.log"
 
     @property
     def grpc_address(self) -> str:
-        return f"127.0.0.1:{self.ports['SCORING']}"
+        """Every scoring replica from this host (each on a free loopback port, new at each `up`)."""
+        return self.run("scoring-target").strip().splitlines()[-1]
 
     @property
     def dashboard_url(self) -> str:
@@ -110,7 +143,7 @@ class Stack:
         self.timings[what] = round(time.perf_counter() - start, 1)
         return out
 
-    def container(self, service: str) -> str:
+    def containers(self, service: str) -> list[str]:
         out = subprocess.run(
             ["podman", "ps", "-a", "--format", "{{.Names}}",
              "--filter", f"label=io.podman.compose.project={self.project}",
@@ -118,7 +151,18 @@ class Stack:
             env=self.env, capture_output=True, text=True, check=True,
         ).stdout.split()  # fmt: skip
         assert out, f"no container for {service}"
-        return out[0]
+        return sorted(out)
+
+    def container(self, service: str) -> str:
+        return self.containers(service)[0]
+
+    def python_in(self, container: str, code: str, *args: str) -> str:
+        result = subprocess.run(
+            ["podman", "exec", container, "python", "-c", code, *args],
+            env=self.env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, f"python in {container} failed:\n{result.stdout}\n{result.stderr}"
+        return result.stdout
 
     def logs(self, service: str) -> str:
         name = self.container(service)
@@ -164,6 +208,19 @@ def _first_score_seconds(stack: Stack) -> float:
     return round(time.perf_counter() - start, 2)
 
 
+def _replicas_share_the_dashboards_calls(stack: Stack, client_id: int, calls: int = 60) -> list[int]:
+    """The dashboard's client, inside the compose network, scores `calls` times: every scoring replica answers
+    some of them (counted on each replica's own metrics page). Returns the count each replica answered."""
+    replicas = stack.containers("scoring")
+    assert len(replicas) == scoring_replicas(), f"scoring containers: {replicas}"
+    before = [float(stack.python_in(name, REPLICA_SCORES)) for name in replicas]
+    stack.python_in(stack.container("dashboard"), DASHBOARD_CALLS, str(calls), str(client_id))
+    after = [float(stack.python_in(name, REPLICA_SCORES)) for name in replicas]
+    answered = [round(b - a) for a, b in zip(before, after, strict=True)]
+    assert sum(answered) == calls and all(n > 0 for n in answered), f"Score answered per replica: {answered}"
+    return answered
+
+
 def _wait_for_events(stack: Stack, at_least: int, timeout: float = 60.0) -> int:
     deadline = time.monotonic() + timeout
     while (count := stack.events()) < at_least and time.monotonic() < deadline:
@@ -197,6 +254,7 @@ def test_compose_stack_builds_starts_serves_and_restarts(tmp_path: Path, chromiu
         stack.timings["first_score_after_up"] = _first_score_seconds(stack)
         assert "nothing to train" not in stack.logs("trainer")
         version, client_id, _ = _score_as_a_service(stack)
+        stack.replica_scores = _replicas_share_the_dashboards_calls(stack, client_id)
 
         # A relationship manager: log in, look the client up; the service token never reaches the browser.
         log_in(dash_br.driver, stack.dashboard_url)
@@ -228,5 +286,7 @@ def test_compose_stack_builds_starts_serves_and_restarts(tmp_path: Path, chromiu
     finally:
         stack.run("down", "-v", check=False)
         stack.timings["total"] = round(time.perf_counter() - started, 1)
-        (ARTIFACTS / "timings.json").write_text(json.dumps({"profile": PROFILE, **stack.timings}, indent=2))
+        figures = {"profile": PROFILE, **stack.timings, "dashboard_scores_per_replica": stack.replica_scores}
+        (ARTIFACTS / "timings.json").write_text(json.dumps(figures, indent=2))
         print(f"\ncompose smoke test ({PROFILE} profile), seconds: {stack.timings}")
+        print(f"the dashboard's Score calls answered per scoring replica: {stack.replica_scores}")

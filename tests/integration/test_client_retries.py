@@ -195,3 +195,15 @@ def test_the_service_config() -> None:
     assert "retryPolicy" not in service_config(retries=0)["methodConfig"][0]
     with pytest.raises(ValueError, match="between 0 and 4"):
         ScoringClient("127.0.0.1:1", retries=5)
+
+
+def test_a_dns_target_as_the_compose_dashboard_gives_it() -> None:
+    """`dns:///NAME:PORT` (DASH_SCORING_ADDRESS in docker-compose.yml): gRPC's own resolver gives the client every
+    address of the name, which it balances over; here the name is localhost."""
+    servicer = Scripted([grpc.StatusCode.UNAVAILABLE])
+    with replica(servicer) as (address, _):
+        port = address.rsplit(":", 1)[1]
+        with ScoringClient(f"dns:///localhost:{port}", retries=1, timeout=10) as client:
+            for _ in range(5):
+                client.model_info()
+    assert servicer.calls == 6

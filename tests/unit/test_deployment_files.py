@@ -47,6 +47,33 @@ def test_start_up_order(compose: dict) -> None:
     assert services["dashboard"]["depends_on"]["scoring"]["condition"] == "service_healthy"
 
 
+def test_scoring_runs_as_replicas_that_docker_and_podman_compose_both_start(compose: dict) -> None:
+    """podman-compose reads deploy.replicas only beside `mode: replicated` (Docker's default): without it,
+    podman ran one scoring container where Docker ran two. A fixed host port cannot be shared by replicas."""
+    scoring = compose["services"]["scoring"]
+    assert scoring["deploy"]["mode"] == "replicated"
+    assert int(scoring["deploy"]["replicas"]) >= 2
+    assert scoring["ports"] and all(":" not in str(port) for port in scoring["ports"]), scoring["ports"]
+
+
+def test_the_dashboard_balances_its_calls_over_every_scoring_replica(compose: dict) -> None:
+    """dns:/// makes gRPC's DNS resolver give the client every replica's address; the client's service
+    config balances round-robin over them."""
+    port = compose["services"]["scoring"]["environment"]["SCORING_ADDRESS"].rsplit(":", 1)[1]
+    assert compose["services"]["dashboard"]["environment"]["DASH_SCORING_ADDRESS"] == f"dns:///scoring:{port}"
+
+
+def test_podman_publishes_each_scoring_replica_on_its_own_loopback_port() -> None:
+    """deploy/podman/compose.sh writes the published ports: loopback only, and no fixed host port for scoring,
+    whose replicas would collide on it (`compose.sh scoring-target` says where each one is)."""
+    text = (PROJECT_ROOT / "deploy/podman/compose.sh").read_text()
+    found = re.search(r"^  scoring:\n    ports: !override \[(.*)\]$", text, flags=re.M)
+    assert found, "compose.sh no longer writes the scoring service's ports"
+    ports = [port.strip().strip('"') for port in found.group(1).split(",")]
+    assert ports and all(re.fullmatch(r"127\.0\.0\.1::\d+", port) for port in ports), ports
+    assert "scoring-target) scoring_target" in text
+
+
 def test_a_restarted_stack_keeps_its_champion(compose: dict) -> None:
     assert "--unless-champion" in compose["services"]["trainer"]["command"]
 
