@@ -29,6 +29,8 @@ def _conf(text: str) -> tuple[str, str]:
 
 
 def parser(default_model: str) -> argparse.ArgumentParser:
+    from scoring_service.batch.run import SLICE_CLIENTS
+
     root = argparse.ArgumentParser(
         prog="python -m scoring_service.batch", description=__doc__.splitlines()[0]
     )
@@ -62,6 +64,13 @@ def parser(default_model: str) -> argparse.ArgumentParser:
     score.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
     score.add_argument(
         "--memory-limit", type=_memory_size, default="4GB", help="DuckDB memory limit (default 4GB)"
+    )
+    score.add_argument(
+        "--slice-clients",
+        type=int,
+        default=SLICE_CLIENTS,
+        help=f"DuckDB: applications scored at a time, with their history; memory follows it, not the batch "
+        f"(default {SLICE_CLIENTS:,})",
     )
     score.add_argument(
         "--master",
@@ -100,6 +109,7 @@ def score(args: argparse.Namespace, tracking_uri: str | None) -> int:
         progress=not args.no_progress,
         threads=args.threads,
         memory_limit=args.memory_limit,
+        slice_clients=args.slice_clients,
         master=args.master,
         spark_conf=dict(args.conf),
     )

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from common.errors import UserError
 
@@ -48,17 +50,43 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
-def write_frame(frame: pd.DataFrame, path: Path) -> Path:
-    """The results as one Parquet or CSV file, written atomically."""
-    fmt = output_format(path)
+class ResultsWriter:
+    """Results appended a slice at a time to a hidden temporary file, renamed to `path` once every slice is in;
+    left early by an error, it removes the temporary file and leaves any previous output untouched.
 
-    def write(target: Path) -> None:
-        if fmt == ".parquet":
-            frame.to_parquet(target, index=False)
+    The Arrow schema is given up front, so a slice whose text columns are all empty (no reason asked, say)
+    still writes the same column types as the others."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path, self.schema = Path(path), schema
+        self.format = output_format(self.path)
+        self.partial = partial_path(self.path)
+        self.parquet: pq.ParquetWriter | None = None
+        self.rows = 0
+
+    def __enter__(self) -> ResultsWriter:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _remove(self.partial)
+        if self.format == ".parquet":
+            self.parquet = pq.ParquetWriter(self.partial, self.schema)
+        return self
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.parquet is not None:
+            self.parquet.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
         else:
-            frame.to_csv(target, index=False)
+            frame.to_csv(self.partial, mode="a", header=self.rows == 0, index=False)
+        self.rows += len(frame)
 
-    return write_atomically(path, write)
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if self.parquet is not None:
+                self.parquet.close()
+            if kind is None:
+                os.replace(self.partial, self.path)
+        finally:
+            if kind is not None:
+                _remove(self.partial)
 
 
 def _remove(path: Path) -> None:

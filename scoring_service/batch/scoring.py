@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from registry.bundle import ModelBundle
 from scoring_service.domain import Decision
@@ -33,6 +34,22 @@ def reason_columns(top_k: int) -> list[str]:
 
 def output_columns(top_k: int) -> list[str]:
     return [*BASE_COLUMNS, *reason_columns(top_k)]
+
+
+def output_schema(explain: bool, top_k: int) -> pa.Schema:
+    """The results' column types, whatever a slice holds."""
+    base = [
+        (ID, pa.int64()),
+        ("probability", pa.float64()),
+        ("decision", pa.string()),
+        ("threshold", pa.float64()),
+        ("model_version", pa.string()),
+    ]
+    reasons = [
+        (name, pa.float64() if name.endswith("_contribution") else pa.string())
+        for name in (reason_columns(top_k) if explain else [])
+    ]
+    return pa.schema(base + reasons)
 
 
 @dataclass(frozen=True)

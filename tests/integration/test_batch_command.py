@@ -139,3 +139,44 @@ def test_malformed_inputs_fail_clearly_and_leave_no_output(
     err = capsys.readouterr().err
     assert message in err and "No output was written" in err
     assert not out.parent.exists() or not any(out.parent.iterdir())
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_slices_give_the_results_of_one_slice_in_the_file_order(
+    fmt: str, tiny_bundle_dir: Path, tmp_path: Path
+) -> None:
+    """A batch scored 7 applications at a time (29 slices, each file read once and spilled by slice) gives every
+    client exactly what the whole batch at once gives, in the application file's order, and leaves only the
+    output behind."""
+    data = write_tiny_folder(tmp_path / "data", fmt=fmt)
+    whole, sliced = tmp_path / "whole" / "scores.parquet", tmp_path / "sliced" / "scores.csv"
+    assert _score(data, tiny_bundle_dir, whole, "--explain", "--slice-clients", "100000") == 0
+    assert _score(data, tiny_bundle_dir, sliced, "--explain", "--slice-clients", "7") == 0
+    one, many = pd.read_parquet(whole), pd.read_csv(sliced)
+    applications = pd.read_parquet(data / "application_test.parquet") if fmt == "parquet" else None
+    order = applications["SK_ID_CURR"].tolist() if applications is not None else many["SK_ID_CURR"].tolist()
+    assert one["SK_ID_CURR"].tolist() == order == many["SK_ID_CURR"].tolist()
+    np.testing.assert_allclose(many["probability"], one["probability"], rtol=0, atol=1e-12)
+    for column in ("decision", "reason_1_code", "reason_2_code", "reason_3", "model_version"):
+        assert many[column].astype(str).tolist() == one[column].astype(str).tolist(), column
+    assert [p.name for p in sliced.parent.iterdir()] == ["scores.csv"]
+    assert [p.name for p in whole.parent.iterdir()] == ["scores.parquet"]
+
+
+def test_a_failure_in_a_later_slice_leaves_no_output_and_keeps_the_previous(
+    tiny_bundle_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad value found while the secondary tables are read, after earlier slices' rows were spilled: exit 2,
+    the previous results file untouched, no spill or partial file left."""
+    data = write_tiny_folder(tmp_path / "data", fmt="csv")
+    installments = pd.read_csv(data / "installments_payments.csv")
+    installments["AMT_PAYMENT"] = installments["AMT_PAYMENT"].astype(object)
+    installments.loc[len(installments) - 1, "AMT_PAYMENT"] = "unknown"
+    installments.to_csv(data / "installments_payments.csv", index=False)
+    out = tmp_path / "out" / "scores.parquet"
+    out.parent.mkdir()
+    out.write_bytes(b"last month's results")
+    assert _score(data, tiny_bundle_dir, out, "--slice-clients", "7") == 2
+    assert "column AMT_PAYMENT: a value does not fit" in capsys.readouterr().err
+    assert out.read_bytes() == b"last month's results"
+    assert [p.name for p in out.parent.iterdir()] == ["scores.parquet"]

@@ -75,14 +75,7 @@ def load_batch(data: Path) -> BatchTables:
     """Read and check the applications of `data` and whatever secondary tables sit beside them."""
     path = application_path(data)
     applications = read_table(path, APPLICATION_COLUMNS)
-    if applications.empty:
-        raise DataError(f"{path} holds no application rows; give a file with at least one client.")
-    duplicated = applications[ID][applications[ID].duplicated()]
-    if len(duplicated):
-        raise DataError(
-            f"{path}, column {ID}: {len(duplicated)} duplicated id(s), e.g. {int(duplicated.iloc[0])}. "
-            "Each client must appear once in a batch; remove the duplicates."
-        )
+    check_applications(applications, path)
     folder = Path(data) if Path(data).is_dir() else None
     clients = applications[ID].to_numpy()
     frames: dict[str, pd.DataFrame] = {}
@@ -100,6 +93,18 @@ def load_batch(data: Path) -> BatchTables:
             key, keep = ID, clients
         frames[attribute] = read_table(found, spec.columns, keep=(key, keep))
     return BatchTables(applications=applications, application_file=path, files=files, **frames)
+
+
+def check_applications(applications: pd.DataFrame, path: Path) -> None:
+    """At least one client, and none twice."""
+    if applications.empty:
+        raise DataError(f"{path} holds no application rows; give a file with at least one client.")
+    duplicated = applications[ID][applications[ID].duplicated()]
+    if len(duplicated):
+        raise DataError(
+            f"{path}, column {ID}: {len(duplicated)} duplicated id(s), e.g. {int(duplicated.iloc[0])}. "
+            "Each client must appear once in a batch; remove the duplicates."
+        )
 
 
 def empty_table(attribute: str) -> pd.DataFrame:

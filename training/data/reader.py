@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -78,29 +79,76 @@ def _check_columns(path: Path, present: list[str], columns: dict[str, Kind]) -> 
         )
 
 
+def _convert_options(columns: dict[str, Kind], types: dict[str, pa.DataType]) -> pacsv.ConvertOptions:
+    return pacsv.ConvertOptions(column_types=types, include_columns=list(columns), strings_can_be_null=True)
+
+
+def _csv_error(path: Path, header: list[str], columns: dict[str, Kind], exc: pa.ArrowInvalid) -> DataError:
+    match = _CSV_COLUMN.search(str(exc))
+    if match and int(match.group(1)) < len(header):
+        column = header[int(match.group(1))]
+        kind = columns.get(column, "?")
+        return DataError(
+            f"{path}, column {column}: a value does not fit the expected type "
+            f"{ARROW_TYPES.get(kind, kind)} "
+            f"({exc}). Fix or remove that value; the column must hold {_describe(kind)}."
+        )
+    return DataError(f"{path} cannot be parsed as CSV ({exc}); {_REGENERATE}.")
+
+
 def _read_csv(path: Path, columns: dict[str, Kind]) -> pa.Table:
     header = _csv_header(path)
     _check_columns(path, header, columns)
-    convert = pacsv.ConvertOptions(
-        column_types={name: ARROW_TYPES[kind] for name, kind in columns.items()},
-        include_columns=list(columns),
-        strings_can_be_null=True,
-    )
+    convert = _convert_options(columns, {name: ARROW_TYPES[kind] for name, kind in columns.items()})
     try:
         return pacsv.read_csv(path, convert_options=convert)
     except pa.ArrowInvalid as exc:
-        match = _CSV_COLUMN.search(str(exc))
-        if match and int(match.group(1)) < len(header):
-            column = header[int(match.group(1))]
-            kind = columns.get(column, "?")
-            raise DataError(
-                f"{path}, column {column}: a value does not fit the expected type "
-                f"{ARROW_TYPES.get(kind, kind)} "
-                f"({exc}). Fix or remove that value; the column must hold {_describe(kind)}."
-            ) from exc
-        raise DataError(f"{path} cannot be parsed as CSV ({exc}); {_REGENERATE}.") from exc
+        raise _csv_error(path, header, columns, exc) from exc
     except OSError as exc:  # bad gzip stream, truncated file
         raise DataError(f"{path} cannot be read ({exc}): the file is damaged; {_REGENERATE}.") from exc
+
+
+def _csv_batches(path: Path, columns: dict[str, Kind]) -> Iterator[pa.RecordBatch]:
+    header = _csv_header(path)
+    _check_columns(path, header, columns)
+    types = {name: pa.string() if kind == "cat" else ARROW_TYPES[kind] for name, kind in columns.items()}
+    try:
+        reader = pacsv.open_csv(path, convert_options=_convert_options(columns, types))
+        for batch in reader:
+            yield batch.select(list(columns))
+    except pa.ArrowInvalid as exc:
+        raise _csv_error(path, header, columns, exc) from exc
+    except OSError as exc:
+        raise DataError(f"{path} cannot be read ({exc}): the file is damaged; {_REGENERATE}.") from exc
+
+
+def _parquet_batches(path: Path, columns: dict[str, Kind]) -> Iterator[pa.RecordBatch]:
+    try:
+        parquet = pq.ParquetFile(path)
+        _check_columns(path, parquet.schema_arrow.names, columns)
+        for batch in parquet.iter_batches(batch_size=KEEP_BATCH_ROWS, columns=list(columns)):
+            arrays = [batch.column(name) for name in columns]
+            plain = [
+                _plain_text(a) if kind == "cat" else a
+                for a, kind in zip(arrays, columns.values(), strict=True)
+            ]
+            yield pa.RecordBatch.from_arrays(plain, names=list(columns))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataError(
+            f"{path} cannot be read as Parquet ({exc}): the file is damaged; {_REGENERATE}."
+        ) from exc
+
+
+def read_batches(path: Path, columns: dict[str, Kind]) -> Iterator[pa.RecordBatch]:
+    """The file's official columns, a few hundred thousand rows at a time, text as plain strings (every batch
+    has the same schema); `finish_table` turns the rows kept into the schema's dtypes."""
+    return _parquet_batches(path, columns) if path.suffix == ".parquet" else _csv_batches(path, columns)
+
+
+def _plain_text(column: pa.Array) -> pa.Array:
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    return column if pa.types.is_string(column.type) else column.cast(pa.string())
 
 
 def _read_parquet(
@@ -114,6 +162,10 @@ def _read_parquet(
         raise DataError(
             f"{path} cannot be read as Parquet ({exc}): the file is damaged; {_REGENERATE}."
         ) from exc
+    return _cast_columns(path, table, columns)
+
+
+def _cast_columns(path: Path, table: pa.Table, columns: dict[str, Kind]) -> pa.Table:
     casted = []
     for name, kind in columns.items():
         column = table.column(name)
@@ -178,6 +230,15 @@ def read_table(
         key, values = keep
         wanted = pa.array(np.asarray(values)).cast(table.column(key).type)
         table = table.filter(pc.is_in(table.column(key), value_set=wanted))
+    return _to_frame(path, table, columns)
+
+
+def finish_table(path: Path, table: pa.Table, columns: dict[str, Kind]) -> pd.DataFrame:
+    """Rows of `path` gathered from `read_batches`, in the schema's dtypes, checked as `read_table` checks them."""
+    return _to_frame(path, _cast_columns(path, table, columns), columns)
+
+
+def _to_frame(path: Path, table: pa.Table, columns: dict[str, Kind]) -> pd.DataFrame:
     for name, kind in columns.items():
         nulls = table.column(name).null_count
         if kind in ("key", "i8", "i16", "i32") and nulls:
