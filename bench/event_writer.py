@@ -22,9 +22,19 @@ from scoring_service.event_store import PredictionEvent
 from scoring_service.event_writer import EventWriter
 
 
-def events(count: int, features: int) -> list[PredictionEvent]:
-    names = tuple(f"F{i}" for i in range(features))
-    values = tuple(float(i) if i % 10 else "level" for i in range(features))
+def events(count: int, features: int, short: bool = False) -> list[PredictionEvent]:
+    """Events of `features` features each. By default the names and values are as wide as the real model's (names
+    such as BUREAU_AMT_CREDIT_SUM_DEBT_MEAN, full-precision numbers: about 3.5 kB of JSON for 120 features, above
+    the size from which PostgreSQL compresses a value); `short` gives names F0, F1... and small whole numbers
+    (about 1.3 kB), the width of the figures recorded before 2026-12-03."""
+    if short:
+        names = tuple(f"F{i}" for i in range(features))
+        values: tuple[object, ...] = tuple(float(i) if i % 10 else "level" for i in range(features))
+    else:
+        names = tuple(f"BUREAU_FEATURE_{i:03d}_MEAN" for i in range(features))
+        # a third ratios at full precision, a third day counts, a third amounts; a tenth category levels
+        kinds = (lambda i: 1.0 / (i + 3.0), lambda i: -37.0 * i, lambda i: 1125.5 * i)
+        values = tuple(kinds[i % 3](i) if i % 10 else "Working" for i in range(features))
     now = time.time()
     return [
         PredictionEvent(
@@ -74,9 +84,12 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=120, help="features per event (the real model: 120)")
     parser.add_argument("--postgres", default=os.environ.get("TEST_POSTGRES_URL", ""), help="empty: skip")
     parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--short", action="store_true", help="short names and values (figures before 2026-12-03)"
+    )
     args = parser.parse_args()
     print(f"load before: {os.getloadavg()[0]:.2f} (1-minute load average, {os.cpu_count()} cores)")
-    batch = events(args.events, args.features)
+    batch = events(args.events, args.features, args.short)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'events.db'}"
         report("SQLite", *pace(url, batch))

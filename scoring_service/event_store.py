@@ -8,6 +8,7 @@ PostgreSQL (postgresql+psycopg://...) share the schema through SQLAlchemy Core.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +33,8 @@ BASE_COLUMNS: tuple[str, ...] = (
     "latency_ms",
 )
 STATEMENT_TIMEOUT_MS = 5_000  # a locked table fails a write (retried) instead of hanging the writer
+
+log = logging.getLogger(__name__)
 
 metadata = sa.MetaData()
 prediction_events = sa.Table(
@@ -93,6 +96,33 @@ def ensure_schema(engine: sa.Engine) -> None:
         metadata.create_all(engine, checkfirst=True)
     except sa.exc.DBAPIError:
         metadata.create_all(engine, checkfirst=True)
+
+
+def compress_features_fast(engine: sa.Engine) -> None:
+    """On PostgreSQL, has the features column compressed with lz4 rather than the default pglz.
+
+    A row's features are about 3 kB of JSON, above the size from which PostgreSQL compresses a value: with pglz
+    that compression cost the server more than the rest of the row (a COPY of 30,000 events of 120 features took
+    twice as long as with lz4). Set once on the column (rows already written keep theirs); a server without lz4
+    (before version 14, or built without it) keeps pglz, and the log says so. Called by the writer only: the
+    drift monitor reads the table and changes nothing.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    query = sa.text(
+        "SELECT attcompression FROM pg_attribute WHERE attrelid = CAST(:table AS regclass) AND attname = 'features'"
+    )
+    try:
+        with engine.begin() as conn:
+            if conn.execute(query, {"table": TABLE_NAME}).scalar() == "l":
+                return
+            conn.execute(sa.text(f"ALTER TABLE {TABLE_NAME} ALTER COLUMN features SET COMPRESSION lz4"))
+    except sa.exc.DBAPIError as exc:
+        log.warning(
+            "The event store keeps pglz compression for the features column (%s); writing events costs the "
+            "PostgreSQL server about twice as much CPU. PostgreSQL 14 or later built with lz4 avoids it.",
+            (str(exc.orig).splitlines() or [""])[0][:200],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from scoring_service.event_buffer import EventBuffer
 from scoring_service.event_store import (
     PredictionEvent,
     check_url,
+    compress_features_fast,
     create_store_engine,
     ensure_schema,
     insert_rows,
@@ -217,6 +218,7 @@ class EventWriter:
             self._engine = create_store_engine(self.url)
         if not self._schema_ready:
             ensure_schema(self._engine)
+            compress_features_fast(self._engine)
             self._schema_ready = True
         return self._engine
 

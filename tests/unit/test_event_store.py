@@ -96,8 +96,16 @@ def test_written_events_read_back_with_a_column_per_feature(store_url: str) -> N
                     "where table_name = 'prediction_events' and column_name = 'event_time'"
                 )
             ).scalar()
+            # the features' JSON (above PostgreSQL's compression size for a real model) is compressed with lz4
+            compression = conn.execute(
+                sa.text(
+                    "select attcompression from pg_attribute "
+                    "where attrelid = 'prediction_events'::regclass and attname = 'features'"
+                )
+            ).scalar()
         engine.dispose()
         assert kind == "timestamp with time zone"
+        assert compression == "l"
 
 
 def test_a_copy_row_holds_the_insert_rows_values_in_the_tables_column_order() -> None:
