@@ -48,7 +48,12 @@ MODELS = {
     "random_forest": "forêt aléatoire",
     "catboost": "CatBoost",
 }
-IMBALANCE = {"none": "aucun", "class_weight": "pondération", "undersample": "sous-échantillonnage"}
+IMBALANCE = {
+    "none": "aucun",
+    "class_weight": "pondération",
+    "sqrt_class_weight": "pondération (racine carrée)",
+    "undersample": "sous-échantillonnage",
+}
 CAPTIONS = {
     "roc": "Courbes ROC et précision-rappel hors-pli du meilleur candidat de chaque modèle",
     "cost": "Coût métier hors-pli selon le seuil, seuil retenu marqué",

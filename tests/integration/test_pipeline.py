@@ -108,7 +108,17 @@ def test_every_run_is_tracked_with_nested_runs_and_artifacts(trained) -> None:
         "random_forest",
         "catboost",
     }
-    assert {r.data.tags["imbalance"] for r in children} >= {"class_weight", "undersample"}
+    assert {r.data.tags["imbalance"] for r in children} >= {
+        "class_weight",
+        "undersample",
+        "sqrt_class_weight",
+    }
+    # boosting keeps every client: it is weighted, never under-sampled
+    assert not [
+        r
+        for r in children
+        if r.data.tags["model"] == "catboost" and r.data.tags["imbalance"] == "undersample"
+    ]
     assert "holdout_cost" in parent.data.metrics and parent.data.params["profile"] == "tiny"
     assert "promotion_decision" in parent.data.tags
     names = {a.path for a in client.list_artifacts(outcome.run_id)}

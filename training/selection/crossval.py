@@ -26,7 +26,17 @@ from training.selection.metrics import safe_auc
 from training.selection.models import build_model
 
 IMBALANCE_METHODS = ("class_weight", "undersample")
+# Boosting at a few thousand clients keeps every client: under-sampling would throw away nine in ten of the
+# non-defaults it learns from; it chooses between the balanced class weights and their square root instead.
+BOOSTED_IMBALANCE_METHODS = ("class_weight", "sqrt_class_weight")
 NO_IMBALANCE = "none"  # the dummy baseline: it has nothing to weight
+
+
+def imbalance_methods(family: str) -> tuple[str, ...]:
+    """The imbalance methods a family is judged under."""
+    if family == "dummy":
+        return (NO_IMBALANCE,)
+    return BOOSTED_IMBALANCE_METHODS if family == "catboost" else IMBALANCE_METHODS
 
 
 class SelectionError(UserError):
@@ -205,10 +215,11 @@ class _FoldScores:
             self.best_iterations.append(trees)
 
 
-def _check_imbalance(imbalance: str) -> None:
-    if imbalance not in (*IMBALANCE_METHODS, NO_IMBALANCE):
+def _check_imbalance(family: str, imbalance: str) -> None:
+    known = (*imbalance_methods(family), NO_IMBALANCE)
+    if imbalance not in known:
         raise ValueError(
-            f"Unknown imbalance method {imbalance!r}; choose one of {', '.join(IMBALANCE_METHODS)}."
+            f"Unknown imbalance method {imbalance!r} for {family}; choose one of {', '.join(known)}."
         )
 
 
@@ -256,7 +267,7 @@ def cross_validate(
 
     `previous`, the same candidate judged on fewer repeats, is extended rather than recomputed (successive
     halving promotes a candidate to more repeats)."""
-    _check_imbalance(imbalance)
+    _check_imbalance(family, imbalance)
     y_arr = np.asarray(y).astype(int)
     wanted = folds.of_repeats(repeats or folds.repeats)
     scores = _FoldScores.carried(previous, len(wanted) // folds.n_folds, len(y_arr))

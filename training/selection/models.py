@@ -129,6 +129,11 @@ def _catboost(spec: ModelSpec) -> BaseEstimator:
         options["rsm"] = float(params["rsm"])
     if "random_strength" in params:  # noise added to split scores: fewer splits chosen by chance alone
         options["random_strength"] = float(params["random_strength"])
+    if (
+        "subsample" in params
+    ):  # each tree sees a Bernoulli draw of the clients: less variance at a few thousand
+        options["bootstrap_type"] = "Bernoulli"
+        options["subsample"] = float(params["subsample"])
     # No minimum leaf size: CatBoost honours min_data_in_leaf only on depth-wise trees, which take no monotone
     # constraints; on its symmetric trees the L2 penalty shrinks the value of a leaf with few clients instead.
     if spec.monotone:
@@ -141,13 +146,18 @@ def _catboost(spec: ModelSpec) -> BaseEstimator:
         border_count=int(params.get("border_count", 64)),  # half the time of 254 borders, same AUC here
         max_ctr_complexity=int(params.get("max_ctr_complexity", 4)),
         cat_features=categorical,
-        auto_class_weights="Balanced" if spec.imbalance == "class_weight" else None,
+        auto_class_weights=CATBOOST_CLASS_WEIGHTS.get(spec.imbalance),
         random_seed=spec.seed,
         thread_count=int(params.get("thread_count", 2)),
         allow_writing_files=False,
         verbose=False,
         **options,
     )
+
+
+# the imbalance methods CatBoost weights itself: the balanced ratio, or its square root (a milder push towards the
+# defaults, whose scores need less correcting by the calibration)
+CATBOOST_CLASS_WEIGHTS = {"class_weight": "Balanced", "sqrt_class_weight": "SqrtBalanced"}
 
 
 def default_learning_rate(iterations: int) -> float:

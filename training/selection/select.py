@@ -6,7 +6,8 @@
 3. the application-only baseline: a regularised CatBoost on the application table's features alone;
 4. the compared families (dummy, linear, random forest) with their defaults under each imbalance method, then a
    short search of each, the best judged on every repeat;
-5. the served family (CatBoost): successive halving over a regularised space, with early stopping;
+5. the served family (CatBoost): its class weighting (balanced or its square root) chosen on every repeat, then
+   successive halving over a space regularised for a small sample, with early stopping;
 6. the choice: the lowest cost among the CatBoost candidates whose train-CV AUC gap stays under the over-fit limit
    (the over-fit guard acts on the choice), and what its monotone constraints cost;
 7. calibration (Platt or isotonic, chosen by cross-fitted Brier score) on its out-of-fold predictions, and the
@@ -32,13 +33,12 @@ from training.selection import search
 from training.selection.calibration import CalibrationChoice, brier, choose_calibration
 from training.selection.cost import CostMatrix, ThresholdChoice, best_threshold
 from training.selection.crossval import (
-    IMBALANCE_METHODS,
-    NO_IMBALANCE,
     CVResult,
     EarlyStopping,
     check_positives,
     cross_validate,
     holdout_split,
+    imbalance_methods,
     search_sample,
     undersample,
 )
@@ -250,14 +250,15 @@ def _baseline(trials: _Search) -> CVResult:
 
 
 def _compared_families(trials: _Search) -> dict[str, CVResult]:
-    """4. Each family: imbalance methods on the first repeat, a short search, the best on every repeat (the served
-    family's best default only: its own search comes next)."""
+    """4. Each family: its imbalance methods at its defaults, a short search, the best on every repeat. The served
+    family's imbalance method is chosen on every repeat (one repeat's costs are too noisy to choose between two
+    weightings) and only its best default is kept here: its own search comes next."""
     best: dict[str, CVResult] = {}
     for i, family in enumerate(FAMILIES):
-        methods = (NO_IMBALANCE,) if family == "dummy" else IMBALANCE_METHODS
+        repeats = None if family == SERVED_FAMILY else 1
         scored = [
-            trials.record("baseline", trials.evaluate(family, m, search.DEFAULTS[family], repeats=1))
-            for m in methods
+            trials.record("baseline", trials.evaluate(family, m, search.DEFAULTS[family], repeats=repeats))
+            for m in imbalance_methods(family)
         ]
         method = min(scored, key=search.rank_key).imbalance
         if family == SERVED_FAMILY:
@@ -272,8 +273,15 @@ def _compared_families(trials: _Search) -> dict[str, CVResult]:
     return best
 
 
+def _first_repeat_key(result: CVResult, n_folds: int) -> tuple[float, float]:
+    """`search.rank_key` on the first repeat's folds alone: candidates judged on more repeats are ranked on the
+    folds every candidate of the rung shares."""
+    return (float(np.nanmean(result.fold_cost[:n_folds])), -float(np.nanmean(result.fold_auc[:n_folds])))
+
+
 def _served_finalists(trials: _Search, method: str) -> list[CVResult]:
-    """5. CatBoost: successive halving over the regularised space (first repeat, then every repeat for the best)."""
+    """5. CatBoost: successive halving over the regularised space (first repeat, then every repeat for the best;
+    the default, already judged on every repeat, is not fitted again)."""
     rung = [
         r
         for _, r in trials.results
@@ -281,9 +289,14 @@ def _served_finalists(trials: _Search, method: str) -> list[CVResult]:
     ]
     for params in search.candidates(SERVED_FAMILY, trials.budget.candidates, trials.seed + 999)[1:]:
         rung.append(trials.record("search", trials.evaluate(SERVED_FAMILY, method, params, repeats=1)))
-    promoted = sorted(rung, key=search.rank_key)[: max(trials.budget.promoted, 1)]
+    n_folds = trials.folds.n_folds
+    promoted = sorted(rung, key=lambda r: _first_repeat_key(r, n_folds))[: max(trials.budget.promoted, 1)]
     return [
-        trials.record("search (every repeat)", trials.evaluate(SERVED_FAMILY, method, r.params, previous=r))
+        r
+        if r.repeats >= trials.folds.repeats
+        else trials.record(
+            "search (every repeat)", trials.evaluate(SERVED_FAMILY, method, r.params, previous=r)
+        )
         for r in promoted
     ]
 

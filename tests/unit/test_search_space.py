@@ -1,0 +1,78 @@
+"""The served family's space is the one of a few thousand clients: shallow trees, strong L2, feature and client
+sampling, small steps, class weights rather than under-sampling; its weighting is chosen on every repeat."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from training.selection import search
+from training.selection.cost import CostMatrix
+from training.selection.crossval import cross_validate, imbalance_methods
+from training.selection.folds import make_repeated_folds
+from training.selection.models import build_model
+from training.selection.profiles import budget_for
+from training.selection.select import select_model
+
+
+def _within_small_sample_space(params: dict) -> bool:
+    return (
+        params["depth"] in (2, 3)
+        and 15.0 <= params["l2_leaf_reg"] <= 80.0
+        and 0.1 <= params["rsm"] <= 0.33
+        and 0.5 <= params["subsample"] <= 0.8
+        and 0.02 <= params["learning_rate"] <= 0.05
+    )
+
+
+def test_every_catboost_candidate_lies_in_the_small_sample_space() -> None:
+    drawn = search.candidates("catboost", 200, seed=5)
+    assert drawn[0] == search.DEFAULTS["catboost"]
+    assert drawn[0]["depth"] == 2 and drawn[0]["l2_leaf_reg"] == 40.0
+    assert drawn[0]["rsm"] == 0.1 and drawn[0]["subsample"] == 0.5
+    assert all(_within_small_sample_space(p) for p in drawn)
+    assert {p["depth"] for p in drawn} == {2, 3}  # both depths are explored
+    around = search.candidates("catboost", 100, seed=6, around=drawn[0])
+    assert all(_within_small_sample_space(p) for p in around)  # refinement stays inside too
+
+
+def test_boosting_keeps_every_client_and_weights_them_instead() -> None:
+    assert imbalance_methods("catboost") == ("class_weight", "sqrt_class_weight")
+    assert "undersample" in imbalance_methods("random_forest")
+    params = dict(search.DEFAULTS["catboost"], iterations=10)
+    weights = {
+        method: build_model("catboost", params, ["a"], [], method, 0).get_params()["auto_class_weights"]
+        for method in imbalance_methods("catboost")
+    }
+    assert weights == {"class_weight": "Balanced", "sqrt_class_weight": "SqrtBalanced"}
+    model = build_model("catboost", params, ["a"], [], "class_weight", 0).get_params()
+    assert model["bootstrap_type"] == "Bernoulli" and model["subsample"] == 0.5
+
+
+def test_under_sampling_a_boosted_model_is_refused_with_the_methods_it_takes() -> None:
+    y = np.array([0, 1] * 20)
+    x = pd.DataFrame({"a": np.arange(40, dtype=float)})
+    folds = make_repeated_folds(y, 2, 1, seed=0)
+    with pytest.raises(ValueError, match="class_weight, sqrt_class_weight"):
+        cross_validate("catboost", {"iterations": 5}, "undersample", x, y, folds, [], CostMatrix(10, 1), 0)
+
+
+def test_the_served_weighting_is_chosen_on_every_repeat() -> None:
+    rng = np.random.default_rng(4)
+    n = 900
+    signal = rng.normal(size=n)
+    ids = pd.RangeIndex(10_000, 10_000 + n, name="SK_ID_CURR")
+    y = pd.Series((signal + rng.normal(size=n) > 1.4).astype(int), index=ids)
+    x = pd.DataFrame({"signal": signal, "noise": rng.normal(size=n)}, index=ids)
+    budget = dataclasses.replace(budget_for("tiny"), repeats=2, candidates=3)
+    result = select_model(x, y, [], budget, CostMatrix(fn=10, fp=1), 3, 0.2, progress=False)
+    weighting = [r for stage, r in result.results if stage == "baseline" and r.family == "catboost"]
+    assert {r.imbalance for r in weighting} == {"class_weight", "sqrt_class_weight"}
+    assert all(r.repeats == 2 and len(r.fold_cost) == 2 * budget.n_folds for r in weighting)
+    searched = [r for stage, r in result.results if stage == "search" and r.family == "catboost"]
+    assert len(searched) == 2 and all(r.repeats == 1 for r in searched)  # the rest of the rung: one repeat
+    assert result.chosen.repeats == 2 and result.chosen.imbalance in ("class_weight", "sqrt_class_weight")
+    assert not any(r.family == "catboost" and r.imbalance == "undersample" for _, r in result.results)
