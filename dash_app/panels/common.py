@@ -1,12 +1,13 @@
-"""Pieces every panel uses: a chart with its text alternative, the decision in words and icon, the empty state."""
+"""Pieces every panel uses: a chart with its text alternative (kept mounted, only its figure sent), the decision in
+words and icon, the empty state."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import dcc, html
+from dash import Output, dcc, html, no_update
 
-from dash_app.figures.common import Figure
+from dash_app.figures.common import Figure, figure
 from dash_app.i18n import t
 from scoring_service.domain import Decision
 
@@ -20,7 +21,26 @@ STATIC: dict[str, Any] = {"displayModeBar": False, "staticPlot": True, "responsi
 INTERACTIVE: dict[str, Any] = {"displayModeBar": False, "responsive": True}
 
 
-def chart(graph_id: str, alt_id: str, figure: Figure, alt: str, interactive: bool = False) -> html.Figure:
+SHOWN, COLLAPSED = "chart", "chart chart-off"
+
+
+def blank_figure() -> Figure:
+    """What a mounted chart holds before its first figure: no axes, nothing to measure."""
+    return figure(
+        [],
+        {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 60, "margin": {"t": 0, "b": 0}},
+    )
+
+
+def chart(
+    graph_id: str,
+    alt_id: str,
+    figure: Figure,
+    alt: str,
+    interactive: bool = False,
+    box_id: str | None = None,
+    shown: bool = True,
+) -> html.Figure:
     """A static chart is one image for assistive technology, labelled by its text alternative, which is also shown
     under it as a caption for everyone. A chart the user can click is a labelled group instead: an image's content
     is hidden from assistive technology, so nothing inside it may be a control."""
@@ -33,8 +53,37 @@ def chart(graph_id: str, alt_id: str, figure: Figure, alt: str, interactive: boo
             ),
             html.Figcaption(alt, id=alt_id, className="chart-alt"),
         ],
-        className="chart",
+        className=SHOWN if shown else COLLAPSED,
+        **attrs({"id": box_id} if box_id else {}),
     )
+
+
+def mounted_chart(box_id: str, graph_id: str, alt_id: str, interactive: bool = False) -> html.Figure:
+    """A chart placed once in the layout and kept: a lookup sends only its figure, which Plotly redraws in place,
+    instead of a new graph drawn from scratch and resized twice. Until it has something to show it is collapsed
+    (no height, invisible, out of the accessibility tree), not removed, so that it keeps the panel's width and its
+    first drawing has the right size."""
+    return chart(graph_id, alt_id, blank_figure(), "", interactive, box_id, shown=False)
+
+
+def chart_outputs(box_id: str, graph_id: str, alt_id: str) -> list[Output]:
+    """What a lookup or a new choice changes in a mounted chart: its figure, its text alternative, shown or not."""
+    return [
+        Output(graph_id, "figure", allow_duplicate=True),
+        Output(alt_id, "children", allow_duplicate=True),
+        Output(box_id, "className", allow_duplicate=True),
+    ]
+
+
+def show_chart(fig: Figure, alt: str, client_id: int) -> list[Any]:
+    """chart_outputs' values for a chart of `client_id` (named in the figure's meta, which the page can read once
+    Plotly has drawn it)."""
+    return [{**fig, "layout": {**fig["layout"], "meta": {"client": str(client_id)}}}, alt, SHOWN]
+
+
+def hide_chart() -> list[Any]:
+    """chart_outputs' values for a chart with nothing to show: collapsed, its last figure left in place."""
+    return [no_update, "", COLLAPSED]
 
 
 def image_chart(image_id: str, alt_id: str, src: str, alt: str) -> html.Figure:

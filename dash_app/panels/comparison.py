@@ -21,7 +21,7 @@ from dash_app.figures.peers import (
 )
 from dash_app.i18n import t
 from dash_app.panels import problems
-from dash_app.panels.common import attrs, chart, empty, panel
+from dash_app.panels.common import attrs, chart_outputs, empty, hide_chart, mounted_chart, panel, show_chart
 from dash_app.panels.search import FILTER_IDS, filters_from_values
 from dash_app.settings import DashSettings
 from scoring_service.domain import PeerComparison, PeerGroup, PeerRequest, ScoringApi
@@ -46,29 +46,36 @@ def default_features(api: ScoringApi, lang: str) -> tuple[str | None, str | None
     return first, second
 
 
-def render(cmp: PeerComparison, lang: str, client_id: int) -> html.Div:
+OUTPUTS = [
+    Output(ids.CMP_TOP, "children", allow_duplicate=True),
+    *chart_outputs(ids.DIST_BOX, ids.DIST_GRAPH, ids.DIST_ALT),
+    *chart_outputs(ids.SCATTER_BOX, ids.SCATTER_GRAPH, ids.SCATTER_ALT),
+    Output(ids.CMP_NOTE, "children", allow_duplicate=True),
+]
+UNCHANGED = [no_update] * len(OUTPUTS)
+
+
+def nothing(text: str) -> list[Any]:
+    """OUTPUTS' values when there is no comparison to draw: `text` says why, the charts are collapsed."""
+    return [text, *hide_chart(), *hide_chart(), None]
+
+
+def render(cmp: PeerComparison, lang: str, client_id: int) -> list[Any]:
+    """OUTPUTS' values: the sentences, the distribution, the scatter (or why there is none)."""
+    mark = attrs({"data-client": str(client_id)})
     if cmp.group_size == 0:  # no client matches the filters: say so rather than draw an empty chart
-        return html.Div(
-            empty(t(lang, "cmp.group_empty")),
-            id=ids.CMP_EMPTY_GROUP,
-            **attrs({"data-client": str(client_id)}),
-        )
-    parts: list[Any] = [
-        html.P(percentile_sentence(cmp, lang), id=ids.CMP_PERCENTILE, className="lead-sentence"),
-        html.P(stats_sentence(cmp, lang), id=ids.CMP_STATS),
-        chart(
-            ids.DIST_GRAPH, ids.DIST_ALT, distribution_figure(cmp, lang), distribution_text(cmp, lang), True
-        ),
-    ]
+        return nothing(html.Div(empty(t(lang, "cmp.group_empty")), id=ids.CMP_EMPTY_GROUP, **mark))  # type: ignore[arg-type]
+    top = html.Div(
+        [
+            html.P(percentile_sentence(cmp, lang), id=ids.CMP_PERCENTILE, className="lead-sentence"),
+            html.P(stats_sentence(cmp, lang), id=ids.CMP_STATS),
+        ],
+        **mark,
+    )
+    dist = show_chart(distribution_figure(cmp, lang), distribution_text(cmp, lang), client_id)
     if cmp.second_feature and cmp.points:
-        parts.append(
-            chart(
-                ids.SCATTER_GRAPH, ids.SCATTER_ALT, scatter_figure(cmp, lang), scatter_text(cmp, lang), True
-            )
-        )
-    else:
-        parts.append(empty(t(lang, "cmp.scatter_none")))
-    return html.Div(parts, **attrs({"data-client": str(client_id)}))
+        return [top, *dist, *show_chart(scatter_figure(cmp, lang), scatter_text(cmp, lang), client_id), None]
+    return [top, *dist, *hide_chart(), empty(t(lang, "cmp.scatter_none"))]
 
 
 def compare(
@@ -80,12 +87,12 @@ def compare(
     group: str | None,
     filter_values: list[str | None],
     lang: str,
-) -> tuple[Any, str, bool] | tuple[Any, Any, Any]:
-    """(panel body, status message, status hidden)."""
+) -> tuple[list[Any], Any, Any]:
+    """(OUTPUTS' values, status message, status hidden)."""
     if not data:
-        return empty(t(lang, "cmp.empty")), no_update, no_update
+        return nothing(empty(t(lang, "cmp.empty"))), no_update, no_update  # type: ignore[arg-type]
     if not feature:
-        return no_update, no_update, no_update
+        return UNCHANGED, no_update, no_update
     peer_group = PeerGroup(group or PeerGroup.ALL.value)
     request = PeerRequest(
         client_id=data["client_id"],
@@ -99,7 +106,7 @@ def compare(
     try:
         cmp = api.compare_peers(request)
     except ScoringError as exc:
-        return no_update, *problems.show(exc, lang)
+        return UNCHANGED, *problems.show(exc, lang)
     return render(cmp, lang, data["client_id"]), no_update, no_update
 
 
@@ -139,9 +146,13 @@ def layout(lang: str) -> html.Section:
         ],
         className="g-2 mb-2",
     )
-    return panel(
-        ids.CMP_HEADING, t(lang, "cmp.heading"), ids.CMP_BODY, empty(t(lang, "cmp.empty")), extra=[controls]
-    )
+    body = [
+        html.Div(empty(t(lang, "cmp.empty")), id=ids.CMP_TOP),
+        mounted_chart(ids.DIST_BOX, ids.DIST_GRAPH, ids.DIST_ALT, interactive=True),
+        mounted_chart(ids.SCATTER_BOX, ids.SCATTER_GRAPH, ids.SCATTER_ALT, interactive=True),
+        html.Div(id=ids.CMP_NOTE),
+    ]
+    return panel(ids.CMP_HEADING, t(lang, "cmp.heading"), ids.CMP_BODY, body, extra=[controls])
 
 
 def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
@@ -160,7 +171,7 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
     # a new choice of feature or group, or new search filters while the filtered group is shown, redraw the
     # comparison; a new client is drawn by the lookup, and nothing here ever draws over it without a client
     @app.callback(
-        output=[Output(ids.CMP_BODY, "children", allow_duplicate=True), *problems.status_outputs()],
+        output=[*OUTPUTS, *problems.status_outputs()],
         inputs={
             "feature": Input(ids.CMP_FEATURE, "value"),
             "second": Input(ids.CMP_SECOND, "value"),
@@ -172,7 +183,8 @@ def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
     )
     def _compare(feature, second, group, filters, data, lang):  # type: ignore[no-untyped-def]
         if not data or not feature:
-            return no_update, no_update, no_update
+            return *UNCHANGED, no_update, no_update
         if ctx.triggered_id in FILTER_IDS and group != PeerGroup.FILTERED.value:
-            return no_update, no_update, no_update
-        return compare(api, settings, data, feature, second, group, list(filters), lang)
+            return *UNCHANGED, no_update, no_update
+        parts, message, hidden = compare(api, settings, data, feature, second, group, list(filters), lang)
+        return *parts, message, hidden

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import html
+from dash import Output, html
 
 from dash_app import ids
 from dash_app.figures.waterfall import feature_line, top_reasons, waterfall_figure, waterfall_text
 from dash_app.i18n import t
-from dash_app.panels.common import attrs, chart, empty, panel
+from dash_app.panels.common import attrs, chart_outputs, empty, hide_chart, mounted_chart, panel, show_chart
 from dash_app.store import result_from_dict
 from scoring_service.domain import Reason, ScoreResult
 
@@ -43,11 +43,19 @@ def _details(r: Reason, lang: str) -> html.Details:
     )
 
 
-def render_result(result: ScoreResult, client_id: int, lang: str) -> Any:
+OUTPUTS = [
+    Output(ids.WHY_TOP, "children"),
+    *chart_outputs(ids.WATERFALL_BOX, ids.WATERFALL_GRAPH, ids.WATERFALL_ALT),
+    Output(ids.WHY_MORE, "children"),
+]
+
+
+def render_result(result: ScoreResult, client_id: int, lang: str) -> list[Any]:
+    """OUTPUTS' values: the main reasons, the waterfall, each reason opened to its features."""
     if result.reasons is None:
-        return empty(t(lang, "why.empty"))
+        return [empty(t(lang, "why.empty")), *hide_chart(), None]
     reasons = top_reasons(result)
-    return html.Div(
+    top = html.Div(
         [
             html.H3(t(lang, "why.reasons"), className="h6", id="why-reasons-heading"),
             html.Ol(
@@ -56,24 +64,26 @@ def render_result(result: ScoreResult, client_id: int, lang: str) -> Any:
                 className="lead-sentence reasons-list",
                 **attrs({"aria-labelledby": "why-reasons-heading"}),
             ),
-            chart(
-                ids.WATERFALL_GRAPH,
-                ids.WATERFALL_ALT,
-                waterfall_figure(result, lang),
-                waterfall_text(result, lang),
-            ),
-            html.H3(t(lang, "why.details"), className="h6 mt-2"),
-            html.Div([_details(r, lang) for r in result.reasons.groups], id=ids.WHY_DETAILS),
         ],
         **attrs({"data-client": str(client_id)}),
     )
+    more = [
+        html.H3(t(lang, "why.details"), className="h6 mt-2"),
+        html.Div([_details(r, lang) for r in result.reasons.groups], id=ids.WHY_DETAILS),
+    ]
+    return [top, *show_chart(waterfall_figure(result, lang), waterfall_text(result, lang), client_id), more]
 
 
-def render(data: dict[str, Any] | None, lang: str) -> Any:
+def render(data: dict[str, Any] | None, lang: str) -> list[Any]:
     if not data:
-        return empty(t(lang, "why.empty"))
+        return [empty(t(lang, "why.empty")), *hide_chart(), None]
     return render_result(result_from_dict(data["score"]), data["client_id"], lang)
 
 
 def layout(lang: str) -> html.Section:
-    return panel(ids.WHY_HEADING, t(lang, "why.heading"), ids.WHY_BODY, render(None, lang))
+    body = [
+        html.Div(empty(t(lang, "why.empty")), id=ids.WHY_TOP),
+        mounted_chart(ids.WATERFALL_BOX, ids.WATERFALL_GRAPH, ids.WATERFALL_ALT),
+        html.Div(id=ids.WHY_MORE),
+    ]
+    return panel(ids.WHY_HEADING, t(lang, "why.heading"), ids.WHY_BODY, body)

@@ -8,21 +8,14 @@ from typing import Any
 from dash import Dash, Input, Output, State, html, no_update
 
 from dash_app import ids
-from dash_app.figures.common import Figure, figure
+from dash_app.figures.common import Figure
 from dash_app.figures.importance import importance_figure, importance_text
 from dash_app.i18n import t
 from dash_app.panels import problems
-from dash_app.panels.common import chart, panel
+from dash_app.panels.common import blank_figure, chart, panel
 from dash_app.store import importance_from_dict, model_to_dict
 from scoring_service.domain import ScoringApi
 from scoring_service.errors import ScoringError
-
-
-def blank_figure() -> Figure:
-    return figure(
-        [],
-        {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 60, "margin": {"t": 0, "b": 0}},
-    )
 
 
 def load_model(api: ScoringApi, lang: str) -> tuple[Any, str, bool]:

@@ -101,9 +101,9 @@ class PanelState:
 
 PANEL_OUTPUTS = [
     Output(ids.SCORE_BODY, "children"),
-    Output(ids.WHY_BODY, "children"),
+    *explanation.OUTPUTS,
     Output(ids.INFO_BODY, "children", allow_duplicate=True),
-    Output(ids.CMP_BODY, "children", allow_duplicate=True),
+    *comparison.OUTPUTS,
     *(Output(id_, "value") for id_, _, _ in whatif.FIELDS),
     Output(ids.WI_RESULT, "children", allow_duplicate=True),
 ]
@@ -127,26 +127,26 @@ def client_panels(
     feature, second = state.feature, state.second
     if data and not feature:
         feature, second = comparison.default_features(api, lang)
-    body, cmp_message, cmp_hidden = comparison.compare(
+    cmp_parts, cmp_message, cmp_hidden = comparison.compare(
         api, settings, data, feature, second, state.group, list(state.filters), lang
     )
     limit = client_info.row_limit(state.info_all, settings)
     if client is None:
         drawn = [
             score.render(None, lang),
-            explanation.render(None, lang),
+            *explanation.render(None, lang),
             client_info.render(None, None, lang),
         ]
     else:
         client_id = client.info.client_id
         drawn = [
             score.render_result(client.result, client_id, lang),
-            explanation.render_result(client.result, client_id, lang),
+            *explanation.render_result(client.result, client_id, lang),
             client_info.render_info(client.info, state.info_query, lang, limit),
         ]
     panels = [
         *drawn,
-        body,
+        *cmp_parts,
         *whatif.prefill_info(None if client is None else client.info, lang),
         whatif.waiting(data, lang),
     ]

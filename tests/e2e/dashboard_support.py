@@ -38,18 +38,36 @@ def log_in(driver: Any, base_url: str, timeout: float = WAIT) -> None:
 
 
 # A JavaScript function of (client id, panel ids): every panel shows this client, the gauge image is loaded and
-# the Plotly charts are drawn (the scatter too when the comparison has one). Shared with the latency benchmark.
-PANELS_DRAWN_JS = """(id, panels) =>
-    panels.every(p => document.querySelector('#' + p + ' [data-client="' + id + '"]') !== null)
-    && (g => g !== null && g.complete && g.naturalWidth > 0)(document.getElementById('gauge-graph'))
-    && ['waterfall-graph', 'dist-graph'].every(g => document.querySelector('#' + g + ' .main-svg') !== null)
-    && (!document.getElementById('scatter-graph') || document.querySelector('#scatter-graph .main-svg') !== null)"""
+# the Plotly charts show this client, drawn (the scatter too unless the comparison has none, when it is collapsed).
+# The charts stay mounted from one client to the next: the client named in the figure Plotly has drawn
+# (layout.meta) tells a chart of this client from the previous one. Shared with the latency benchmark.
+PANELS_DRAWN_JS = """(id, panels) => {
+    const shows = g => {
+        const gd = document.querySelector('#' + g + ' .js-plotly-plot');
+        return gd !== null && gd.querySelector('.main-svg') !== null && !!gd._fullLayout
+            && !!gd._fullLayout.meta && gd._fullLayout.meta.client === id;
+    };
+    const collapsed = g => (b => b === null || b.classList.contains('chart-off'))(
+        document.getElementById(g).closest('figure'));
+    return panels.every(p => document.querySelector('#' + p + ' [data-client="' + id + '"]') !== null)
+        && (g => g !== null && g.complete && g.naturalWidth > 0)(document.getElementById('gauge-graph'))
+        && ['waterfall-graph', 'dist-graph'].every(shows)
+        && (collapsed('scatter-graph') || shows('scatter-graph'));
+}"""
 
 
 def panels_drawn(driver: Any, client_id: int) -> bool:
     """Every panel shows this client, and its charts are drawn."""
     script = f"return ({PANELS_DRAWN_JS})(arguments[0], arguments[1]);"
     return bool(driver.execute_script(script, str(client_id), list(PANELS)))
+
+
+def chart_shows(driver: Any, graph_id: str, client_id: int) -> bool:
+    """The mounted chart is shown and Plotly has drawn this client's figure in it."""
+    script = """const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+        return gd !== null && !gd.closest('figure').classList.contains('chart-off')
+            && !!gd._fullLayout && !!gd._fullLayout.meta && gd._fullLayout.meta.client === arguments[1];"""
+    return bool(driver.execute_script(script, graph_id, str(client_id)))
 
 
 def look_up(driver: Any, client_id: int | str, timeout: float = WAIT, wait: bool = True) -> None:

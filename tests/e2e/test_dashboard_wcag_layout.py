@@ -14,7 +14,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dash_app import ids, theme
-from tests.e2e.dashboard_support import WAIT, dashboard_app, log_in, look_up, panels_drawn
+from tests.e2e.dashboard_support import WAIT, chart_shows, dashboard_app, log_in, look_up, panels_drawn
 
 pytestmark = pytest.mark.e2e
 
@@ -174,7 +174,7 @@ def test_every_chart_is_readable_on_a_phone_390_by_844(page: Any) -> None:
     viewport(driver, 390, 844, mobile=True)
     look_up(driver, CLIENT)
     Select(driver.find_element(By.ID, ids.CMP_SECOND)).select_by_index(1)
-    page.wait_for_element(f"#{ids.SCATTER_GRAPH} .main-svg", timeout=WAIT)
+    WebDriverWait(driver, WAIT).until(lambda d: chart_shows(d, ids.SCATTER_GRAPH, CLIENT))
     page.wait_for_element(f"#{ids.IMPORTANCE_GRAPH} .main-svg", timeout=WAIT)
     assert (
         driver.execute_script("return document.documentElement.scrollWidth") <= 390

@@ -155,8 +155,11 @@ def test_comparison_with_the_filtered_group_sends_the_search_filters() -> None:
     assert request.k == SETTINGS.similar_k and request.second_feature == "AMT_INCOME_TOTAL"
     text = text_of(body)
     assert "67e centile" in text and "étoile" in text and "taux de défaut observé 8,0" in text
-    comparison.compare(api, SETTINGS, store, "AMT_CREDIT", "", "similar", ANY6, "fr")
+    parts, _, _ = comparison.compare(api, SETTINGS, store, "AMT_CREDIT", "", "similar", ANY6, "fr")
     assert api.calls[-1][1].filters is None and api.calls[-1][1].second_feature is None
+    # without a second feature the scatter is collapsed, its last figure kept, and the panel says why
+    assert parts[4:7] == [no_update, "", "chart chart-off"] and parts[3] == "chart"
+    assert "Choisissez une seconde variable" in text_of(parts[7])
 
 
 def test_what_if_shows_the_new_score_beside_the_current_one_with_the_reasons_that_changed() -> None:

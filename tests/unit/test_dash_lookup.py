@@ -8,7 +8,7 @@ import json
 
 from dash import no_update
 
-from dash_app.panels import lookup, whatif
+from dash_app.panels import comparison, explanation, lookup, whatif
 from dash_app.panels.lookup import PANEL_OUTPUTS, PanelState
 from dash_app.settings import DashSettings
 from scoring_service.domain import PeerComparison, PeerRequest
@@ -23,15 +23,23 @@ N_WHATIF = len(whatif.FIELDS)
 def text_of(component: object) -> str:
     return json.dumps(
         component.to_plotly_json() if hasattr(component, "to_plotly_json") else component,
-        default=lambda o: o.to_plotly_json(),
+        default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else repr(o),
         ensure_ascii=False,
     )
+
+
+def unchanged(parts: object) -> bool:
+    """A panel's value, or each of its values, left as it is."""
+    return parts is no_update or (isinstance(parts, list) and all(p is no_update for p in parts))
 
 
 def unpack(answer: tuple) -> dict[str, object]:
     store, feedback, invalid, shown_id, message, hidden, *panels = answer
     assert len(panels) == len(PANEL_OUTPUTS)
-    score, why, info, cmp, *rest = panels
+    n_why, n_cmp = len(explanation.OUTPUTS), len(comparison.OUTPUTS)
+    score, why, info = panels[0], panels[1 : 1 + n_why], panels[1 + n_why]
+    cmp = panels[2 + n_why : 2 + n_why + n_cmp]
+    rest = panels[2 + n_why + n_cmp :]
     return {
         "store": store,
         "feedback": feedback,
@@ -59,6 +67,10 @@ def test_a_known_client_fills_every_panel_in_one_answer() -> None:
     assert "Crédit" in text_of(out["score"]) and "Les principales raisons" in text_of(out["why"])
     assert "5 premières informations affichées sur 7" in text_of(out["info"])  # the settings' info_rows
     assert "centile" in text_of(out["cmp"])
+    # the mounted charts get only their figures, each naming the client it shows, and are shown
+    waterfall, dist, scatter = out["why"][1:4], out["cmp"][1:4], out["cmp"][4:7]
+    for figure, alt, shown in (waterfall, dist, scatter):
+        assert figure["layout"]["meta"] == {"client": "100001"} and alt and shown == "chart"
     assert out["whatif"][0] == "200\u202f000" and "s'affichera ici" in text_of(out["whatif_result"])
     request = api.calls[2][1]
     assert isinstance(request, PeerRequest) and request.second_feature == "AMT_CREDIT"
@@ -79,7 +91,7 @@ def test_a_bad_or_unknown_id_keeps_the_client_shown_and_says_what_is_wrong() -> 
         out = unpack(lookup.look_up(api, SETTINGS, raw, CHOSEN, "fr"))
         assert out["store"] is no_update and out["invalid"] and words in out["feedback"]
         for panel in ("score", "why", "info", "cmp", "whatif_result"):
-            assert out[panel] is no_update
+            assert unchanged(out[panel]), panel
         assert out["whatif"] == [no_update] * N_WHATIF
         assert "compare_peers" not in [name for name, _ in api.calls]
 
@@ -90,7 +102,7 @@ def test_a_service_failure_keeps_the_client_already_shown() -> None:
     )
     assert out["store"] is no_update and out["hidden"] is False and "ne répond pas" in out["message"]
     for panel in ("score", "why", "info", "cmp", "whatif_result"):
-        assert out[panel] is no_update
+        assert unchanged(out[panel]), panel
     assert out["whatif"] == [no_update] * N_WHATIF
 
 
@@ -103,7 +115,7 @@ def test_a_failed_comparison_is_said_and_the_rest_is_shown() -> None:
     out = unpack(lookup.look_up(ComparisonDown(), SETTINGS, "100001", CHOSEN, "fr"))
     assert out["store"]["client_id"] == 100001
     assert out["hidden"] is False and "ne répond pas" in out["message"]
-    assert '"data-client": "100001"' in text_of(out["score"]) and out["cmp"] is no_update
+    assert '"data-client": "100001"' in text_of(out["score"]) and unchanged(out["cmp"])
 
 
 def test_before_the_page_knows_the_features_the_comparison_uses_the_most_important_one() -> None:
