@@ -186,10 +186,14 @@ class DataPlane:
         )
         if self._events is not None:
             # the row's values are read by the writer thread, off the request's path
-            row_values: Callable[[], Sequence[object]] = (
-                row.tolist if row is not None else partial(scorer.row_values, index)  # type: ignore[arg-type]
-            )
-            self._events.submit(_event(result, scorer.features, row_values, started, request.explain))
+            names: Sequence[str]
+            read: Callable[[], Sequence[object]]
+            if row is not None:
+                names, read = scorer.features, row.tolist
+            else:
+                assert index is not None
+                names, read = scorer.event_features, partial(scorer.event_values, index)
+            self._events.submit(_event(result, names, read, started, request.explain))
         return result
 
     def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[ScoreResult]:
@@ -344,9 +348,9 @@ class ScoredBatch(Iterator[ScoreResult]):
         if not self._handed or self._events is None:
             return
         handed, self._handed = self._handed, []
-        scorer, features = self._scorer, self._scorer.features
+        scorer, features = self._scorer, self._scorer.event_features
         events = [
-            _event(result, features, partial(scorer.row_values, index), self._started, self._explain)
+            _event(result, features, partial(scorer.event_values, index), self._started, self._explain)
             for result, index in handed
         ]
         self._events.submit_many(events, self._deadline)

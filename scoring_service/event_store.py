@@ -163,11 +163,13 @@ class PredictionEvent:
             raise ValueError(f"{len(values)} feature values for {len(self.feature_names)} feature names")
         return dict(zip(self.feature_names, values, strict=True))
 
-    def to_values(self) -> tuple[object, ...]:
-        """The row in WRITE_COLUMNS order, features as JSON text (for COPY), built without to_row's dict: the
-        writer makes one per event."""
+    def to_values(self, sqlite_time: bool = False) -> tuple[object, ...]:
+        """The row in WRITE_COLUMNS order, features as JSON text (for COPY, or SQLite's plain executemany), built
+        without to_row's dict: the writer makes one per event. `sqlite_time`: the time as the naive UTC text
+        SQLAlchemy stores in SQLite ("2026-12-03 07:30:00.123456")."""
+        when = datetime.fromtimestamp(self.event_time, tz=UTC)
         return (
-            datetime.fromtimestamp(self.event_time, tz=UTC),
+            when.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite_time else when,
             self.request_id,
             self.client_id,
             self.model_version,
@@ -190,11 +192,22 @@ def uses_copy(engine: sa.Engine) -> bool:
     return engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
 
 
+def row_maker(engine: sa.Engine) -> Callable[[PredictionEvent], Any]:
+    """How insert_rows wants an event on this store: to_values() for COPY, to_values(sqlite_time=True) for
+    SQLite, to_row() elsewhere."""
+    if uses_copy(engine):
+        return PredictionEvent.to_values
+    if engine.dialect.name == "sqlite":
+        return lambda event: event.to_values(sqlite_time=True)
+    return lambda event: event.to_row(naive_time=False)
+
+
 def insert_rows(engine: sa.Engine, rows: Iterable[Any]) -> None:
-    """One transaction: COPY on PostgreSQL with psycopg 3 (rows of to_values()), one multi-row executemany
-    elsewhere (rows of to_row()). `rows` may be a generator: on PostgreSQL each row is made as the COPY goes, so
-    the server stores the first rows while the next are made (on two cores, about twice the pace of making
-    every row first)."""
+    """One transaction: COPY on PostgreSQL with psycopg 3, one executemany of plain tuples on SQLite (without
+    SQLAlchemy's per-row binding, which cost more than the insert), one multi-row executemany of dicts
+    elsewhere; rows as row_maker(engine) makes them. `rows` may be a generator: on PostgreSQL each row is made as
+    the COPY goes, so the server stores the first rows while the next are made (on two cores, about twice the
+    pace of making every row first)."""
     if uses_copy(engine):
         columns = ", ".join(WRITE_COLUMNS)
         with engine.begin() as conn:
@@ -207,7 +220,13 @@ def insert_rows(engine: sa.Engine, rows: Iterable[Any]) -> None:
     if not listed:
         return
     with engine.begin() as conn:
-        conn.execute(prediction_events.insert(), listed)
+        if engine.dialect.name == "sqlite":
+            marks = ", ".join("?" for _ in WRITE_COLUMNS)
+            conn.exec_driver_sql(
+                f"INSERT INTO {TABLE_NAME} ({', '.join(WRITE_COLUMNS)}) VALUES ({marks})", listed
+            )
+        else:
+            conn.execute(prediction_events.insert(), listed)
 
 
 def read_events(url: str, start: datetime, end: datetime) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from scoring_service.event_store import (
     create_store_engine,
     ensure_schema,
     insert_rows,
-    uses_copy,
+    row_maker,
 )
 
 log = logging.getLogger(__name__)
@@ -251,11 +251,10 @@ class EventWriter:
     def _rows(self, engine: sa.Engine, events: Sequence[PredictionEvent], made: list[int]) -> Iterator[Any]:
         """Each event as a row for insert_rows, counted in made[0]; an event that cannot be made a row is
         dropped and counted (it would fail every retry)."""
-        copy = uses_copy(engine)
-        naive = engine.dialect.name == "sqlite"
+        make = row_maker(engine)
         for event in events:
             try:
-                row = event.to_values() if copy else event.to_row(naive)
+                row = make(event)
             except Exception as exc:
                 self._count_dropped(1, f"an event cannot be stored ({type(exc).__name__}: {str(exc)[:200]})")
                 continue

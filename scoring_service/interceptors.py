@@ -27,6 +27,25 @@ HEALTH_PREFIX = "/grpc.health.v1.Health/"
 logger = logging.getLogger("scoring_service.rpc")
 
 
+class _HandlerCache:
+    """The handler an interceptor built for a method and the handler it wrapped, kept: gRPC asks every interceptor
+    for a handler on every call, and building the wrappers anew each time cost a Score more than its scoring."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[str, int], tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
+
+    def get(
+        self, method: str, handler: grpc.RpcMethodHandler, build: Callable[[], grpc.RpcMethodHandler]
+    ) -> grpc.RpcMethodHandler:
+        key = (method, id(handler))
+        found = self._built.get(key)
+        if found is not None and found[0] is handler:
+            return found[1]
+        wrapped = build()
+        self._built[key] = (handler, wrapped)  # the wrapped handler is kept alive: its id stays its own
+        return wrapped
+
+
 def _behavior(handler: grpc.RpcMethodHandler) -> Behavior:
     if handler.response_streaming:
         found = handler.stream_stream if handler.request_streaming else handler.unary_stream
@@ -93,12 +112,14 @@ class MetricsInterceptor(grpc.ServerInterceptor):
 
     def __init__(self, metrics: ServiceMetrics) -> None:
         self._metrics = metrics
+        self._handlers = _HandlerCache()
 
     def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
         handler = continuation(details)
         if handler is None:
             return None
-        return _observed(handler, details.method, self._done)
+        method = details.method
+        return self._handlers.get(method, handler, lambda: _observed(handler, method, self._done))
 
     def _done(self, method: str, code: str, seconds: float, context: grpc.ServicerContext) -> None:
         self._metrics.observe(method, code, seconds)
@@ -107,11 +128,15 @@ class MetricsInterceptor(grpc.ServerInterceptor):
 class LoggingInterceptor(grpc.ServerInterceptor):
     """One structured log line per call: method, status code, duration, peer."""
 
+    def __init__(self) -> None:
+        self._handlers = _HandlerCache()
+
     def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
         handler = continuation(details)
         if handler is None or not logger.isEnabledFor(logging.INFO):
             return handler
-        return _observed(handler, details.method, self._done)
+        method = details.method
+        return self._handlers.get(method, handler, lambda: _observed(handler, method, self._done))
 
     @staticmethod
     def _done(method: str, code: str, seconds: float, context: grpc.ServicerContext) -> None:
@@ -133,17 +158,30 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
     def __init__(self, token: str) -> None:
         self._expected = f"Bearer {token}".encode()
+        self._missing = _HandlerCache()
+        self._wrong = _HandlerCache()
 
     def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
         handler = continuation(details)
-        if handler is None or details.method.startswith(HEALTH_PREFIX):
+        method = details.method
+        if handler is None or method.startswith(HEALTH_PREFIX):
             return handler
         sent = next((v for k, v in details.invocation_metadata or () if k == "authorization"), None)
         if sent is None:
-            return self._deny(handler, "This call needs the metadata `authorization: Bearer <token>`.")
+            return self._missing.get(
+                method,
+                handler,
+                lambda: self._deny(handler, "This call needs the metadata `authorization: Bearer <token>`."),
+            )
         value = sent.encode() if isinstance(sent, str) else sent
         if not hmac.compare_digest(value, self._expected):
-            return self._deny(handler, "The bearer token in `authorization` is not the service's token.")
+            return self._wrong.get(
+                method,
+                handler,
+                lambda: self._deny(
+                    handler, "The bearer token in `authorization` is not the service's token."
+                ),
+            )
         return handler
 
     @staticmethod
@@ -171,13 +209,22 @@ class MalformedRequestInterceptor(grpc.ServerInterceptor):
     (this interceptor is the innermost), inside the metrics and the log, with no traceback. Without it gRPC logs
     an ERROR with a traceback for each such call and answers INTERNAL before any interceptor sees it."""
 
+    def __init__(self) -> None:
+        self._handlers = _HandlerCache()
+
     def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
         handler = continuation(details)
         if handler is None or handler.request_deserializer is None:
             return handler
+        method = details.method
+        return self._handlers.get(method, handler, lambda: self._tolerant(handler, method))
+
+    @staticmethod
+    def _tolerant(handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
         parse = handler.request_deserializer
+        assert parse is not None, "intercept_service wraps only methods that parse their request"
         behavior = _behavior(handler)
-        message = f"The request is not a valid {details.method.rsplit('/', 1)[-1]} request message."
+        message = f"The request is not a valid {method.rsplit('/', 1)[-1]} request message."
 
         def tolerant(data: bytes) -> Any:
             try:

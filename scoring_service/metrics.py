@@ -38,10 +38,19 @@ class ServiceMetrics:
         )
         self._http: Any = None
         self._thread: threading.Thread | None = None
+        self._series: dict[
+            tuple[str, str], tuple[Any, Any]
+        ] = {}  # (method, code) -> its counter and histogram
 
     def observe(self, method: str, code: str, seconds: float) -> None:
-        self.requests.labels(method, code).inc()
-        self.latency.labels(method, code).observe(seconds)
+        series = self._series.get((method, code))
+        if series is None:  # looked up once per method and code, not per call (labels() takes a lock)
+            series = self._series[(method, code)] = (
+                self.requests.labels(method, code),
+                self.latency.labels(method, code),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
 
     def watch_dataplane(self, stats: Callable[[], Mapping[str, Any]], ready: Callable[[], bool]) -> None:
         """Exposes the data plane's counters (events written, failed, dropped) and whether a model is up."""

@@ -94,6 +94,10 @@ class Scorer(ModelInput):
             (self._column_of[f][0] == "n", self._column_of[f][1]) for f in self.features
         ]
         self.numeric, self.categories = self.split(self.model_features(portfolio))
+        # a known client's event: its numeric features, then its categorical ones (see event_values)
+        self.event_features: tuple[str, ...] = tuple(
+            self.features[i] for i in (*self.numeric_positions, *self.cat_positions)
+        )
         self.probabilities = self.predict(self.numeric, self.categories)
         self._probability_list: list[float] = self.probabilities.tolist()
         self.kinds = self._field_kinds(portfolio)
@@ -109,8 +113,11 @@ class Scorer(ModelInput):
         explanation reads a few dozen cells; building the whole row costs more)."""
         return ClientRow(self, index)
 
-    def row_values(self, index: int) -> list[object]:
-        return self.row(index).tolist()
+    def event_values(self, index: int) -> list[object]:
+        """A known client's values for its event, named by `event_features` (numeric features first): the two
+        matrices' rows as they are, without building the object row in the model's order (the event writer makes
+        one per scored client; the store keeps features by name, in no order)."""
+        return self.numeric[index].tolist() + self.categories[index].tolist()
 
     def column(self, feature: str) -> np.ndarray:
         kind, j = self._column_of[feature]

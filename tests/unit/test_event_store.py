@@ -8,8 +8,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
 
 from scoring_service.dataplane import DataPlane, build_dataplane
 from scoring_service.domain import ScoreRequest
@@ -117,6 +119,18 @@ def test_a_copy_row_holds_the_insert_rows_values_in_the_tables_column_order() ->
         assert made.to_values() == tuple(row[c] for c in WRITE_COLUMNS)
 
 
+def test_a_sqlite_row_holds_the_time_as_sqlalchemy_stores_it() -> None:
+    """SQLite rows skip SQLAlchemy's binding: their time text must be the one its DateTime type writes (and reads)."""
+    dialect = sqlite.dialect()
+    store_time = sa.DateTime().dialect_impl(dialect).bind_processor(dialect)
+    for when in (1_764_746_400.0, 1_764_746_400.000123, time.time()):
+        made = event(1, when)
+        naive = made.to_row(naive_time=True)["event_time"]
+        values = made.to_values(sqlite_time=True)
+        assert values[0] == store_time(naive)
+        assert values[1:] == made.to_values()[1:]
+
+
 def test_the_time_window_is_half_open_and_naive_times_mean_utc(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'events.db'}"
     start = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -189,7 +203,9 @@ def test_every_score_is_recorded_and_a_graceful_stop_loses_none(
     url = store_url
     plane = started_plane(tiny_bundle_dir, url, event_batch_size=16, event_flush_seconds=30.0)
     clients = [int(c) for c in plane.engine().scorer.client_ids[:50]]
-    plane_features = plane.engine().scorer.features
+    scorer = plane.engine().scorer
+    plane_features = scorer.features
+    first_row = dict(zip(plane_features, scorer.row(scorer.row_index(clients[0])).tolist(), strict=True))
     results = [plane.score(ScoreRequest(client_id=c, explain=c % 5 == 0)) for c in clients]
     results.append(
         plane.score(ScoreRequest(values={"AMT_CREDIT": 300_000.0, "NAME_CONTRACT_TYPE": "Cash loans"}))
@@ -202,7 +218,10 @@ def test_every_score_is_recorded_and_a_graceful_stop_loses_none(
     assert plane.stats()["events_dropped"] == 0
     assert not plane.ready
     features = list(frame.columns[len(BASE_COLUMNS) :])
-    assert features == list(plane_features)
+    assert sorted(features) == sorted(plane_features)  # kept by name; the order is the store's own
+    for name, value in first_row.items():  # each value under its own feature's name
+        stored = frame.iloc[0][name]
+        assert stored == value or (pd.isna(stored) and pd.isna(value)), name
     assert frame.iloc[-1]["AMT_CREDIT"] == 300_000.0 and frame.iloc[-1]["NAME_CONTRACT_TYPE"] == "Cash loans"
     engine = sa.create_engine(url)
     with engine.connect() as conn:
