@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from training.selection import search
-from training.selection.cost import CostMatrix
-from training.selection.crossval import cross_validate, imbalance_methods
+from training.selection.cost import CostMatrix, ThresholdChoice
+from training.selection.crossval import CVResult, cross_validate, imbalance_methods
 from training.selection.folds import make_repeated_folds
 from training.selection.models import build_model
 from training.selection.profiles import budget_for
-from training.selection.select import select_model
+from training.selection.select import _first_repeat_key, select_model
 
 
 def _within_small_sample_space(params: dict) -> bool:
@@ -76,3 +76,26 @@ def test_the_served_weighting_is_chosen_on_every_repeat() -> None:
     assert len(searched) == 2 and all(r.repeats == 1 for r in searched)  # the rest of the rung: one repeat
     assert result.chosen.repeats == 2 and result.chosen.imbalance in ("class_weight", "sqrt_class_weight")
     assert not any(r.family == "catboost" and r.imbalance == "undersample" for _, r in result.results)
+
+
+def _judged(fold_cost: list[float], fold_auc: list[float], train_auc: list[float]) -> CVResult:
+    n = len(fold_cost)
+    return CVResult(
+        family="catboost",
+        imbalance="class_weight",
+        params={},
+        oof_repeats=np.zeros((n // 2, 4)),
+        fold_auc=fold_auc,
+        train_auc=train_auc,
+        fold_cost=fold_cost,
+        threshold=ThresholdChoice(0.5, 0.0),
+        fit_seconds=0.0,
+    )
+
+
+def test_promotion_ranks_the_first_repeat_and_puts_over_fitted_candidates_last() -> None:
+    over_fitted = _judged([0.40, 0.40], [0.75, 0.75], [0.95, 0.95])  # cheapest, but gap 0.20
+    cheap = _judged([0.50, 0.50, 0.90, 0.90], [0.74] * 4, [0.80] * 4)  # later repeats worse: not compared
+    dear = _judged([0.55, 0.55], [0.76, 0.76], [0.80, 0.80])
+    ranked = sorted([over_fitted, dear, cheap], key=lambda r: _first_repeat_key(r, n_folds=2))
+    assert ranked == [cheap, dear, over_fitted]

@@ -273,10 +273,13 @@ def _compared_families(trials: _Search) -> dict[str, CVResult]:
     return best
 
 
-def _first_repeat_key(result: CVResult, n_folds: int) -> tuple[float, float]:
-    """`search.rank_key` on the first repeat's folds alone: candidates judged on more repeats are ranked on the
-    folds every candidate of the rung shares."""
-    return (float(np.nanmean(result.fold_cost[:n_folds])), -float(np.nanmean(result.fold_auc[:n_folds])))
+def _first_repeat_key(result: CVResult, n_folds: int) -> tuple[bool, float, float]:
+    """The promotion order of the rung, on the first repeat's folds alone (the folds every candidate of the rung
+    shares, whatever the repeats it was judged on): candidates within the over-fit limit first (the guard would
+    refuse the others), then `search.rank_key`."""
+    auc = float(np.nanmean(result.fold_auc[:n_folds]))
+    gap = float(np.nanmean(result.train_auc[:n_folds])) - auc
+    return (gap > OVERFIT_GAP, float(np.nanmean(result.fold_cost[:n_folds])), -auc)
 
 
 def _served_finalists(trials: _Search, method: str) -> list[CVResult]:
