@@ -140,14 +140,18 @@ class ScoringClient:
         return t.score_result_from_pb(response, answers=self._answers)
 
     def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[d.ScoreResult]:
-        """Streams results in the order of the ids; the deadline grows with the number of ids."""
-        message = pb.ScoreBatchRequest(client_ids=list(client_ids), explain=explain)
+        """Streams results in the order of the ids; the deadline grows with the number of ids. Without
+        explanations the service is asked for columns (a dozen messages for 50,000 clients); a service that
+        answers one message per result is read as well."""
+        message = pb.ScoreBatchRequest(client_ids=list(client_ids), explain=explain, columns=not explain)
         timeout = self.timeout + len(message.client_ids) * self.batch_timeout_per_client * (
             10 if explain else 1
         )
         chunks = self._call(self._stub.ScoreBatch, message, timeout=timeout, stream=True)
         try:
             for chunk in chunks:
+                if chunk.HasField("columns"):
+                    yield from t.columns_from_pb(chunk.columns).results()
                 for result in chunk.results:
                     yield t.score_result_from_pb(result, explained=explain)
         except grpc.RpcError as exc:

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -24,10 +25,12 @@ from scoring_service.domain import (
     ClientFilters,
     ClientInfo,
     ClientPage,
+    Decision,
     DriftStatus,
     ModelInfo,
     PeerComparison,
     PeerRequest,
+    ScoreColumns,
     ScoreRequest,
     ScoreResult,
 )
@@ -45,6 +48,13 @@ log = logging.getLogger(__name__)
 # A batch call waits at most this long in all for room in a full event queue; beyond, its events are dropped and
 # counted (a single Score never waits).
 BATCH_EVENT_BUDGET_SECONDS = 2.0
+# Results per chunk of a batch asked as columns: a few thousand (about 80 kB a message), so that a batch of 50,000
+# clients is about a dozen messages.
+COLUMN_CHUNK = 4_096
+GRANTED, REFUSED = Decision.GRANTED.value, Decision.REFUSED.value
+
+T = TypeVar("T")
+H = TypeVar("H")
 
 
 class DataPlane:
@@ -185,20 +195,38 @@ class DataPlane:
             memo=memo,
         )
         if self._events is not None:
-            # the row's values are read by the writer thread, off the request's path
-            names: Sequence[str]
-            read: Callable[[], Sequence[object]]
-            if row is not None:
-                names, read = scorer.features, row.tolist
-            else:
-                assert index is not None
-                names, read = scorer.event_features, partial(scorer.event_values, index)
-            self._events.submit(_event(result, names, read, started, request.explain))
+            self._events.submit(_score_event(result, scorer, index, row, started, request.explain))
         return result
 
     def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[ScoreResult]:
         """Validate every id first (an error comes before any result), then stream the results in order."""
         engine = self.engine()
+        indices = self._batch_indices(engine, client_ids)
+        return ScoredBatch(
+            self._stream(engine, indices, explain),
+            self._events,
+            engine.scorer,
+            explain,
+            self._batch_slots.release,
+        )
+
+    def score_batch_columns(
+        self, client_ids: Sequence[int], chunk_size: int = COLUMN_CHUNK
+    ) -> Iterator[ScoreColumns]:
+        """score_batch without explanations, in chunks of `chunk_size` results held column by column (computed
+        a chunk at a time from the probabilities kept at load, with no object per client)."""
+        engine = self.engine()
+        indices = self._batch_indices(engine, client_ids)
+        return ScoredColumns(
+            self._column_chunks(engine, indices, max(1, chunk_size)),
+            self._events,
+            engine.scorer,
+            False,
+            self._batch_slots.release,
+        )
+
+    def _batch_indices(self, engine: Engine, client_ids: Sequence[int]) -> np.ndarray:
+        """The clients' rows, every id checked; then takes one of the batch slots (the caller releases it)."""
         if len(client_ids) > self.max_batch_size:
             raise ResourceExhausted(
                 f"A batch holds at most {self.max_batch_size} clients, got {len(client_ids)}; split it."
@@ -213,13 +241,28 @@ class DataPlane:
             raise ResourceExhausted(
                 "Too many batches are being scored at once; retry in a moment (single scores are not affected)."
             )
-        return ScoredBatch(
-            self._stream(engine, indices, explain),
-            self._events,
-            engine.scorer,
-            explain,
-            self._batch_slots.release,
-        )
+        return indices
+
+    @staticmethod
+    def _column_chunks(
+        engine: Engine, indices: np.ndarray, chunk_size: int
+    ) -> Iterator[tuple[ScoreColumns, np.ndarray]]:
+        """(chunk, its row indices) in order."""
+        scorer = engine.scorer
+        prefix = f"{uuid.uuid4().hex[:16]}-"
+        for start in range(0, len(indices), chunk_size):
+            part = indices[start : start + chunk_size]
+            probabilities = scorer.probabilities[part]
+            columns = ScoreColumns(
+                client_ids=scorer.client_ids[part].tolist(),
+                probabilities=probabilities.tolist(),
+                refused=(probabilities >= scorer.threshold).tolist(),  # as decide() does, one chunk at once
+                threshold=scorer.threshold,
+                model_version=engine.version,
+                request_id_prefix=prefix,
+                first=start,
+            )
+            yield columns, part
 
     def _stream(
         self, engine: Engine, indices: np.ndarray, explain: bool
@@ -290,7 +333,7 @@ class DataPlane:
         return read_drift_report(self._drift_dir)
 
 
-class ScoredBatch(Iterator[ScoreResult]):
+class _Scored(Iterator[T], Generic[T, H]):
     """A ScoreBatch's results. Their events are queued when the iteration ends or, for a caller that took
     `deliveries()` (the gRPC servicer, after each message it sent), when it says they were delivered: results
     handed out but never delivered (a cancelled call) are not recorded. The latency recorded is the time since
@@ -298,7 +341,7 @@ class ScoredBatch(Iterator[ScoreResult]):
 
     def __init__(
         self,
-        results: Iterator[tuple[ScoreResult, int]],
+        results: Iterator[tuple[T, H]],
         events: EventWriter | None,
         scorer: Scorer,
         explain: bool,
@@ -311,13 +354,13 @@ class ScoredBatch(Iterator[ScoreResult]):
         self._explain = explain
         self._started = time.perf_counter()
         self._deadline = time.monotonic() + BATCH_EVENT_BUDGET_SECONDS
-        self._handed: list[tuple[ScoreResult, int]] = []
+        self._handed: list[tuple[T, H]] = []
         self._at_end = True
 
-    def __iter__(self) -> ScoredBatch:
+    def __iter__(self) -> _Scored[T, H]:
         return self
 
-    def __next__(self) -> ScoreResult:
+    def __next__(self) -> T:
         try:
             item = next(self._results)
         except StopIteration:
@@ -348,12 +391,72 @@ class ScoredBatch(Iterator[ScoreResult]):
         if not self._handed or self._events is None:
             return
         handed, self._handed = self._handed, []
+        self._events.submit_many(self._events_of(handed), self._deadline)
+
+    def _events_of(self, handed: list[tuple[T, H]]) -> list[PredictionEvent]:
+        raise NotImplementedError
+
+
+class ScoredBatch(_Scored[ScoreResult, int]):
+    """A ScoreBatch's results, one object each (see _Scored)."""
+
+    def _events_of(self, handed: list[tuple[ScoreResult, int]]) -> list[PredictionEvent]:
         scorer, features = self._scorer, self._scorer.event_features
-        events = [
+        return [
             _event(result, features, partial(scorer.event_values, index), self._started, self._explain)
             for result, index in handed
         ]
-        self._events.submit_many(events, self._deadline)
+
+
+class ScoredColumns(_Scored[ScoreColumns, np.ndarray]):
+    """A ScoreBatch's results in column chunks (see _Scored); a chunk's events are recorded once it is delivered."""
+
+    def _events_of(self, handed: list[tuple[ScoreColumns, np.ndarray]]) -> list[PredictionEvent]:
+        scorer, features = self._scorer, self._scorer.event_features
+        now, latency_ms = time.time(), (time.perf_counter() - self._started) * 1000.0
+        events: list[PredictionEvent] = []
+        for columns, part in handed:
+            prefix, first, version, threshold = (
+                columns.request_id_prefix,
+                columns.first,
+                columns.model_version,
+                columns.threshold,
+            )
+            for i, (index, client_id, probability, refused) in enumerate(
+                zip(part.tolist(), columns.client_ids, columns.probabilities, columns.refused, strict=True)
+            ):
+                events.append(
+                    PredictionEvent(
+                        now,
+                        f"{prefix}{first + i}",
+                        client_id,
+                        version,
+                        features,
+                        partial(scorer.event_values, index),
+                        probability,
+                        REFUSED if refused else GRANTED,
+                        threshold,
+                        latency_ms,
+                        False,
+                    )
+                )
+        return events
+
+
+def _score_event(
+    result: ScoreResult,
+    scorer: Scorer,
+    index: int | None,
+    row: np.ndarray | None,
+    started: float,
+    explained: bool,
+) -> PredictionEvent:
+    """A Score's event: the row's values are read by the writer thread, off the request's path (a known client's
+    from its matrix rows, a what-if's or new application's from the row it was scored on)."""
+    if row is not None:
+        return _event(result, scorer.features, row.tolist, started, explained)
+    assert index is not None
+    return _event(result, scorer.event_features, partial(scorer.event_values, index), started, explained)
 
 
 def _event(

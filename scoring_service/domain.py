@@ -126,6 +126,45 @@ class ScoreResult:
 
 
 @dataclass(frozen=True)
+class ScoreColumns:
+    """A chunk of a batch's results without explanations, one column per field (a large batch travels and is
+    handled column by column, not as one object per client). The i-th result's request id is
+    `request_id_prefix + str(first + i)`."""
+
+    client_ids: Sequence[int]
+    probabilities: Sequence[float]
+    refused: Sequence[bool]
+    threshold: float
+    model_version: str
+    request_id_prefix: str
+    first: int  # position in the batch of the chunk's first result
+
+    def __len__(self) -> int:
+        return len(self.client_ids)
+
+    def results(self) -> Iterator[ScoreResult]:
+        """The same results one object each, in order."""
+        prefix, first, threshold, version = (
+            self.request_id_prefix,
+            self.first,
+            self.threshold,
+            self.model_version,
+        )
+        granted, refused = Decision.GRANTED, Decision.REFUSED
+        for i, (client_id, probability, is_refused) in enumerate(
+            zip(self.client_ids, self.probabilities, self.refused, strict=True)
+        ):
+            yield ScoreResult(
+                f"{prefix}{first + i}",
+                client_id,
+                probability,
+                refused if is_refused else granted,
+                threshold,
+                version,
+            )
+
+
+@dataclass(frozen=True)
 class ClientField:
     name: str
     description: str

@@ -14,7 +14,7 @@ from scoring_service import translate_drift as td
 from scoring_service import translate_peers as tp
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
-from scoring_service.domain import ScoringApi
+from scoring_service.domain import ScoreColumns, ScoringApi
 from scoring_service.status_codes import grpc_errors
 
 # Results per streamed message of ScoreBatch: large enough that gRPC's per-message cost vanishes, small enough
@@ -34,6 +34,10 @@ class ScoringServicer(pb_grpc.ScoringServiceServicer):
     def ScoreBatch(
         self, request: pb.ScoreBatchRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.ScoreBatchResponse]:
+        by_columns = getattr(self._api, "score_batch_columns", None)
+        if request.columns and not request.explain and by_columns is not None:
+            yield from self._columns(by_columns(list(request.client_ids)), context)
+            return
         chunk = pb.ScoreBatchResponse()
         results = self._api.score_batch(list(request.client_ids), explain=request.explain)
         # the data plane records a result's event only once its message went out (a cancelled call records
@@ -54,6 +58,24 @@ class ScoringServicer(pb_grpc.ScoringServiceServicer):
                 delivered()
         finally:
             getattr(results, "close", _nothing)()  # frees the batch's slot even when the call is cancelled
+
+    @staticmethod
+    def _columns(
+        chunks: Iterator[ScoreColumns], context: grpc.ServicerContext
+    ) -> Iterator[pb.ScoreBatchResponse]:
+        """One message per chunk of columns; a chunk's events are recorded once its message went out."""
+        deliveries = getattr(chunks, "deliveries", None)
+        delivered: Callable[[], None] = deliveries() if deliveries is not None else _nothing
+        try:
+            for columns in chunks:
+                if not context.is_active():  # deadline passed or caller gone: stop computing
+                    return
+                message = pb.ScoreBatchResponse()
+                t.columns_to_pb(columns, message.columns)
+                yield message
+                delivered()
+        finally:
+            getattr(chunks, "close", _nothing)()
 
     @grpc_errors
     def GetClient(self, request: pb.GetClientRequest, context: grpc.ServicerContext) -> pb.ClientInfo:

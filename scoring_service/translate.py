@@ -158,6 +158,33 @@ def fill_explained(result: d.ScoreResult, out: pb.ScoreResponse) -> None:
                 value_to_pb(c.value, item.value)
 
 
+def columns_to_pb(columns: d.ScoreColumns, out: pb.ScoreColumns) -> None:
+    out.client_ids.extend(columns.client_ids)
+    out.probabilities.extend(columns.probabilities)
+    refused, granted = pb.DECISION_REFUSED, pb.DECISION_GRANTED
+    out.decisions.extend([refused if r else granted for r in columns.refused])
+    out.threshold = columns.threshold
+    out.model_version = columns.model_version
+    out.request_id_prefix = columns.request_id_prefix
+    out.first = columns.first
+
+
+def columns_from_pb(message: pb.ScoreColumns) -> d.ScoreColumns:
+    decisions = list(message.decisions)
+    if any(v not in DECISION_FROM_PB for v in set(decisions)):
+        raise ValueError("A chunk of batch results holds a decision that is neither GRANTED nor REFUSED.")
+    refused = pb.DECISION_REFUSED
+    return d.ScoreColumns(
+        client_ids=list(message.client_ids),
+        probabilities=list(message.probabilities),
+        refused=[v == refused for v in decisions],
+        threshold=message.threshold,
+        model_version=message.model_version,
+        request_id_prefix=message.request_id_prefix,
+        first=message.first,
+    )
+
+
 def score_result_from_pb(
     message: pb.ScoreResponse, explained: bool | None = None, answers: DecodedAnswers | None = None
 ) -> d.ScoreResult:

@@ -207,3 +207,37 @@ def test_a_cancelled_batch_records_only_what_was_delivered(tiny_bundle_dir: Path
     plane.stop()
     frame = read_events(url, FAR_PAST, FAR_FUTURE)
     assert list(frame["request_id"]) == [r.request_id for r in sent + whole]
+
+
+def test_a_batch_in_columns_records_each_delivered_client_as_the_results_form_does(
+    tiny_bundle_dir: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    plane = build_dataplane(
+        str(tiny_bundle_dir),
+        None,
+        url,
+        poll_seconds=0,
+        event_batch_size=16,
+        event_flush_seconds=0.05,
+        max_batch_size=100,
+    )
+    plane.start()
+    scorer = plane.engine().scorer
+    ids = [int(c) for c in scorer.client_ids[:20]]
+    chunks = plane.score_batch_columns(ids, chunk_size=4)
+    delivered = chunks.deliveries()  # type: ignore[attr-defined]
+    sent = [next(chunks) for _ in range(2)]
+    delivered()
+    next(chunks)  # computed, never delivered: the call was cancelled
+    chunks.close()  # type: ignore[attr-defined]
+    expected = {r.client_id: r for r in plane.score_batch(ids[:8])}
+    plane.stop()
+    results = [r for chunk in sent for r in chunk.results()]
+    assert [r.client_id for r in results] == ids[:8]
+    frame = read_events(url, FAR_PAST, FAR_FUTURE).iloc[:8]
+    assert list(frame["request_id"]) == [r.request_id for r in results]
+    assert list(frame["client_id"]) == ids[:8]
+    assert list(frame["probability"]) == [expected[c].probability for c in ids[:8]]
+    assert list(frame["decision"]) == [expected[c].decision.value for c in ids[:8]]
+    assert frame.iloc[5]["AMT_CREDIT"] == scorer.row(scorer.row_index(ids[5]))[scorer.position["AMT_CREDIT"]]

@@ -131,18 +131,40 @@ class ScoreResponse(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., client_id: _Optional[int] = ..., probability: _Optional[float] = ..., decision: _Optional[_Union[Decision, str]] = ..., threshold: _Optional[float] = ..., model_version: _Optional[str] = ..., explanation: _Optional[_Union[Explanation, _Mapping]] = ..., reasons: _Optional[_Union[Reasons, _Mapping]] = ...) -> None: ...
 
 class ScoreBatchRequest(_message.Message):
-    __slots__ = ("client_ids", "explain")
+    __slots__ = ("client_ids", "explain", "columns")
     CLIENT_IDS_FIELD_NUMBER: _ClassVar[int]
     EXPLAIN_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
     client_ids: _containers.RepeatedScalarFieldContainer[int]
     explain: bool
-    def __init__(self, client_ids: _Optional[_Iterable[int]] = ..., explain: _Optional[bool] = ...) -> None: ...
+    columns: bool
+    def __init__(self, client_ids: _Optional[_Iterable[int]] = ..., explain: _Optional[bool] = ..., columns: _Optional[bool] = ...) -> None: ...
+
+class ScoreColumns(_message.Message):
+    __slots__ = ("client_ids", "probabilities", "decisions", "threshold", "model_version", "request_id_prefix", "first")
+    CLIENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    PROBABILITIES_FIELD_NUMBER: _ClassVar[int]
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    FIRST_FIELD_NUMBER: _ClassVar[int]
+    client_ids: _containers.RepeatedScalarFieldContainer[int]
+    probabilities: _containers.RepeatedScalarFieldContainer[float]
+    decisions: _containers.RepeatedScalarFieldContainer[Decision]
+    threshold: float
+    model_version: str
+    request_id_prefix: str
+    first: int
+    def __init__(self, client_ids: _Optional[_Iterable[int]] = ..., probabilities: _Optional[_Iterable[float]] = ..., decisions: _Optional[_Iterable[_Union[Decision, str]]] = ..., threshold: _Optional[float] = ..., model_version: _Optional[str] = ..., request_id_prefix: _Optional[str] = ..., first: _Optional[int] = ...) -> None: ...
 
 class ScoreBatchResponse(_message.Message):
-    __slots__ = ("results",)
+    __slots__ = ("results", "columns")
     RESULTS_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
     results: _containers.RepeatedCompositeFieldContainer[ScoreResponse]
-    def __init__(self, results: _Optional[_Iterable[_Union[ScoreResponse, _Mapping]]] = ...) -> None: ...
+    columns: ScoreColumns
+    def __init__(self, results: _Optional[_Iterable[_Union[ScoreResponse, _Mapping]]] = ..., columns: _Optional[_Union[ScoreColumns, _Mapping]] = ...) -> None: ...
 
 class GetClientRequest(_message.Message):
     __slots__ = ("client_id", "language")
