@@ -191,6 +191,8 @@ def batch_command(python: str, args: argparse.Namespace, engine: str, bundle: Pa
         str(bundle),
     ]
     command += ["--out", str(out), "--engine", engine, "--no-progress"]
+    if args.slice_clients and engine == "duckdb":
+        command += ["--slice-clients", str(args.slice_clients)]
     return command + spark_options(args, engine)
 
 
@@ -234,6 +236,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--runs",
         default="plain,reasons,features",
         help=f"what to run, of {', '.join(RUNS)} (startup: Spark only)",
+    )
+    parser.add_argument(
+        "--slice-clients",
+        type=int,
+        default=None,
+        help="DuckDB batch: applications per slice (default: the command's)",
     )
     parser.add_argument("--skip-features", action="store_true", help="no training feature builds")
     parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE", help="a Spark setting")

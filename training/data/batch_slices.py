@@ -102,6 +102,7 @@ def spill(
     (bureau_balance is keyed by credit)."""
     credits: list[np.ndarray] = []
     credit_slices: list[np.ndarray] = []
+    pool = pa.default_memory_pool()
     with ExitStack() as stack:
         files = SpillFiles(folder, table, stack)
         for batch in read_batches(path, columns):
@@ -112,6 +113,7 @@ def spill(
                 kept = slices >= 0
                 credits.append(batch.column("SK_ID_BUREAU").to_numpy(zero_copy_only=False)[kept])
                 credit_slices.append(slices[kept])
+    pool.release_unused()  # the decoded batches' memory back to the system before the next file
     if table != "bureau":
         return None
     return KeyedSlices.of(

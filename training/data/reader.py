@@ -27,6 +27,9 @@ from training.data.schema import ARROW_TYPES, DICTIONARY_COLUMNS, Kind
 SUFFIXES: tuple[str, ...] = (".parquet", ".csv.gz", ".csv")
 _CSV_COLUMN = re.compile(r"In CSV column #(\d+)")
 KEEP_BATCH_ROWS = 262_144  # rows decoded at a time when a read keeps only some clients' rows
+STREAM_BATCH_VALUES = (
+    4_000_000  # values (rows x columns) decoded at a time when a file is streamed in batches
+)
 _REGENERATE = "download it again or regenerate the folder with `python -m training generate --out DIR`"
 
 
@@ -126,7 +129,10 @@ def _parquet_batches(path: Path, columns: dict[str, Kind]) -> Iterator[pa.Record
     try:
         parquet = pq.ParquetFile(path)
         _check_columns(path, parquet.schema_arrow.names, columns)
-        for batch in parquet.iter_batches(batch_size=KEEP_BATCH_ROWS, columns=list(columns)):
+        rows = max(
+            4_096, STREAM_BATCH_VALUES // len(columns)
+        )  # the wide application table in smaller batches
+        for batch in parquet.iter_batches(batch_size=rows, columns=list(columns)):
             arrays = [batch.column(name) for name in columns]
             plain = [
                 _plain_text(a) if kind == "cat" else a
