@@ -151,24 +151,7 @@ class EventWriter:
         first_at = 0.0
         try:
             while True:
-                now = time.monotonic()
-                closing = self._buffer.closed
-                room = self.max_pending - len(pending)
-                if not pending:
-                    timeout: float | None = None  # idle: sleep until an event or the stop comes
-                elif closing:
-                    timeout = 0.0
-                else:
-                    timeout = max(0.0, max(first_at + self.flush_seconds, self._retry_at) - now)
-                if room > 0:
-                    # idle: woken by the first event; then by a write's worth of them, or at the flush time
-                    want = max(1, self.batch_size - len(pending)) if pending else 1
-                    got = self._buffer.take(room, timeout, want=want)
-                elif not closing:
-                    self._buffer.wait_closed(max(0.01, self._retry_at - now))
-                    got = []
-                else:
-                    got = []
+                got = self._gather(pending, first_at)
                 if got:
                     if not pending:
                         first_at = time.monotonic()
@@ -208,6 +191,25 @@ class EventWriter:
                 self._pending = 0
             self._count_lost(len(pending) + len(self._buffer), f"the event writer failed ({exc!r})")
             log.exception("The event writer stopped on an unexpected error (event_writer_alive is now 0).")
+
+    def _gather(self, pending: list[PredictionEvent], first_at: float) -> list[PredictionEvent]:
+        """The events to add to `pending`: asleep until the first event or the stop when idle; then woken by a
+        write's worth of them, or at the flush (or retry) time; none while `pending` is full."""
+        now = time.monotonic()
+        closing = self._buffer.closed
+        room = self.max_pending - len(pending)
+        if not pending:
+            timeout: float | None = None
+        elif closing:
+            timeout = 0.0
+        else:
+            timeout = max(0.0, max(first_at + self.flush_seconds, self._retry_at) - now)
+        if room > 0:
+            want = max(1, self.batch_size - len(pending)) if pending else 1
+            return self._buffer.take(room, timeout, want=want)
+        if not closing:
+            self._buffer.wait_closed(max(0.01, self._retry_at - now))
+        return []
 
     def _drain_buffer(self) -> None:
         while self._buffer.take(10_000, 0.0):
