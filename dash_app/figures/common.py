@@ -9,7 +9,8 @@ from typing import Any
 from dash_app import theme
 
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif"
-FONT = {"family": FONT_FAMILY, "size": 14, "color": theme.TEXT}
+FONT_SIZE = 14
+FONT = {"family": FONT_FAMILY, "size": FONT_SIZE, "color": theme.TEXT}
 
 
 # decimal and thousands separators of the axes and hover numbers: 0,5 and 1 000 in French
@@ -103,6 +104,86 @@ LABEL_WIDTH = 22  # characters per line of a bar's name: wrapped, never cut, so 
 
 def wrap(text: str, width: int = LABEL_WIDTH) -> str:
     return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+# Margins are computed here from the labels, not measured by Plotly ("automargin"): measuring the text in the
+# browser forces a layout, and each margin it widens redraws the whole chart a second time (docs/benchmarks.md).
+LINE = 1.3  # Plotly's line height, in font sizes
+# DejaVu Sans's advance widths, rounded up to 0.05 em: the widest of the charts' fonts (and headless Chromium's on
+# Linux), so that a margin computed from it holds the label in the narrower system fonts too.
+_EMS = {
+    0.20: "\u202f",
+    0.30: "'IJijlîïÎÏ",
+    0.35: ",./:;\\| ’\xa0",
+    0.40: "()-[]ft",
+    0.45: "!r",
+    0.50: '"*_`–°',
+    0.55: "?cszç",
+    0.60: "FLkvxyÿ•",
+    0.65: "$0123456789EPSTYabdeghnopqu{}àâäéèêëôöùûüÉÈÊË«»€",
+    0.70: "ABCKRVXZÀÂÇ",
+    0.75: "NUÙÛÜ",
+    0.80: "&DGHOQÔÖ▼",
+    0.85: "#+<=>^w~−",
+    0.90: "M",
+    1.00: "%@WmæÆ—…",
+    1.05: "œ",
+    1.10: "Œ",
+}
+_EM_OF = {c: em for em, chars in _EMS.items() for c in chars}
+WIDEST = 1.1  # a character missing from the table
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """Pixels the longest line of `text` (lines joined by <br>) takes at `size`."""
+    return max(sum(_EM_OF.get(c, WIDEST) for c in line) * size for line in text.split("<br>"))
+
+
+def text_height(text: str, size: float = FONT_SIZE) -> float:
+    return (text.count("<br>") + 1) * LINE * size
+
+
+TICK_PAD = 10  # pixels between an axis and its tick labels, and around a title
+TITLE_STANDOFF = 15  # the template's, between the tick labels and the axis title
+
+
+def ticks_width(values: list[Any], size: float = FONT_SIZE) -> float:
+    """Pixels Plotly's automatic tick labels of these numbers may take across, one character to spare: "200k",
+    "1,25M" from ten thousand on, the axis's top rounded up below it ("150", "7,5"), "0,25" under one."""
+    numbers = [abs(v) for v in values if isinstance(v, int | float) and math.isfinite(v)]
+    top = max(numbers, default=1.0)
+    if top >= 1e4:
+        chars = 5
+    elif top >= 1:
+        chars = len(str(int(top * 1.25))) + (2 if top < 10 else 0)
+    else:
+        chars = 4
+    negative = any(isinstance(v, int | float) and v < 0 for v in values)
+    return text_width("0" * (chars + 1) + ("−" if negative else ""), size)
+
+
+def numeric(values: list[Any]) -> bool:
+    """Numbers only (None aside): the axis's tick labels are Plotly's short numbers, whose size is known."""
+    return all(v is None or isinstance(v, int | float) for v in values)
+
+
+def margins(left: float, top: float, bottom: float, right: float = 20, fixed: bool = True) -> dict[str, Any]:
+    """A chart's margins in whole pixels; `fixed`: Plotly widens none of them (no axis, colour bar or legend
+    pushes), otherwise they are the least it starts from."""
+    return {
+        "l": math.ceil(left),
+        "r": math.ceil(right),
+        "t": math.ceil(top),
+        "b": math.ceil(bottom),
+        "autoexpand": not fixed,
+    }
+
+
+def axis_room(title: str, values: list[Any], across: bool) -> float:
+    """Pixels from the plot's edge to the far side of an axis title: the tick labels of `values` (their width when
+    `across` the margin, as on a y axis, else one line), the template's standoff and the title's lines."""
+    ticks = ticks_width(values) if across else LINE * FONT_SIZE
+    return ticks + TITLE_STANDOFF + text_height(title) + TICK_PAD
 
 
 def lines_of(labels: list[str]) -> int:

@@ -8,7 +8,20 @@ from typing import Any
 
 from common.numbers import fmt_number
 from dash_app import theme
-from dash_app.figures.common import Figure, base_layout, figure, percent_ticks, vline, wrap
+from dash_app.figures.common import (
+    FONT_SIZE,
+    LINE,
+    TICK_PAD,
+    Figure,
+    axis_room,
+    base_layout,
+    figure,
+    margins,
+    numeric,
+    percent_ticks,
+    vline,
+    wrap,
+)
 from dash_app.i18n import fmt_pct, ordinal, t
 from dash_app.values import field_value
 from scoring_service.domain import PeerComparison, PeerGroup
@@ -65,15 +78,23 @@ def distribution_figure(cmp: PeerComparison, lang: str) -> Figure:
                     "bgcolor": "rgba(255,255,255,0.9)",
                 }
             )
+    x_title, y_title = wrap(cmp.description or cmp.feature, TITLE_WIDTH), t(lang, "cmp.count")
+    # categories may be long and Plotly turns them when they overlap: only then does it measure the x axis
+    measured = bool(dist.categories)
     layout = base_layout(
         300,
-        margin_top=40,
         lang=lang,
+        margin=margins(
+            left=axis_room(y_title, list(dist.counts), across=True),
+            top=40,
+            bottom=axis_room(x_title, [], across=False),
+            fixed=not measured,
+        ),
         bargap=0.05,
         shapes=shapes,
         annotations=annotations,
-        xaxis={"title": {"text": wrap(cmp.description or cmp.feature, TITLE_WIDTH)}, "automargin": True},
-        yaxis={"title": {"text": t(lang, "cmp.count")}, "gridcolor": "#E3E6EA"},
+        xaxis={"title": {"text": x_title}, "automargin": measured},
+        yaxis={"title": {"text": y_title}, "gridcolor": "#E3E6EA", "automargin": False},
     )
     return figure([bars], layout)
 
@@ -141,10 +162,15 @@ def scatter_figure(cmp: PeerComparison, lang: str) -> Figure:
     if cmp.second_feature is None:
         raise ValueError("This comparison has no second feature; ask for one to draw the scatter plot.")
     pts = cmp.points
+    xs, ys = [p.x for p in pts], [p.y for p in pts]
+    x_title = wrap(cmp.description or cmp.feature, TITLE_WIDTH)
+    y_title = wrap(cmp.second_description or cmp.second_feature or "", TITLE_WIDTH)
+    fixed = numeric([*xs, cmp.client_value]) and numeric([*ys, cmp.client_second_value])
+    bar_y, margin = _scatter_frame(x_title, y_title, xs, ys, fixed)
     group = {
         "type": "scatter",
-        "x": [p.x for p in pts],
-        "y": [p.y for p in pts],
+        "x": xs,
+        "y": ys,
         "mode": "markers",
         "marker": {
             "size": 7,
@@ -157,9 +183,10 @@ def scatter_figure(cmp: PeerComparison, lang: str) -> Figure:
             "colorbar": {
                 "title": {"text": t(lang, "cmp.colorbar"), "side": "top"},
                 "orientation": "h",
-                "y": -0.3,
+                "y": bar_y,
                 "yanchor": "top",
-                "thickness": 12,
+                "ypad": 0,
+                "thickness": BAR_THICKNESS,
                 **percent_ticks(lang),
             },
         },
@@ -182,21 +209,34 @@ def scatter_figure(cmp: PeerComparison, lang: str) -> Figure:
         "hoverinfo": "skip",
     }
     layout = base_layout(
-        430,
-        margin_top=45,
+        SCATTER_HEIGHT,
         lang=lang,
-        xaxis={
-            "title": {"text": wrap(cmp.description or cmp.feature, TITLE_WIDTH)},
-            "gridcolor": "#E3E6EA",
-            "automargin": True,
-        },
-        yaxis={
-            "title": {"text": wrap(cmp.second_description or cmp.second_feature or "", TITLE_WIDTH)},
-            "gridcolor": "#E3E6EA",
-            "automargin": True,
-        },
+        margin=margin,
+        xaxis={"title": {"text": x_title}, "gridcolor": "#E3E6EA", "automargin": not fixed},
+        yaxis={"title": {"text": y_title}, "gridcolor": "#E3E6EA", "automargin": not fixed},
     )
     return figure([group, client], layout)
+
+
+SCATTER_HEIGHT, SCATTER_TOP = 430, 45
+BAR_THICKNESS, BAR_GAP = 12, 8
+
+
+def _scatter_frame(
+    x_title: str, y_title: str, xs: list[Any], ys: list[Any], fixed: bool
+) -> tuple[float, dict[str, Any]]:
+    """(the colour bar's top, in fractions of the plot's height below it; the margins). Numbers on both axes: the
+    margins are computed and the bar placed just under the x axis's title. Categories: Plotly measures the axes
+    and the bar sits lower, pushing the bottom margin."""
+    if not fixed:
+        return -0.3, margins(left=10, top=SCATTER_TOP, bottom=40, fixed=False)
+    below = axis_room(x_title, [], across=False)
+    bar = 2 * LINE * FONT_SIZE + BAR_THICKNESS + BAR_GAP  # its title above, its tick labels below
+    margin = margins(
+        left=axis_room(y_title, ys, across=True), top=SCATTER_TOP, bottom=below + BAR_GAP + bar + TICK_PAD
+    )
+    plot_height = SCATTER_HEIGHT - margin["t"] - margin["b"]
+    return -(below + BAR_GAP) / plot_height, margin
 
 
 def scatter_text(cmp: PeerComparison, lang: str) -> str:

@@ -9,7 +9,19 @@ from typing import Any
 
 from common.numbers import fmt_number
 from dash_app import theme
-from dash_app.figures.common import Figure, base_layout, figure, lines_of, logit, vline, wrap
+from dash_app.figures.common import (
+    TICK_PAD,
+    Figure,
+    base_layout,
+    figure,
+    lines_of,
+    logit,
+    margins,
+    text_height,
+    text_width,
+    vline,
+    wrap,
+)
 from dash_app.i18n import t
 from dash_app.values import field_value
 from scoring_service.domain import Contribution, Reason, Reasons, ScoreResult
@@ -77,9 +89,9 @@ def waterfall_figure(result: ScoreResult, lang: str) -> Figure:
         "connector": {"line": {"color": theme.MUTED_TEXT, "width": 1, "dash": "dot"}},
         "cliponaxis": False,
     }
-    lines = lines_of(bars["y"])  # type: ignore[arg-type]
     return figure(
-        [bars], _layout(reasons.base_value, values, reasons.score, raw_threshold(result), lines, lang)
+        [bars],
+        _layout(reasons.base_value, values, reasons.score, raw_threshold(result), bars["y"], lang),  # type: ignore[arg-type]
     )
 
 
@@ -104,11 +116,14 @@ def _anchor(x: float, span: tuple[float, float]) -> str:
     return "right" if where > 0.67 else "left" if where < 0.33 else "center"
 
 
+AXIS_STANDOFF = 40  # pixels between the plot and the axis title, room for the directions written at its ends
+
+
 def _layout(
-    base: float, values: list[float], final: float, threshold: float, lines: int, lang: str
+    base: float, values: list[float], final: float, threshold: float, labels: list[str], lang: str
 ) -> dict[str, Any]:
     """The axis spans every running total and the three marks (average, client, threshold), named above the plot;
-    `lines` is the most lines a reason's name wraps to."""
+    `labels` are the reasons' names, wrapped. The margins hold the names and the axis title."""
     marks = (
         (base, t(lang, "why.base"), "dot"),
         (final, t(lang, "why.final"), "solid"),
@@ -127,10 +142,15 @@ def _layout(
     named = [(x, wrap(text, MARK_WIDTH), dash) for x, text, dash in marks]
     heights = [MARK_LINE * (text.count("<br>") + 1) + 4 for _, text, _ in named]
     shifts = [2 + sum(heights[:i]) for i in range(len(named))]
+    title = t(lang, "why.axis")
     return base_layout(
-        140 + (22 + 14 * lines) * len(values),
-        margin_top=8 + sum(heights),
+        140 + (22 + 14 * lines_of(labels)) * len(values),
         lang=lang,
+        margin=margins(
+            left=max((text_width(label) for label in labels), default=0) + TICK_PAD,
+            top=8 + sum(heights),
+            bottom=AXIS_STANDOFF + text_height(title) + TICK_PAD,
+        ),
         shapes=[
             {**vline(x, {"color": theme.THRESHOLD, "width": 1.5, "dash": dash}), "layer": "below"}
             for x, _, dash in marks
@@ -153,15 +173,15 @@ def _layout(
         ]
         + list(ends),
         xaxis={
-            "title": {"text": t(lang, "why.axis"), "standoff": 40},
-            "automargin": True,
+            "title": {"text": title, "standoff": AXIS_STANDOFF},
+            "automargin": False,
             "range": list(span),
             "zeroline": False,
             "showticklabels": False,
             "gridcolor": "#E3E6EA",
             "fixedrange": True,
         },
-        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+        yaxis={"autorange": "reversed", "automargin": False, "fixedrange": True},
     )
 
 

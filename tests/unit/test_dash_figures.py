@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dash_app import theme
+from dash_app.figures.common import axis_room, text_width, ticks_width
 from dash_app.figures.gauge import (
     BAND_COLOURS,
     CX,
@@ -261,3 +262,36 @@ def test_every_figure_writes_numbers_the_french_way_and_the_scatter_scale_sits_b
     bar = scatter.data[0].marker.colorbar
     assert bar.orientation == "h" and bar.y < 0  # below the points: a phone's width goes to the chart
     assert list(bar.ticktext) == ["0\u202f%", "25\u202f%", "50\u202f%", "75\u202f%", "100\u202f%"]
+
+
+def test_margins_are_computed_from_the_labels_so_that_plotly_measures_nothing() -> None:
+    """Plotly's automatic margins measure the text in the browser and redraw the chart when a margin grows: the
+    charts drawn on every lookup carry margins that hold their labels instead, and nothing may widen them."""
+    waterfall = checked(waterfall_figure(result(0.4, Decision.REFUSED, EXPLANATION), "fr"))
+    widest = max(text_width(label) for label in waterfall.data[0].y)
+    assert waterfall.layout.margin.autoexpand is False and widest < waterfall.layout.margin.l < widest + 20
+    for fig in (waterfall, checked(distribution_figure(numeric_comparison(), "fr"))):
+        assert fig.layout.xaxis.automargin is False and fig.layout.yaxis.automargin is False
+    scatter = checked(scatter_figure(numeric_comparison(), "fr"))
+    size, bar = scatter.layout, scatter.data[0].marker.colorbar
+    plot_height = size.height - size.margin.t - size.margin.b
+    below_axis = -bar.y * plot_height  # pixels from the x axis down to the colour bar's top
+    title_bottom = axis_room(size.xaxis.title.text, [], across=False)
+    assert size.margin.autoexpand is False and title_bottom <= below_axis < size.margin.b
+    # categories: Plotly turns long ones, so the x axis alone is measured
+    categorical = checked(
+        distribution_figure(
+            numeric_comparison(
+                client_value="M", distribution=Distribution(counts=(1, 2), categories=("F", "M"))
+            ),
+            "fr",
+        )
+    )
+    assert categorical.layout.xaxis.automargin is True and categorical.layout.margin.autoexpand is True
+
+
+def test_text_width_follows_the_characters_and_the_lines() -> None:
+    assert text_width("iiii") < text_width("MMMM")
+    assert text_width("abc<br>abcdef") == text_width("abcdef")
+    assert text_width("☃") > text_width("a")  # a character missing from the table counts as wide
+    assert ticks_width([1e6]) > ticks_width([0.5]) and ticks_width([-5.0]) > ticks_width([5.0])
