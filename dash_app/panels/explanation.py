@@ -3,44 +3,43 @@ the features behind it, with the client's values in plain words."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
-from dash import Output, html
+from dash import Output, dcc, html
 
 from dash_app import ids
 from dash_app.figures.waterfall import feature_line, top_reasons, waterfall_figure, waterfall_text
 from dash_app.i18n import t
 from dash_app.panels.common import attrs, chart_outputs, empty, hide_chart, mounted_chart, panel, show_chart
 from dash_app.store import result_from_dict
-from scoring_service.domain import Reason, ScoreResult
+from scoring_service.domain import Reason, Reasons, ScoreResult
 
 
 def _direction(value: float, lang: str) -> str:
     return t(lang, "why.raises" if value >= 0 else "why.lowers")
 
 
-def _details(r: Reason, lang: str) -> html.Details:
-    items = [
-        html.Li(
-            [feature_line(c, lang), html.Span(f" — {_direction(c.contribution, lang)}", className="muted")]
-        )
+def _details(r: Reason, lang: str) -> str:
+    items = "".join(
+        f"<li>{escape(feature_line(c, lang), quote=False)}"
+        f'<span class="muted"> — {escape(_direction(c.contribution, lang), quote=False)}</span></li>'
         for c in r.features
-    ]
+    )
     hidden = r.feature_count - len(r.features)
     if hidden > 0:
-        items.append(html.Li(t(lang, "why.more", n=hidden), className="muted"))
-    return html.Details(
-        [
-            html.Summary(
-                [
-                    html.Span(r.name, className="reason-name"),
-                    f"{t(lang, 'colon')}{_direction(r.contribution, lang)}",
-                ]
-            ),
-            html.Ul(items),
-        ],
-        className="reason",
+        items += f'<li class="muted">{escape(t(lang, "why.more", n=hidden), quote=False)}</li>'
+    said = escape(f"{t(lang, 'colon')}{_direction(r.contribution, lang)}", quote=False)
+    return (
+        f'<details class="reason"><summary><span class="reason-name">{escape(r.name, quote=False)}</span>'
+        f"{said}</summary><ul>{items}</ul></details>"
     )
+
+
+def details_html(reasons: Reasons, lang: str) -> str:
+    """Each reason opened to its features, as escaped HTML for one Markdown component: as Dash components they
+    were about 130 per lookup, each visited by Dash's renderer on every change of the page."""
+    return "".join(_details(r, lang) for r in reasons.groups)
 
 
 OUTPUTS = [
@@ -69,7 +68,9 @@ def render_result(result: ScoreResult, client_id: int, lang: str) -> list[Any]:
     )
     more = [
         html.H3(t(lang, "why.details"), className="h6 mt-2"),
-        html.Div([_details(r, lang) for r in result.reasons.groups], id=ids.WHY_DETAILS),
+        html.Div(
+            dcc.Markdown(details_html(result.reasons, lang), dangerously_allow_html=True), id=ids.WHY_DETAILS
+        ),
     ]
     return [top, *show_chart(waterfall_figure(result, lang), waterfall_text(result, lang), client_id), more]
 

@@ -4,6 +4,7 @@ a service that is down."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import plotly.graph_objects as go
 import pytest
@@ -11,6 +12,7 @@ from dash import no_update
 
 from dash_app.panels import client_info, comparison, explanation, importance, lookup, score, search, whatif
 from dash_app.settings import DashSettings
+from dash_app.store import result_from_dict
 from scoring_service.domain import Decision, PeerGroup
 from scoring_service.errors import DeadlineExceeded, InvalidArgument, Unavailable
 from tests.dash_fake_api import FakeScoringApi
@@ -242,3 +244,18 @@ def test_client_information_escapes_html_from_the_data() -> None:
         "fr",
     )
     assert "<script>" not in html_text and "&lt;script&gt;" in html_text
+
+
+def test_the_reasons_details_are_one_block_of_escaped_html() -> None:
+    """Every reason opened to its features: one HTML block, not a Dash component per feature (Dash's renderer
+    visits each component on every change of the page); text from the data never becomes markup."""
+    store = lookup.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
+    more = text_of(explanation.render(store, "fr")[4])
+    assert more.count('"namespace"') <= 4  # the heading, the block and its wrapper
+    reasons = result_from_dict(store["score"]).reasons
+    assert reasons is not None
+    block = explanation.details_html(reasons, "fr")
+    assert block.count("<details") == len(reasons.groups) and "<li>" in block
+    marked = replace(reasons, groups=(replace(reasons.groups[0], name="<img src=x onerror=alert(1)>"),))
+    assert "<img" not in explanation.details_html(marked, "fr")
+    assert "&lt;img src=x" in explanation.details_html(marked, "fr")
