@@ -169,7 +169,7 @@ def create_app(settings: DashSettings, api: ScoringApi, accounts: dict[str, str]
     lookup.register(app, api, settings)
     importance.register(app, api)
     comparison.register(app, api, settings)
-    client_info.register(app, settings)
+    client_info.register(app, api, settings)
     whatif.register(app, api)
     app.clientside_callback(
         ClientsideFunction(namespace="pad", function_name="titleAndLanguageLink"),

@@ -1,12 +1,12 @@
-"""Domain objects to and from the JSON kept in the browser's dcc.Store: one fetch per client id, read by every
-panel. Only what the page shows goes in (the service token never does)."""
+"""Domain objects to and from the JSON kept in the browser's dcc.Store: one fetch per client id, read later by the
+panels' own controls. Only what they need goes in (the service token never does)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from scoring_service.domain import (
-    ClientField,
     ClientInfo,
     Contribution,
     Decision,
@@ -95,19 +95,17 @@ def result_from_dict(data: dict[str, Any]) -> ScoreResult:
     )
 
 
-def info_to_dict(info: ClientInfo) -> dict[str, Any]:
-    return {"client_id": info.client_id, "fields": [[f.name, f.description, f.value] for f in info.fields]}
-
-
-def info_from_dict(data: dict[str, Any]) -> ClientInfo:
-    return ClientInfo(data["client_id"], tuple(ClientField(n, d, v) for n, d, v in data["fields"]))
-
-
-def client_to_store(result: ScoreResult, info: ClientInfo, title: str) -> dict[str, Any]:
+def client_to_store(
+    result: ScoreResult, info: ClientInfo, title: str, kept: Collection[str]
+) -> dict[str, Any]:
+    """The client as the page keeps it: the score, the title, and only the values of the fields named in `kept`
+    (those the what-if edits). The whole file (hundreds of fields with their descriptions, about 50 kB) is not
+    kept: the panel that shows it draws it from the lookup's answer and reads it again from the service when
+    searched."""
     return {
         "client_id": info.client_id,
         "score": result_to_dict(result),
-        "info": info_to_dict(info),
+        "values": {f.name: f.value for f in info.fields if f.name in kept},
         "title": title,
     }
 

@@ -9,15 +9,16 @@ from html import escape
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dash_app import ids
 from dash_app.i18n import t
+from dash_app.panels import problems
 from dash_app.panels.common import attrs, empty, panel
 from dash_app.settings import DashSettings
-from dash_app.store import info_from_dict
 from dash_app.values import field_value
-from scoring_service.domain import ClientField, ClientInfo
+from scoring_service.domain import ClientField, ClientInfo, ScoringApi
+from scoring_service.errors import ScoringError
 
 
 def _fold(text: str) -> str:
@@ -54,11 +55,23 @@ def row_limit(show_all: bool | None, settings: DashSettings) -> int | None:
     return None if show_all else settings.info_rows
 
 
-def render(data: dict[str, Any] | None, query: str | None, lang: str, limit: int | None = None) -> Any:
-    """The matching fields; at most `limit` of them when the user has not searched (None: all)."""
+def render_empty(lang: str) -> Any:
+    return empty(t(lang, "info.empty"))
+
+
+def search(
+    api: ScoringApi, data: dict[str, Any] | None, query: str | None, lang: str, limit: int | None
+) -> tuple[Any, Any, Any]:
+    """(table, status message, status hidden) for a search or 'show every field'. The page does not keep the
+    client's file (hundreds of fields, about 50 kB per lookup): it is read again from the service, which keeps
+    it."""
     if not data:
-        return empty(t(lang, "info.empty"))
-    return render_info(info_from_dict(data["info"]), query, lang, limit)
+        return render_empty(lang), no_update, no_update
+    try:
+        info = api.get_client(data["client_id"], language=lang)
+    except ScoringError as exc:
+        return no_update, *problems.show(exc, lang)
+    return render_info(info, query, lang, limit), no_update, no_update
 
 
 def render_info(info: ClientInfo, query: str | None, lang: str, limit: int | None = None) -> html.Div:
@@ -88,7 +101,7 @@ def render_info(info: ClientInfo, query: str | None, lang: str, limit: int | Non
 
 
 def layout(lang: str) -> html.Div:
-    search = html.Div(
+    search_box = html.Div(
         [
             dbc.Label(t(lang, "info.search"), html_for=ids.INFO_SEARCH),
             dbc.Input(id=ids.INFO_SEARCH, type="search", debounce=0.3, autoComplete="off"),
@@ -98,12 +111,12 @@ def layout(lang: str) -> html.Div:
         className="mb-2",
     )
     section = panel(
-        ids.INFO_HEADING, t(lang, "info.heading"), ids.INFO_BODY, render(None, None, lang), extra=[search]
+        ids.INFO_HEADING, t(lang, "info.heading"), ids.INFO_BODY, render_empty(lang), extra=[search_box]
     )
     return html.Div(section, id=ids.INFO_PANEL)  # 'show-tech-names' when the technical names are asked for
 
 
-def register(app: Dash, settings: DashSettings) -> None:
+def register(app: Dash, api: ScoringApi, settings: DashSettings) -> None:
     """A search or 'show every field' redraws the table; a new client is drawn by the lookup. The technical names
     are shown or hidden in the browser (a class on the panel), without a round trip."""
 
@@ -115,6 +128,7 @@ def register(app: Dash, settings: DashSettings) -> None:
 
     @app.callback(
         Output(ids.INFO_BODY, "children", allow_duplicate=True),
+        *problems.status_outputs(),
         Input(ids.INFO_SEARCH, "value"),
         Input(ids.INFO_ALL, "value"),
         State(ids.CLIENT_STORE, "data"),
@@ -122,4 +136,4 @@ def register(app: Dash, settings: DashSettings) -> None:
         prevent_initial_call=True,
     )
     def _render(query, show_all, data, lang):  # type: ignore[no-untyped-def]
-        return render(data, query, lang, row_limit(show_all, settings))
+        return search(api, data, query, lang, row_limit(show_all, settings))

@@ -54,7 +54,14 @@ def fetch(api: ScoringApi, client_id: int, lang: str, settings: DashSettings) ->
     info = api.get_client(client_id, language=lang)
     words = decision_words(result.decision, lang)
     return Client(
-        result, info, client_to_store(result, info, t(lang, "title.client", id=client_id, decision=words))
+        result,
+        info,
+        client_to_store(
+            result,
+            info,
+            t(lang, "title.client", id=client_id, decision=words),
+            kept=[name for _, name, _ in whatif.FIELDS],
+        ),
     )
 
 
@@ -135,7 +142,7 @@ def client_panels(
         drawn = [
             score.render(None, lang),
             *explanation.render(None, lang),
-            client_info.render(None, None, lang),
+            client_info.render_empty(lang),
         ]
     else:
         client_id = client.info.client_id

@@ -14,7 +14,7 @@ from dash_app import ids
 from dash_app.i18n import fmt_pct, fmt_points, t
 from dash_app.panels import problems
 from dash_app.panels.common import decision_badge, empty, panel
-from dash_app.store import info_from_dict, result_from_dict
+from dash_app.store import result_from_dict
 from scoring_service.domain import ClientInfo, FeatureValue, ScoreRequest, ScoreResult, ScoringApi
 from scoring_service.errors import ScoringError
 
@@ -51,13 +51,16 @@ def _shown(value: float, lang: str) -> str:
 def prefill(data: dict[str, Any] | None, lang: str) -> list[str | None]:
     """The client's current values, in FIELDS order, written the way the page writes numbers (employment in years,
     none when not employed)."""
-    return prefill_info(info_from_dict(data["info"]) if data else None, lang)
+    return prefill_values(data["values"] if data else None, lang)
 
 
 def prefill_info(info: ClientInfo | None, lang: str) -> list[str | None]:
-    if info is None:
+    return prefill_values(None if info is None else {f.name: f.value for f in info.fields}, lang)
+
+
+def prefill_values(values: dict[str, Any] | None, lang: str) -> list[str | None]:
+    if values is None:
         return [None] * len(FIELDS)
-    values = {f.name: f.value for f in info.fields}
     out: list[str | None] = []
     for _, name, _ in FIELDS:
         value = values.get(name)

@@ -76,7 +76,9 @@ def test_one_fetch_per_id_fills_the_store_every_panel_reads() -> None:
     panel = text_of(score.render(store, "fr"))
     assert "Crédit refusé" in panel and "✖" in panel and "dépasse de" in panel
     assert "augmentent le risque." in text_of(explanation.render(store, "fr"))
-    assert "Revenu annuel du client" in text_of(client_info.render(store, None, "fr"))
+    assert "Revenu annuel du client" in text_of(client_info.search(api, store, None, "fr", None)[0])
+    # the page keeps the score and the values the what-if edits, not the client's whole file
+    assert set(store["values"]) <= {name for _, name, _ in whatif.FIELDS} and "info" not in store
 
 
 @pytest.mark.parametrize(
@@ -95,25 +97,27 @@ def test_service_down_or_slow_keeps_the_page_and_shows_a_friendly_message(
 
 def test_empty_panels_invite_to_choose_a_client() -> None:
     assert "Choisissez un client" in text_of(score.render(None, "fr"))
-    assert "Choose a client" in text_of(client_info.render(None, None, "en"))
+    assert "Choose a client" in text_of(client_info.render_empty("en"))
 
 
 def test_client_information_search_ignores_case_and_accents() -> None:
-    store = lookup.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
-    found = text_of(client_info.render(store, "ECHEANCE", "fr"))
+    api = FakeScoringApi()
+    store = lookup.fetch_client(api, 100001, "fr", SETTINGS)
+    found = text_of(client_info.search(api, store, "ECHEANCE", "fr", None)[0])
+    assert api.calls[-1] == ("get_client", 100001)  # read again from the service
     assert "Montant de l'échéance" in found and "Revenu annuel" not in found
     assert "1 informations sur 7." in found
 
 
 def test_client_information_draws_the_first_rows_until_a_search_or_show_all() -> None:
-    store = lookup.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
-    first = client_info.render(store, None, "fr", limit=5)
+    info = FakeScoringApi().get_client(100001, "fr")
+    first = client_info.render_info(info, None, "fr", limit=5)
     assert "5 premières informations affichées sur 7" in text_of(first)
     assert text_of(first).count("<tr>") == 1 + 5  # header and five fields
-    every = client_info.render(store, None, "fr", limit=None)
+    every = client_info.render_info(info, None, "fr", limit=None)
     assert "7 informations sur 7." in text_of(every) and text_of(every).count("<tr>") == 1 + 7
     # a search looks through every field, whatever the limit
-    assert "1 informations sur 7." in text_of(client_info.render(store, "ECHEANCE", "fr", limit=5))
+    assert "1 informations sur 7." in text_of(client_info.render_info(info, "ECHEANCE", "fr", limit=5))
 
 
 def test_filters_narrow_the_list_and_reset_to_the_first_page() -> None:
@@ -237,12 +241,9 @@ def test_a_pick_is_the_clicked_button_and_appearing_buttons_pick_nothing() -> No
 
 
 def test_client_information_escapes_html_from_the_data() -> None:
-    store = lookup.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
-    store["info"]["fields"][0][2] = "<script>alert(1)</script>"
-    html_text = client_info.table_html(
-        list(__import__("dash_app.store", fromlist=["info_from_dict"]).info_from_dict(store["info"]).fields),
-        "fr",
-    )
+    fields = list(FakeScoringApi().get_client(100001, "fr").fields)
+    fields[0] = replace(fields[0], value="<script>alert(1)</script>")
+    html_text = client_info.table_html(fields, "fr")
     assert "<script>" not in html_text and "&lt;script&gt;" in html_text
 
 
@@ -259,3 +260,11 @@ def test_the_reasons_details_are_one_block_of_escaped_html() -> None:
     marked = replace(reasons, groups=(replace(reasons.groups[0], name="<img src=x onerror=alert(1)>"),))
     assert "<img" not in explanation.details_html(marked, "fr")
     assert "&lt;img src=x" in explanation.details_html(marked, "fr")
+
+
+def test_a_search_in_the_clients_file_while_the_service_is_down_says_so_and_keeps_the_table() -> None:
+    store = lookup.fetch_client(FakeScoringApi(), 100001, "fr", SETTINGS)
+    table, message, hidden = client_info.search(
+        FakeScoringApi(fail_with=Unavailable("down")), store, "revenu", "fr", None
+    )
+    assert table is no_update and hidden is False and "ne répond pas" in message
