@@ -179,6 +179,15 @@ def margins(left: float, top: float, bottom: float, right: float = 20, fixed: bo
     }
 
 
+NARROWEST_CHART = 332  # pixels: a chart's width on a 390 px phone, the panel's padding aside
+
+
+def right_room(left: float, x_title: str, least: float = 20) -> float:
+    """The right margin that keeps the x axis's title, centred on the plot, inside a chart as narrow as a phone's
+    (a long title on a plot pushed right by a wide left margin would pass the right edge)."""
+    return max(least, left + text_width(x_title) - NARROWEST_CHART)
+
+
 def axis_room(title: str, values: list[Any], across: bool) -> float:
     """Pixels from the plot's edge to the far side of an axis title: the tick labels of `values` (their width when
     `across` the margin, as on a y axis, else one line), the template's standoff and the title's lines."""

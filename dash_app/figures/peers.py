@@ -19,6 +19,7 @@ from dash_app.figures.common import (
     margins,
     numeric,
     percent_ticks,
+    right_room,
     vline,
     wrap,
 )
@@ -85,9 +86,10 @@ def distribution_figure(cmp: PeerComparison, lang: str) -> Figure:
         300,
         lang=lang,
         margin=margins(
-            left=axis_room(y_title, list(dist.counts), across=True),
+            left=(left := axis_room(y_title, list(dist.counts), across=True)),
             top=40,
             bottom=axis_room(x_title, [], across=False),
+            right=right_room(left, x_title),
             fixed=not measured,
         ),
         bargap=0.05,
@@ -232,8 +234,12 @@ def _scatter_frame(
         return -0.3, margins(left=10, top=SCATTER_TOP, bottom=40, fixed=False)
     below = axis_room(x_title, [], across=False)
     bar = 2 * LINE * FONT_SIZE + BAR_THICKNESS + BAR_GAP  # its title above, its tick labels below
+    left = axis_room(y_title, ys, across=True)
     margin = margins(
-        left=axis_room(y_title, ys, across=True), top=SCATTER_TOP, bottom=below + BAR_GAP + bar + TICK_PAD
+        left=left,
+        top=SCATTER_TOP,
+        bottom=below + BAR_GAP + bar + TICK_PAD,
+        right=right_room(left, x_title),
     )
     plot_height = SCATTER_HEIGHT - margin["t"] - margin["b"]
     return -(below + BAR_GAP) / plot_height, margin

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dash_app import theme
-from dash_app.figures.common import axis_room, text_width, ticks_width
+from dash_app.figures.common import NARROWEST_CHART, axis_room, text_width, ticks_width
 from dash_app.figures.gauge import (
     BAND_COLOURS,
     CX,
@@ -295,3 +295,14 @@ def test_text_width_follows_the_characters_and_the_lines() -> None:
     assert text_width("abc<br>abcdef") == text_width("abcdef")
     assert text_width("☃") > text_width("a")  # a character missing from the table counts as wide
     assert ticks_width([1e6]) > ticks_width([0.5]) and ticks_width([-5.0]) > ticks_width([5.0])
+
+
+def test_a_long_x_title_stays_inside_a_phones_chart() -> None:
+    """The x axis's title is centred on the plot: with a wide left margin (a two-line y title) the right margin
+    grows so that the title ends inside a chart 332 px wide (a 390 px phone)."""
+    long = "Moyenne des scores externes disponibles"
+    cmp = numeric_comparison(description=long, second_description=long)
+    for fig in (checked(scatter_figure(cmp, "fr")), checked(distribution_figure(cmp, "fr"))):
+        margin, title = fig.layout.margin, fig.layout.xaxis.title.text
+        centre = (NARROWEST_CHART + margin.l - margin.r) / 2
+        assert centre + text_width(title) / 2 <= NARROWEST_CHART, (margin, title)
