@@ -11,6 +11,7 @@ from dash_app import theme
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif"
 FONT_SIZE = 14
 FONT = {"family": FONT_FAMILY, "size": FONT_SIZE, "color": theme.TEXT}
+TITLE_SIZE = round(1.2 * FONT_SIZE)  # Plotly writes an axis title 1.2 times the layout's font
 
 
 # decimal and thousands separators of the axes and hover numbers: 0,5 and 1 000 in French
@@ -185,14 +186,14 @@ NARROWEST_CHART = 332  # pixels: a chart's width on a 390 px phone, the panel's 
 def right_room(left: float, x_title: str, least: float = 20) -> float:
     """The right margin that keeps the x axis's title, centred on the plot, inside a chart as narrow as a phone's
     (a long title on a plot pushed right by a wide left margin would pass the right edge)."""
-    return max(least, left + text_width(x_title) - NARROWEST_CHART)
+    return max(least, math.ceil(left) + text_width(x_title, TITLE_SIZE) - NARROWEST_CHART + 1)
 
 
 def axis_room(title: str, values: list[Any], across: bool) -> float:
     """Pixels from the plot's edge to the far side of an axis title: the tick labels of `values` (their width when
     `across` the margin, as on a y axis, else one line), the template's standoff and the title's lines."""
     ticks = ticks_width(values) if across else LINE * FONT_SIZE
-    return ticks + TITLE_STANDOFF + text_height(title) + TICK_PAD
+    return ticks + TITLE_STANDOFF + text_height(title, TITLE_SIZE) + TICK_PAD
 
 
 def lines_of(labels: list[str]) -> int:

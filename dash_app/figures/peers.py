@@ -12,6 +12,7 @@ from dash_app.figures.common import (
     FONT_SIZE,
     LINE,
     TICK_PAD,
+    TITLE_SIZE,
     Figure,
     axis_room,
     base_layout,
@@ -233,7 +234,9 @@ def _scatter_frame(
     if not fixed:
         return -0.3, margins(left=10, top=SCATTER_TOP, bottom=40, fixed=False)
     below = axis_room(x_title, [], across=False)
-    bar = 2 * LINE * FONT_SIZE + BAR_THICKNESS + BAR_GAP  # its title above, its tick labels below
+    bar = (
+        LINE * (TITLE_SIZE + FONT_SIZE) + BAR_THICKNESS + 2 * BAR_GAP
+    )  # its title above, its tick labels below
     left = axis_room(y_title, ys, across=True)
     margin = margins(
         left=left,

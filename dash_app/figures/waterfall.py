@@ -11,6 +11,7 @@ from common.numbers import fmt_number
 from dash_app import theme
 from dash_app.figures.common import (
     TICK_PAD,
+    TITLE_SIZE,
     Figure,
     base_layout,
     figure,
@@ -149,7 +150,7 @@ def _layout(
         margin=margins(
             left=max((text_width(label) for label in labels), default=0) + TICK_PAD,
             top=8 + sum(heights),
-            bottom=AXIS_STANDOFF + text_height(title) + TICK_PAD,
+            bottom=AXIS_STANDOFF + text_height(title, TITLE_SIZE) + TICK_PAD,
         ),
         shapes=[
             {**vline(x, {"color": theme.THRESHOLD, "width": 1.5, "dash": dash}), "layer": "below"}

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dash_app import theme
-from dash_app.figures.common import NARROWEST_CHART, axis_room, text_width, ticks_width
+from dash_app.figures.common import NARROWEST_CHART, TITLE_SIZE, axis_room, text_width, ticks_width
 from dash_app.figures.gauge import (
     BAND_COLOURS,
     CX,
@@ -305,4 +305,4 @@ def test_a_long_x_title_stays_inside_a_phones_chart() -> None:
     for fig in (checked(scatter_figure(cmp, "fr")), checked(distribution_figure(cmp, "fr"))):
         margin, title = fig.layout.margin, fig.layout.xaxis.title.text
         centre = (NARROWEST_CHART + margin.l - margin.r) / 2
-        assert centre + text_width(title) / 2 <= NARROWEST_CHART, (margin, title)
+        assert centre + text_width(title, TITLE_SIZE) / 2 <= NARROWEST_CHART, (margin, title)
