@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring_service.dataplane import build_dataplane
+from scoring_service.dataplane import DataPlane, build_dataplane
 from scoring_service.event_buffer import EventBuffer
 from scoring_service.event_store import PredictionEvent, read_events
 from scoring_service.event_writer import EventWriter
@@ -185,10 +185,10 @@ def test_a_stop_that_cannot_write_in_time_counts_what_it_lost(tmp_path: Path) ->
     )
 
 
-def test_a_cancelled_batch_records_only_what_was_delivered(tiny_bundle_dir: Path, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'events.db'}"
+def _small_batches_plane(bundle: Path, url: str) -> DataPlane:
+    """A started data plane recording into `url`, in writes of 16 events, batches of at most 100 clients."""
     plane = build_dataplane(
-        str(tiny_bundle_dir),
+        str(bundle),
         None,
         url,
         poll_seconds=0,
@@ -197,6 +197,12 @@ def test_a_cancelled_batch_records_only_what_was_delivered(tiny_bundle_dir: Path
         max_batch_size=100,
     )
     plane.start()
+    return plane
+
+
+def test_a_cancelled_batch_records_only_what_was_delivered(tiny_bundle_dir: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    plane = _small_batches_plane(tiny_bundle_dir, url)
     ids = [int(c) for c in plane.engine().scorer.client_ids[:20]]
     batch = plane.score_batch(ids)
     delivered = batch.deliveries()  # type: ignore[attr-defined]
@@ -213,16 +219,7 @@ def test_a_batch_in_columns_records_each_delivered_client_as_the_results_form_do
     tiny_bundle_dir: Path, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path / 'events.db'}"
-    plane = build_dataplane(
-        str(tiny_bundle_dir),
-        None,
-        url,
-        poll_seconds=0,
-        event_batch_size=16,
-        event_flush_seconds=0.05,
-        max_batch_size=100,
-    )
-    plane.start()
+    plane = _small_batches_plane(tiny_bundle_dir, url)
     scorer = plane.engine().scorer
     ids = [int(c) for c in scorer.client_ids[:20]]
     chunks = plane.score_batch_columns(ids, chunk_size=4)
