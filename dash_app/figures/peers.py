@@ -80,14 +80,22 @@ def distribution_figure(cmp: PeerComparison, lang: str) -> Figure:
                     "bgcolor": "rgba(255,255,255,0.9)",
                 }
             )
+    return figure([bars], _distribution_layout(cmp, lang, shapes, annotations))
+
+
+def _distribution_layout(
+    cmp: PeerComparison, lang: str, shapes: list[dict[str, Any]], annotations: list[dict[str, Any]]
+) -> dict[str, Any]:
+    dist = cmp.distribution
     x_title, y_title = wrap(cmp.description or cmp.feature, TITLE_WIDTH), t(lang, "cmp.count")
     # categories may be long and Plotly turns them when they overlap: only then does it measure the x axis
     measured = bool(dist.categories)
-    layout = base_layout(
+    left = axis_room(y_title, list(dist.counts), across=True)
+    return base_layout(
         300,
         lang=lang,
         margin=margins(
-            left=(left := axis_room(y_title, list(dist.counts), across=True)),
+            left=left,
             top=40,
             bottom=axis_room(x_title, [], across=False),
             right=right_room(left, x_title),
@@ -99,7 +107,6 @@ def distribution_figure(cmp: PeerComparison, lang: str) -> Figure:
         xaxis={"title": {"text": x_title}, "automargin": measured},
         yaxis={"title": {"text": y_title}, "gridcolor": "#E3E6EA", "automargin": False},
     )
-    return figure([bars], layout)
 
 
 def distribution_text(cmp: PeerComparison, lang: str) -> str:

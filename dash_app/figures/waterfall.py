@@ -120,6 +120,23 @@ def _anchor(x: float, span: tuple[float, float]) -> str:
 AXIS_STANDOFF = 40  # pixels between the plot and the axis title, room for the directions written at its ends
 
 
+def _mark_name(x: float, text: str, shift: float, span: tuple[float, float]) -> dict[str, Any]:
+    """A mark's name above the plot, `shift` pixels up, kept inside the chart."""
+    return {
+        "x": x,
+        "y": 1.0,
+        "xanchor": _anchor(x, span),
+        "yanchor": "bottom",
+        "yshift": shift,
+        "xref": "x",
+        "yref": "paper",
+        "text": text,
+        "showarrow": False,
+        "font": {"size": 12, "color": theme.TEXT},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }
+
+
 def _layout(
     base: float, values: list[float], final: float, threshold: float, labels: list[str], lang: str
 ) -> dict[str, Any]:
@@ -157,20 +174,7 @@ def _layout(
             for x, _, dash in marks
         ],
         annotations=[
-            {
-                "x": x,
-                "y": 1.0,
-                "xanchor": _anchor(x, span),
-                "yanchor": "bottom",
-                "yshift": shift,
-                "xref": "x",
-                "yref": "paper",
-                "text": text,
-                "showarrow": False,
-                "font": {"size": 12, "color": theme.TEXT},
-                "bgcolor": "rgba(255,255,255,0.85)",
-            }
-            for (x, text, _), shift in zip(named, shifts, strict=True)
+            _mark_name(x, text, shift, span) for (x, text, _), shift in zip(named, shifts, strict=True)
         ]
         + list(ends),
         xaxis={
