@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 import uuid
+from abc import abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -393,8 +394,9 @@ class _Scored(Iterator[T], Generic[T, H]):
         handed, self._handed = self._handed, []
         self._events.submit_many(self._events_of(handed), self._deadline)
 
+    @abstractmethod
     def _events_of(self, handed: list[tuple[T, H]]) -> list[PredictionEvent]:
-        raise NotImplementedError
+        """The events of results handed out and delivered."""
 
 
 class ScoredBatch(_Scored[ScoreResult, int]):

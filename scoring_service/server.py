@@ -18,7 +18,6 @@ from grpc_reflection.v1alpha import reflection
 from common.paths import PROJECT_DATA
 from scoring_service.api.credit.scoring.v1 import scoring_pb2 as pb
 from scoring_service.api.credit.scoring.v1 import scoring_pb2_grpc as pb_grpc
-from scoring_service.domain import ScoringApi
 from scoring_service.interceptors import (
     AuthInterceptor,
     LoggingInterceptor,
@@ -26,7 +25,7 @@ from scoring_service.interceptors import (
     MetricsInterceptor,
 )
 from scoring_service.metrics import ServiceMetrics
-from scoring_service.servicer import ScoringServicer
+from scoring_service.servicer import ScoringServicer, ServedApi
 from scoring_service.settings import ScoringSettings
 
 SERVICE_NAME: str = pb.DESCRIPTOR.services_by_name["ScoringService"].full_name
@@ -36,7 +35,7 @@ MAX_CONNECTION_AGE_MS = 300_000
 logger = logging.getLogger(__name__)
 
 
-class ServedDataPlane(ScoringApi, Protocol):
+class ServedDataPlane(ServedApi, Protocol):
     """What the server needs from the data plane besides the scoring API."""
 
     @property

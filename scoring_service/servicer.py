@@ -5,7 +5,8 @@ No scoring logic lives here; errors raised by the data plane become status codes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
 
 import grpc
 
@@ -22,8 +23,15 @@ from scoring_service.status_codes import grpc_errors
 BATCH_CHUNK = 512
 
 
+class ServedApi(ScoringApi, Protocol):
+    """What the service serves: the scoring API, and a batch's results as columns (the in-process engine only; the
+    gRPC client reads them back as results)."""
+
+    def score_batch_columns(self, client_ids: Sequence[int]) -> Iterator[ScoreColumns]: ...
+
+
 class ScoringServicer(pb_grpc.ScoringServiceServicer):
-    def __init__(self, api: ScoringApi) -> None:
+    def __init__(self, api: ServedApi) -> None:
         self._api = api
 
     @grpc_errors
@@ -34,9 +42,8 @@ class ScoringServicer(pb_grpc.ScoringServiceServicer):
     def ScoreBatch(
         self, request: pb.ScoreBatchRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.ScoreBatchResponse]:
-        by_columns = getattr(self._api, "score_batch_columns", None)
-        if request.columns and not request.explain and by_columns is not None:
-            yield from self._columns(by_columns(list(request.client_ids)), context)
+        if request.columns and not request.explain:
+            yield from self._columns(self._api.score_batch_columns(list(request.client_ids)), context)
             return
         chunk = pb.ScoreBatchResponse()
         results = self._api.score_batch(list(request.client_ids), explain=request.explain)
