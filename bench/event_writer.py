@@ -1,5 +1,6 @@
 """The event writer's pace and its idle cost: events per second written to PostgreSQL and SQLite (one COPY or
-one multi-row insert per flush), and the CPU the process uses while the writer has nothing to do.
+one multi-row insert per flush), the local PostgreSQL server's CPU per event, and the CPU the process uses while
+the writer has nothing to do.
 
     python bench/event_writer.py --events 100000 --features 120 [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
@@ -44,18 +45,35 @@ def events(count: int, features: int, short: bool = False) -> list[PredictionEve
     ]
 
 
-def pace(url: str, batch: list[PredictionEvent]) -> tuple[float, float, dict[str, int]]:
+def server_cpu_seconds() -> float:
+    """CPU seconds used so far by every process named postgres on this machine (the local server's backends,
+    WAL writer, checkpointer...); 0 when none can be read."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        if name == "postgres":
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def pace(url: str, batch: list[PredictionEvent]) -> tuple[float, float, float, dict[str, int]]:
     """(events per second from the first submit to the last row committed, events per CPU-second of this
-    process over the same time: the second does not depend on how loaded the machine is)."""
+    process over the same time: the second does not depend on how loaded the machine is, and the PostgreSQL
+    server's CPU microseconds per event over that time)."""
     writer = EventWriter(url, batch_size=256, flush_seconds=1.0, max_queue=len(batch) + 1)
     writer.start()
-    cpu, started = time.process_time(), time.perf_counter()
+    cpu, server, started = time.process_time(), server_cpu_seconds(), time.perf_counter()
     writer.submit_many(batch, time.monotonic() + 60)
     while writer.stats()["events_written"] + writer.stats()["events_dropped"] < len(batch):
         time.sleep(0.005)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    server_us = (server_cpu_seconds() - server) * 1e6 / len(batch)
     writer.stop()
-    return len(batch) / seconds, len(batch) / cpu_seconds, writer.stats()
+    return len(batch) / seconds, len(batch) / cpu_seconds, server_us, writer.stats()
 
 
 def idle_cpu(url: str, seconds: float) -> float:
@@ -71,10 +89,12 @@ def idle_cpu(url: str, seconds: float) -> float:
     return used
 
 
-def report(store: str, rate: float, per_cpu: float, stats: dict[str, int]) -> None:
+def report(store: str, rate: float, per_cpu: float, server_us: float, stats: dict[str, int]) -> None:
     written, dropped = stats["events_written"], stats["events_dropped"]
+    server = f", server {server_us:5.1f} CPU-us per event" if store == "PostgreSQL" else ""
     print(
-        f"{store:<11} {rate:>9,.0f} events/s, {per_cpu:>9,.0f} per CPU-second ({written:,} written, {dropped} dropped)"
+        f"{store:<11} {rate:>9,.0f} events/s, {per_cpu:>9,.0f} per CPU-second{server} "
+        f"({written:,} written, {dropped} dropped)"
     )
 
 

@@ -2,14 +2,17 @@
 
 The service writes one row per scored client (scoring_service.event_writer, off the request path); the drift
 monitor reads them back with `read_events`. SQLite (the default, a file under the project's data folder) and
-PostgreSQL (postgresql+psycopg://...) share the schema through SQLAlchemy Core.
+PostgreSQL (postgresql+psycopg://...) share the schema through SQLAlchemy Core. An event's features are stored in
+one of two forms, both read back alike: a JSON object of name -> value (`features`: SQLite, other drivers, and
+every row written before 2026-12-03), or packed (PostgreSQL with psycopg: `feature_list`, `feature_values`,
+`feature_text`, see scoring_service.event_packing), which costs the writer and the server several times less.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,8 +23,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from scoring_service.event_packing import unpack
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 TABLE_NAME = "prediction_events"
+FEATURE_LISTS = "event_feature_lists"
 BASE_COLUMNS: tuple[str, ...] = (
     "event_time",
     "request_id",
@@ -47,14 +53,26 @@ prediction_events = sa.Table(
     sa.Column("request_id", sa.String(64), nullable=False),
     sa.Column("client_id", sa.BigInteger(), nullable=True),  # None for a new application
     sa.Column("model_version", sa.String(64), nullable=False),
-    sa.Column("features", sa.JSON(), nullable=False),  # model feature -> value (null when missing)
+    sa.Column("features", sa.JSON(), nullable=True),  # model feature -> value (null when missing); or packed:
     sa.Column("probability", sa.Float(), nullable=False),
     sa.Column("decision", sa.String(16), nullable=False),  # "granted" / "refused"
     sa.Column("threshold", sa.Float(), nullable=False),
     sa.Column("latency_ms", sa.Float(), nullable=False),
     sa.Column("explained", sa.Boolean(), nullable=False),
+    sa.Column("feature_list", sa.String(64), nullable=True),  # event_feature_lists' key
+    sa.Column("feature_values", sa.LargeBinary(), nullable=True),  # float64 per feature, little-endian
+    sa.Column("feature_text", sa.JSON(), nullable=True),  # position -> any value not a float
 )
-WRITE_COLUMNS: tuple[str, ...] = tuple(c.name for c in prediction_events.columns if c.name != "id")
+event_feature_lists = sa.Table(
+    FEATURE_LISTS,
+    metadata,
+    sa.Column("feature_list", sa.String(64), primary_key=True),
+    sa.Column("names", sa.JSON(), nullable=False),  # the feature names, in the packed values' order
+)
+PACKED_COLUMNS: tuple[str, ...] = ("feature_list", "feature_values", "feature_text")
+WRITE_COLUMNS: tuple[str, ...] = tuple(
+    c.name for c in prediction_events.columns if c.name != "id" and c.name not in PACKED_COLUMNS
+)
 
 
 def default_event_store_url() -> str:
@@ -98,25 +116,54 @@ def ensure_schema(engine: sa.Engine) -> None:
         metadata.create_all(engine, checkfirst=True)
 
 
-def compress_features_fast(engine: sa.Engine) -> None:
-    """On PostgreSQL, has the features column compressed with lz4 rather than the default pglz.
+def add_packed_columns(engine: sa.Engine) -> None:
+    """On PostgreSQL, gives a table made before the packed form its three columns (and lets `features` be null):
+    rows already written keep their JSON and read as before. Called by the writer only; a failure (a lock held
+    longer than the statement timeout) is raised, and the writer retries."""
+    if engine.dialect.name != "postgresql":
+        return
+    present = {c["name"] for c in sa.inspect(engine).get_columns(TABLE_NAME)}
+    if set(PACKED_COLUMNS) <= present:
+        return
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                f"ALTER TABLE {TABLE_NAME} ADD COLUMN IF NOT EXISTS feature_list varchar(64), "
+                "ADD COLUMN IF NOT EXISTS feature_values bytea, ADD COLUMN IF NOT EXISTS feature_text json, "
+                "ALTER COLUMN features DROP NOT NULL"
+            )
+        )
+    log.info(
+        "The event store's table %s now takes packed features (rows before keep their JSON).", TABLE_NAME
+    )
 
-    A row's features are about 3 kB of JSON, above the size from which PostgreSQL compresses a value: with pglz
+
+def compress_features_fast(engine: sa.Engine) -> None:
+    """On PostgreSQL, has the features columns (JSON and packed numbers) compressed with lz4 rather than pglz.
+
+    A row's features were about 3 kB of JSON, above the size from which PostgreSQL compresses a value: with pglz
     that compression cost the server more than the rest of the row (a COPY of 30,000 events of 120 features took
-    twice as long as with lz4). Set once on the column (rows already written keep theirs); a server without lz4
+    twice as long as with lz4); packed numbers pass that size from about 250 features. Set once on the columns
+    (rows already written keep theirs); a server without lz4
     (before version 14, or built without it) keeps pglz, and the log says so. Called by the writer only: the
     drift monitor reads the table and changes nothing.
     """
     if engine.dialect.name != "postgresql":
         return
     query = sa.text(
-        "SELECT attcompression FROM pg_attribute WHERE attrelid = CAST(:table AS regclass) AND attname = 'features'"
+        "SELECT count(*) FROM pg_attribute WHERE attrelid = CAST(:table AS regclass) "
+        "AND attname IN ('features', 'feature_values') AND attcompression <> 'l'"
     )
     try:
         with engine.begin() as conn:
-            if conn.execute(query, {"table": TABLE_NAME}).scalar() == "l":
+            if conn.execute(query, {"table": TABLE_NAME}).scalar() == 0:
                 return
-            conn.execute(sa.text(f"ALTER TABLE {TABLE_NAME} ALTER COLUMN features SET COMPRESSION lz4"))
+            conn.execute(
+                sa.text(
+                    f"ALTER TABLE {TABLE_NAME} ALTER COLUMN features SET COMPRESSION lz4, "
+                    "ALTER COLUMN feature_values SET COMPRESSION lz4"
+                )
+            )
     except sa.exc.DBAPIError as exc:
         log.warning(
             "The event store keeps pglz compression for the features column (%s); writing events costs the "
@@ -158,10 +205,14 @@ class PredictionEvent:
         }
 
     def features(self) -> dict[str, Any]:
+        return dict(zip(self.feature_names, self.values(), strict=True))
+
+    def values(self) -> Sequence[object]:
+        """The feature values, one per name (a callable is read now)."""
         values = self.feature_values() if callable(self.feature_values) else self.feature_values
         if len(values) != len(self.feature_names):
             raise ValueError(f"{len(values)} feature values for {len(self.feature_names)} feature names")
-        return dict(zip(self.feature_names, values, strict=True))
+        return values
 
     def to_values(self, sqlite_time: bool = False) -> tuple[object, ...]:
         """The row in WRITE_COLUMNS order, features as JSON text (for COPY, or SQLite's plain executemany), built
@@ -188,47 +239,6 @@ def json_text(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
-def uses_copy(engine: sa.Engine) -> bool:
-    return engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
-
-
-def row_maker(engine: sa.Engine) -> Callable[[PredictionEvent], Any]:
-    """How insert_rows wants an event on this store: to_values() for COPY, to_values(sqlite_time=True) for
-    SQLite, to_row() elsewhere."""
-    if uses_copy(engine):
-        return PredictionEvent.to_values
-    if engine.dialect.name == "sqlite":
-        return lambda event: event.to_values(sqlite_time=True)
-    return lambda event: event.to_row(naive_time=False)
-
-
-def insert_rows(engine: sa.Engine, rows: Iterable[Any]) -> None:
-    """One transaction: COPY on PostgreSQL with psycopg 3, one executemany of plain tuples on SQLite (without
-    SQLAlchemy's per-row binding, which cost more than the insert), one multi-row executemany of dicts
-    elsewhere; rows as row_maker(engine) makes them. `rows` may be a generator: on PostgreSQL each row is made as
-    the COPY goes, so the server stores the first rows while the next are made (on two cores, about twice the
-    pace of making every row first)."""
-    if uses_copy(engine):
-        columns = ", ".join(WRITE_COLUMNS)
-        with engine.begin() as conn:
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            with cursor, cursor.copy(f"COPY {TABLE_NAME} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        return
-    listed = list(rows)
-    if not listed:
-        return
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            marks = ", ".join("?" for _ in WRITE_COLUMNS)
-            conn.exec_driver_sql(
-                f"INSERT INTO {TABLE_NAME} ({', '.join(WRITE_COLUMNS)}) VALUES ({marks})", listed
-            )
-        else:
-            conn.execute(prediction_events.insert(), listed)
-
-
 def read_events(url: str, start: datetime, end: datetime) -> pd.DataFrame:
     """Events with start <= event_time < end (naive times mean UTC), oldest first, one column per feature."""
     engine = create_store_engine(url)
@@ -236,25 +246,63 @@ def read_events(url: str, start: datetime, end: datetime) -> pd.DataFrame:
         ensure_schema(engine)
         naive = engine.dialect.name == "sqlite"
         bounds = [_as_utc(t, naive) for t in (start, end)]
+        present = {
+            c["name"] for c in sa.inspect(engine).get_columns(TABLE_NAME)
+        }  # a table made before packing
         query = (
-            sa.select(prediction_events)
+            sa.select(*(c for c in prediction_events.columns if c.name in present))
             .where(prediction_events.c.event_time >= bounds[0], prediction_events.c.event_time < bounds[1])
             .order_by(prediction_events.c.event_time, prediction_events.c.id)
         )
         with engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
+            keys = {r["feature_list"] for r in rows if r.get("features") is None}
+            lists = _feature_lists(conn, keys)
     finally:
         engine.dispose()
     base = pd.DataFrame([{c: r[c] for c in BASE_COLUMNS} for r in rows], columns=list(BASE_COLUMNS))
     base["event_time"] = pd.to_datetime(base["event_time"], utc=True)
     if not rows:
         return base
-    features = pd.DataFrame.from_records(
-        [r["features"] if isinstance(r["features"], dict) else json.loads(r["features"]) for r in rows],
-        index=base.index,
-    )
+    features = _features(rows, lists)
     extra = [c for c in features.columns if c not in base.columns]
     return pd.concat([base, features[extra]], axis=1)
+
+
+def _feature_lists(conn: sa.Connection, keys: set[str]) -> dict[str, list[str]]:
+    if not keys:
+        return {}
+    table = event_feature_lists
+    found = conn.execute(sa.select(table.c.feature_list, table.c.names).where(table.c.feature_list.in_(keys)))
+    lists = {key: names if isinstance(names, list) else json.loads(names) for key, names in found}
+    if missing := keys - lists.keys():
+        raise ValueError(
+            f"The event store has no feature list {sorted(missing)[0]!r} for some of its events."
+        )
+    return lists
+
+
+def _features(rows: Sequence[Any], lists: dict[str, list[str]]) -> pd.DataFrame:
+    """One column per feature, row i for rows[i], whichever form each row's features were stored in."""
+    as_json = [i for i, r in enumerate(rows) if r["features"] is not None]
+    packed: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        if r["features"] is None:
+            packed.setdefault(r["feature_list"], []).append(i)
+    parts = []
+    if as_json:
+        parts.append(
+            pd.DataFrame.from_records(
+                [f if isinstance(f := rows[i]["features"], dict) else json.loads(f) for i in as_json],
+                index=as_json,
+            )
+        )
+    for key, index in packed.items():
+        numbers = [rows[i]["feature_values"] for i in index]
+        parts.append(unpack(lists[key], numbers, [rows[i]["feature_text"] for i in index], index))
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat(parts, sort=False).sort_index()
 
 
 def _as_utc(moment: datetime, naive: bool) -> datetime:

@@ -14,20 +14,19 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
 from scoring_service.event_buffer import EventBuffer
+from scoring_service.event_insert import write_events
 from scoring_service.event_store import (
     PredictionEvent,
+    add_packed_columns,
     check_url,
     compress_features_fast,
     create_store_engine,
     ensure_schema,
-    insert_rows,
-    row_maker,
 )
 
 log = logging.getLogger(__name__)
@@ -220,6 +219,7 @@ class EventWriter:
             self._engine = create_store_engine(self.url)
         if not self._schema_ready:
             ensure_schema(self._engine)
+            add_packed_columns(self._engine)
             compress_features_fast(self._engine)
             self._schema_ready = True
         return self._engine
@@ -231,11 +231,10 @@ class EventWriter:
             engine = self._connect()
             for start in range(0, len(pending), WRITE_CHUNK):
                 chunk = pending[start : start + WRITE_CHUNK]
-                made = [0]
-                insert_rows(engine, self._rows(engine, chunk, made))  # rows made as they are written
+                made = write_events(engine, chunk, self._refuse)
                 done += len(chunk)
                 with self._lock:
-                    self.written += made[0]
+                    self.written += made
                     self._pending = len(pending) - done
             self._failures_in_row = 0
             self._retry_at = 0.0
@@ -250,18 +249,9 @@ class EventWriter:
                 remaining = remaining[-self.max_pending :]
             return remaining
 
-    def _rows(self, engine: sa.Engine, events: Sequence[PredictionEvent], made: list[int]) -> Iterator[Any]:
-        """Each event as a row for insert_rows, counted in made[0]; an event that cannot be made a row is
-        dropped and counted (it would fail every retry)."""
-        make = row_maker(engine)
-        for event in events:
-            try:
-                row = make(event)
-            except Exception as exc:
-                self._count_dropped(1, f"an event cannot be stored ({type(exc).__name__}: {str(exc)[:200]})")
-                continue
-            made[0] += 1
-            yield row
+    def _refuse(self, event: PredictionEvent, exc: Exception) -> None:
+        """An event that cannot be made a row is dropped and counted (it would fail every retry)."""
+        self._count_dropped(1, f"an event cannot be stored ({type(exc).__name__}: {str(exc)[:200]})")
 
     def _record_failure(self, count: int, exc: BaseException) -> None:
         with self._lock:

@@ -267,3 +267,86 @@ def test_a_full_queue_drops_and_counts_instead_of_blocking(tmp_path: Path) -> No
 def test_a_malformed_store_url_is_refused_at_start(url: str) -> None:
     with pytest.raises(ValueError, match="event store URL"):
         EventWriter(url)
+
+
+OLD_TABLE = """create table prediction_events (id bigserial primary key, event_time timestamptz not null,
+  request_id varchar(64) not null, client_id bigint, model_version varchar(64) not null, features json not null,
+  probability float8 not null, decision varchar(16) not null, threshold float8 not null,
+  latency_ms float8 not null, explained boolean not null)"""
+
+
+@pytest.mark.integration
+@pytest.mark.postgres
+def test_a_table_written_before_packing_reads_as_before_then_takes_packed_rows(postgres_db_url: str) -> None:
+    """A PostgreSQL table made and filled by the JSON-only writer is read as it is, then migrated by the writer
+    (never by a reader): old rows keep their JSON, new rows are packed, and both read alike, in time order."""
+    engine = sa.create_engine(postgres_db_url)
+    now = time.time()
+    with engine.begin() as conn:
+        conn.execute(sa.text(OLD_TABLE))
+        for i in range(3):
+            row = event(i, now + i).to_row(naive_time=False)
+            row["features"] = json_text(row["features"])
+            conn.execute(
+                sa.text(
+                    f"insert into prediction_events ({', '.join(WRITE_COLUMNS)}) "
+                    f"values ({', '.join(':' + c for c in WRITE_COLUMNS)})"
+                ),
+                row,
+            )
+    before = read_events(postgres_db_url, FAR_PAST, FAR_FUTURE)
+    with engine.connect() as conn:
+        columns = {
+            r[0]
+            for r in conn.execute(
+                sa.text(
+                    "select column_name from information_schema.columns "
+                    "where table_name = 'prediction_events'"
+                )
+            )
+        }
+    assert "feature_values" not in columns  # the reader changed nothing
+    writer = EventWriter(postgres_db_url, batch_size=2, flush_seconds=0.05)
+    writer.start()
+    for i in range(3, 40):
+        writer.submit(event(i, now + i))
+    writer.stop()
+    assert writer.stats()["events_written"] == 37
+    with engine.connect() as conn:
+        forms = conn.execute(
+            sa.text(
+                "select count(features), count(feature_values), count(feature_text) from prediction_events"
+            )
+        ).one()
+        lists = conn.execute(sa.text("select count(*) from event_feature_lists")).scalar()
+    engine.dispose()
+    assert tuple(forms) == (3, 37, 37) and lists == 1
+    frame = read_events(postgres_db_url, FAR_PAST, FAR_FUTURE)
+    pd.testing.assert_frame_equal(frame.iloc[:3], before)
+    assert list(frame["request_id"]) == [f"r{i}" for i in range(40)]
+    assert list(frame["AMT_CREDIT"]) == [1000.0 * i for i in range(40)]
+    assert set(frame["CODE_GENDER"]) == {"F"} and frame["EXT_SOURCE_1"].isna().all()
+
+
+@pytest.mark.integration
+@pytest.mark.postgres
+def test_packed_rows_read_as_the_json_form_reads(postgres_db_url: str, tmp_path: Path) -> None:
+    """The same events written to SQLite (JSON) and to PostgreSQL (packed) read back alike."""
+    names = ("AMT_CREDIT", "CODE_GENDER", "EXT_SOURCE_1", "CNT_CHILDREN", "OCCUPATION_TYPE")
+    values: list[tuple[object, ...]] = [
+        (1000.5 * i, "F" if i % 2 else "M", float("nan") if i % 3 else 0.25 * i, i, None if i % 4 else "1")
+        for i in range(30)
+    ]
+    now = time.time()
+    made = [
+        PredictionEvent(now + i, f"r{i}", None, "2", names, v, 0.1, "granted", 0.35, 0.2, False)
+        for i, v in enumerate(values)
+    ]
+    frames = []
+    for url in (f"sqlite:///{tmp_path / 'events.db'}", postgres_db_url):
+        writer = EventWriter(url, batch_size=7, flush_seconds=0.05)
+        writer.start()
+        writer.submit_many(made, time.monotonic() + 10)
+        writer.stop()
+        frames.append(read_events(url, FAR_PAST, FAR_FUTURE))
+    pd.testing.assert_frame_equal(frames[1], frames[0])

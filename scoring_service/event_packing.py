@@ -1,0 +1,130 @@
+"""Events' features packed for PostgreSQL: one array of numbers per event against a stored feature list.
+
+A JSON object repeating 120 feature names per event (about 4.6 kB at the real model's widths) cost the writer a
+dict and its JSON per event, and the PostgreSQL server more than the rest of the row: parsing the JSON and
+compressing it (it passes the 2 kB from which the server compresses a value). Packed, an event's numbers are
+little-endian float64 (960 bytes for 120 features, stored as they are), its other values (category levels, and
+any integer or boolean, kept exact) a small JSON object keyed by position, and its feature names a key into
+`event_feature_lists`. A whole flush is encoded at once with numpy; reading decodes back to the same values by
+name: a missing or non-finite number reads as missing, as the JSON form's null does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import orjson
+import pandas as pd
+
+FLOAT = np.dtype("<f8")
+NUMBER_KINDS = frozenset({"floating", "empty"})  # pandas.api.types.infer_dtype, missing values skipped
+
+
+def feature_list_key(names: Sequence[str]) -> str:
+    """The stored feature list's key: the same for the same names in the same order, in every process."""
+    return hashlib.sha256("\x1f".join(names).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class PackedFeatures:
+    """One flush's events of one feature list: row i's packed numbers and its other values' JSON (or None)."""
+
+    key: str
+    names: tuple[str, ...]
+    numbers: bytes  # rows of len(names) float64, back to back
+    others: list[str | None]
+
+    def row_numbers(self, i: int) -> bytes:
+        width = 8 * len(self.names)
+        return self.numbers[i * width : (i + 1) * width]
+
+
+def pack(
+    names: Sequence[str],
+    value_rows: Sequence[Sequence[object]],
+    refuse: Callable[[int, Exception], None],
+) -> tuple[PackedFeatures, list[int]]:
+    """Packs events' values (each row as long as `names`) in one go; returns them with the indexes of the rows
+    kept. A row whose other values cannot be made JSON is passed to `refuse(index, error)` and left out."""
+    cells = np.empty((len(value_rows), len(names)), dtype=object)
+    cells[:] = value_rows
+    numbers = np.full(cells.shape, np.nan, dtype=FLOAT)
+    others: list[dict[str, object]] = [{} for _ in value_rows]
+    floats = []
+    for j in range(cells.shape[1]):
+        if pd.api.types.infer_dtype(cells[:, j], skipna=True) in NUMBER_KINDS:
+            floats.append(j)
+        else:
+            _split_column(cells[:, j], j, numbers, others)
+    numbers[:, floats] = cells[:, floats].astype(FLOAT)  # one conversion for every column of floats
+    numbers[~np.isfinite(numbers)] = np.nan
+    kept: list[int] = []
+    texts: list[str | None] = []
+    for i, found in enumerate(others):
+        try:
+            texts.append(orjson.dumps(found).decode() if found else None)
+        except TypeError as exc:
+            refuse(i, exc)
+            continue
+        kept.append(i)
+    packed = PackedFeatures(feature_list_key(names), tuple(names), numbers[kept].tobytes(), texts)
+    return packed, kept
+
+
+def _split_column(column: np.ndarray, j: int, numbers: np.ndarray, others: list[dict[str, object]]) -> None:
+    """A column that is not all floats: floats go to the numbers, anything else but a missing value (text,
+    integers, booleans) to the row's other values under the column's position, kept exact."""
+    key = str(j)
+    for i, value in enumerate(column.tolist()):
+        if value is None:
+            continue
+        if type(value) is float:
+            numbers[i, j] = value
+        else:
+            others[i][key] = value
+
+
+def unpack(
+    names: Sequence[str],
+    numbers: Sequence[bytes],
+    others: Sequence[str | dict[str, object] | None],
+    index: Sequence[int],
+) -> pd.DataFrame:
+    """Rows packed with one feature list back as one column per feature, indexed by `index`, as the JSON form
+    reads: a column of numbers as float64 (missing: NaN); a column holding any other value as pandas makes it from
+    those values, with None where missing."""
+    width = 8 * len(names)
+    if any(len(row) != width for row in numbers):
+        raise ValueError(f"a stored event's numbers do not match its feature list of {len(names)} features")
+    matrix = np.frombuffer(b"".join(numbers), dtype=FLOAT).reshape(len(numbers), len(names))
+    frame = pd.DataFrame(matrix, columns=list(names), index=list(index))
+    placed: dict[int, list[tuple[int, object]]] = {}
+    for i, text in enumerate(others):
+        if text:
+            found = text if isinstance(text, dict) else orjson.loads(text)
+            for position, value in found.items():
+                placed.setdefault(int(position), []).append((i, value))
+    for j, cells in placed.items():
+        values: list[object] = [None if math.isnan(x) else x for x in matrix[:, j].tolist()]
+        for i, value in cells:
+            values[i] = value
+        frame.isetitem(j, pd.Series(values, index=frame.index).to_numpy())
+    return frame
+
+
+def group_by_names(items: Sequence[Any], names_of: Callable[[Any], Sequence[str]]) -> Iterator[list[int]]:
+    """Indexes of `items` grouped by their feature names (usually one group: the served model's list)."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    seen: dict[int, tuple[str, ...]] = {}  # the same list object is compared once
+    for i, item in enumerate(items):
+        names = names_of(item)
+        ident = id(names)
+        if ident not in seen:
+            seen[ident] = tuple(names)
+        groups.setdefault(seen[ident], []).append(i)
+    yield from groups.values()
