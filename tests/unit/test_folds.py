@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
+from training.features.protected import load_policy
 from training.selection.cost import CostMatrix, best_threshold, business_cost
 from training.selection.crossval import EarlyStopping, cross_validate, crossfit_costs
 from training.selection.fold_selection import FoldColumns, SelectionRule, select_features
@@ -85,6 +88,26 @@ def test_near_duplicates_and_empty_columns_are_dropped_inside_the_fold() -> None
     y = (base + rng.normal(size=300) > 1).astype(int)
     kept = select_features(x, y, [], SelectionRule(min_importance_share=0), seed=0)
     assert kept == ["a", "b"]
+
+
+def test_inputs_the_policy_declares_survive_the_importance_cut() -> None:
+    rng = np.random.default_rng(2)
+    signal = rng.normal(size=600)
+    x = pd.DataFrame({"signal": signal, "declared": rng.normal(size=600), "other": rng.normal(size=600)})
+    y = (signal + 0.3 * rng.normal(size=600) > 1).astype(int)
+    rule = SelectionRule(min_importance_share=0.2, quick_iterations=30)
+    assert select_features(x, y, [], rule, seed=0) == [
+        "signal"
+    ]  # noise falls under a fifth of the importance
+    kept = select_features(x, y, [], dataclasses.replace(rule, keep=("declared",)), seed=0)
+    assert kept == ["signal", "declared"]
+
+
+def test_the_declared_policy_names_its_monitored_inputs() -> None:
+    assert set(load_policy().declared_inputs) == {
+        "DAYS_BIRTH",
+        "NAME_FAMILY_STATUS",
+    }  # CODE_GENDER is excluded
 
 
 def test_a_target_shuffled_feature_and_noise_give_no_skill_out_of_fold() -> None:

@@ -20,8 +20,10 @@ from training.selection.select import _first_repeat_key, select_model
 
 def _within_small_sample_space(params: dict) -> bool:
     return (
-        params["depth"] in (2, 3)
-        and 15.0 <= params["l2_leaf_reg"] <= 80.0
+        params["depth"] == 2
+        and params["border_count"] == 32
+        and params["max_ctr_complexity"] == 1
+        and 40.0 <= params["l2_leaf_reg"] <= 120.0
         and 0.1 <= params["rsm"] <= 0.33
         and 0.5 <= params["subsample"] <= 0.8
         and 0.02 <= params["learning_rate"] <= 0.05
@@ -30,13 +32,20 @@ def _within_small_sample_space(params: dict) -> bool:
 
 def test_every_catboost_candidate_lies_in_the_small_sample_space() -> None:
     drawn = search.candidates("catboost", 200, seed=5)
-    assert drawn[0] == search.DEFAULTS["catboost"]
-    assert drawn[0]["depth"] == 2 and drawn[0]["l2_leaf_reg"] == 40.0
-    assert drawn[0]["rsm"] == 0.1 and drawn[0]["subsample"] == 0.5
+    assert drawn[0] == search.defaults("catboost")
+    assert drawn[0]["depth"] == 2 and drawn[0]["l2_leaf_reg"] == 80.0
+    assert drawn[0]["rsm"] == 0.2 and drawn[0]["subsample"] == 0.5
     assert all(_within_small_sample_space(p) for p in drawn)
-    assert {p["depth"] for p in drawn} == {2, 3}  # both depths are explored
+    assert len({p["l2_leaf_reg"] for p in drawn}) == 200  # the space is explored, not one point
     around = search.candidates("catboost", 100, seed=6, around=drawn[0])
     assert all(_within_small_sample_space(p) for p in around)  # refinement stays inside too
+
+
+def test_larger_steps_grow_fewer_trees() -> None:
+    assert search.tree_budget({"learning_rate": 0.02}, 400) == 400
+    assert search.tree_budget({"learning_rate": 0.05}, 400) == 160
+    assert search.tree_budget({"learning_rate": 0.02}, 60) == 60  # the profile's cap still holds
+    assert search.tree_budget({}, 300) == 300
 
 
 def test_boosting_keeps_every_client_and_weights_them_instead() -> None:

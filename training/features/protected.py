@@ -154,6 +154,11 @@ class Policy:
     def fields(self) -> list[str]:
         return [f for a in self.attributes for f in a.fields]
 
+    @property
+    def declared_inputs(self) -> list[str]:
+        """The fields of monitored attributes whose written reason makes them model inputs."""
+        return [f for a in self.attributes if a.may_be_input for f in a.fields]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "attributes": [a.as_dict() for a in self.attributes],

@@ -1,12 +1,13 @@
 """Hyper-parameter spaces and the search objective. The objective is the business cost of each fold at a threshold
 chosen on the other folds (lower is better), averaged over the folds; the AUC breaks ties.
 
-CatBoost's space is the one of a few thousand clients: trees of depth 2 or 3 (interactions of two or three
-features at most), strong L2 on the leaf values, each split looking at a tenth to a third of the features, each tree
-fitted on a Bernoulli draw of half to four fifths of the clients, small steps, and as many trees as early stopping
-on an inner split allows. On the real sample (3,076 clients, a few hundred features) deeper, less penalised trees
-fit their training folds far above their cross-validated AUC. Its search is a successive halving: every candidate
-on the first repeat of the folds, the best on every repeat.
+CatBoost's space is the one of a few thousand clients: trees of depth 2 (interactions of two features at most),
+strong L2 on the leaf values, 32 borders per feature and no combinations of categories, each split looking at a tenth
+to a third of the features, each tree fitted on a Bernoulli draw of half to four fifths of the clients, small steps,
+and as many trees as early stopping on an inner split allows within a budget of steps x trees. On the real sample
+(3,076 clients, a few hundred features) deeper, less penalised trees fit their training folds far above their
+cross-validated AUC. Its search is a successive halving: every candidate on the first repeat of the folds, the best
+on every repeat.
 """
 
 from __future__ import annotations
@@ -32,8 +33,7 @@ SPACES: dict[str, dict[str, tuple]] = {
     },
     "catboost": {
         "learning_rate": ("log", 0.02, 0.05),
-        "depth": ("choice", [2, 3]),
-        "l2_leaf_reg": ("log", 15.0, 80.0),
+        "l2_leaf_reg": ("log", 40.0, 120.0),
         "rsm": ("float", 0.1, 0.33),
         "subsample": ("float", 0.5, 0.8),
         "random_strength": ("choice", [1.0, 2.0, 5.0]),
@@ -45,8 +45,25 @@ DEFAULTS: dict[str, Params] = {
     "logistic_regression": {"C": 0.1},
     "random_forest": {"max_depth": 10, "min_samples_leaf": 20, "max_features": "sqrt"},
     # regularised for a small sample; the number of trees comes from early stopping
-    "catboost": {"depth": 2, "l2_leaf_reg": 40.0, "rsm": 0.1, "subsample": 0.5, "learning_rate": 0.02},
+    "catboost": {"depth": 2, "l2_leaf_reg": 80.0, "rsm": 0.2, "subsample": 0.5, "learning_rate": 0.02},
 }
+
+# Settings every candidate of a family shares, outside the search. CatBoost: 32 borders per numeric feature and no
+# combinations of categorical features (`max_ctr_complexity` 1). At a few thousand clients finer borders and the
+# target statistics of category pairs fit the training folds, not the clients: on the real sample (5 x 3 folds,
+# in-fold selection) they cut the train-CV AUC gap from 0.104 to 0.097 at the same CV AUC and cost.
+# Trees of depth 2 only: depth 3 lifted the gap to 0.125 for no gain in CV AUC or cost.
+FIXED: dict[str, Params] = {"catboost": {"depth": 2, "border_count": 32, "max_ctr_complexity": 1}}
+
+# Most trees a CatBoost candidate may grow, as steps x trees: 400 trees at the smallest step (0.02), fewer at larger
+# steps (160 at 0.05). A flat 400 let the larger steps fit their folds further (gap 0.111 at step 0.03, 366 trees).
+STEP_BUDGET = 8.0
+
+
+def tree_budget(params: Params, most: int) -> int:
+    """The trees a boosting candidate may grow: `most`, cut to STEP_BUDGET / step when its step is given."""
+    step = params.get("learning_rate")
+    return most if step is None else max(1, min(most, round(STEP_BUDGET / float(step))))
 
 
 def sample_params(family: str, rng: np.random.Generator) -> Params:
@@ -83,11 +100,17 @@ def neighbour_params(family: str, best: Params, rng: np.random.Generator) -> Par
 def candidates(family: str, n: int, seed: int, around: Params | None = None) -> list[Params]:
     """`n` parameter sets: the defaults first (first pass), or neighbours of `around` (refinement)."""
     rng = np.random.default_rng(seed)
+    fixed = FIXED.get(family, {})
     if not SPACES[family]:
         return [dict(DEFAULTS[family])][: max(n, 1)]
     if around is not None:
-        return [neighbour_params(family, around, rng) for _ in range(n)]
-    return [dict(DEFAULTS[family])] + [sample_params(family, rng) for _ in range(max(n - 1, 0))]
+        return [neighbour_params(family, around, rng) | fixed for _ in range(n)]
+    return [defaults(family)] + [sample_params(family, rng) | fixed for _ in range(max(n - 1, 0))]
+
+
+def defaults(family: str) -> Params:
+    """The family's default candidate, with the settings all its candidates share."""
+    return dict(DEFAULTS[family]) | FIXED.get(family, {})
 
 
 def objective(result: CVResult) -> float:

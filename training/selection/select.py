@@ -145,6 +145,8 @@ class _Search:
         full = dict(params)
         if family in TREES_PARAMETER:
             full[TREES_PARAMETER[family]] = _trees(self.budget)[family]
+        if family == SERVED_FAMILY:
+            full["iterations"] = search.tree_budget(params, self.budget.boosting_iterations)
         result = cross_validate(
             family,
             full,
@@ -243,7 +245,7 @@ def _fold_columns(splits: _Splits, categorical: list[str], rule: SelectionRule, 
 
 def _baseline(trials: _Search) -> CVResult:
     """3. The application-only baseline, on every repeat."""
-    cb_defaults = search.DEFAULTS[SERVED_FAMILY]
+    cb_defaults = search.defaults(SERVED_FAMILY)
     return trials.record(
         BASELINE, trials.evaluate(SERVED_FAMILY, "class_weight", cb_defaults, feature_set="application")
     )
@@ -257,7 +259,7 @@ def _compared_families(trials: _Search) -> dict[str, CVResult]:
     for i, family in enumerate(FAMILIES):
         repeats = None if family == SERVED_FAMILY else 1
         scored = [
-            trials.record("baseline", trials.evaluate(family, m, search.DEFAULTS[family], repeats=repeats))
+            trials.record("baseline", trials.evaluate(family, m, search.defaults(family), repeats=repeats))
             for m in imbalance_methods(family)
         ]
         method = min(scored, key=search.rank_key).imbalance
@@ -416,11 +418,11 @@ def _search_and_choose(trials: _Search) -> _Choice:
 
 
 def _check_inputs(
-    features: pd.DataFrame, target: pd.Series, budget: Budget, test_size: float, policy: Policy | None
+    features: pd.DataFrame, target: pd.Series, budget: Budget, test_size: float, policy: Policy
 ) -> None:
     assert_target_absent(features, target)
     # a feature list that breaks the protected-attribute policy (the declared file unless another is given) is refused
-    (policy or load_policy()).enforce([str(c) for c in features.columns])
+    policy.enforce([str(c) for c in features.columns])
     check_positives(target, budget.n_folds, test_size)
 
 
@@ -439,8 +441,9 @@ def select_model(
 ) -> SelectionResult:
     """The procedure of this module's docstring: baseline and search, refinement (calibration, threshold,
     intervals, paired comparisons), final fit and the one look at the held-out split."""
+    policy = policy or load_policy()
     _check_inputs(features, target, budget, test_size, policy)
-    rule = rule or SelectionRule()
+    rule = rule or SelectionRule(keep=tuple(policy.declared_inputs))
     splits = _split(features, target, categorical, budget, seed, test_size)
     columns = _fold_columns(splits, categorical, rule, seed)
     y, folds = splits.y_cv.to_numpy(), splits.folds
