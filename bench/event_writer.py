@@ -15,31 +15,60 @@ import os
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import sqlalchemy as sa
 
 from scoring_service.event_store import PredictionEvent
 from scoring_service.event_writer import EventWriter
 
+try:  # how the scorer hands a known client's values to the writer (a list on code before 2026-12-03)
+    from scoring_service.event_packing import SplitValues as _Split
 
-def events(count: int, features: int, short: bool = False) -> list[PredictionEvent]:
-    """Events of `features` features each. By default the names and values are as wide as the real model's (names
-    such as BUREAU_AMT_CREDIT_SUM_DEBT_MEAN, full-precision numbers: about 3.5 kB of JSON for 120 features, above
-    the size from which PostgreSQL compresses a value); `short` gives names F0, F1... and small whole numbers
+    def scorer_values(numbers: np.ndarray, levels: list[object]) -> Sequence[object]:
+        return _Split(numbers, levels)
+except ImportError:
+
+    def scorer_values(numbers: np.ndarray, levels: list[object]) -> Sequence[object]:
+        return numbers.tolist() + levels
+
+
+def events(count: int, features: int, short: bool = False, plain: bool = False) -> list[PredictionEvent]:
+    """Events of `features` features each, numbers first then category levels, as the scorer hands a known
+    client's (portfolio scores and batches: the bulk of the events); `plain`: as one tuple of values, as a
+    what-if's or a new application's. By default the names and values are as wide as the real model's (names
+    such as BUREAU_FEATURE_017_MEAN, full-precision numbers: about 4.6 kB of JSON for 120 features, above the
+    size from which PostgreSQL compresses a value); `short` gives names F0, F1... and small whole numbers
     (about 1.3 kB), the width of the figures recorded before 2026-12-03."""
+    numeric = [i for i in range(features) if i % 10]  # a tenth category levels
     if short:
-        names = tuple(f"F{i}" for i in range(features))
-        values: tuple[object, ...] = tuple(float(i) if i % 10 else "level" for i in range(features))
+        names = tuple(f"F{i}" for i in (*numeric, *range(0, features, 10)))
+        numbers = np.array([float(i) for i in numeric])
+        level = "level"
     else:
-        names = tuple(f"BUREAU_FEATURE_{i:03d}_MEAN" for i in range(features))
-        # a third ratios at full precision, a third day counts, a third amounts; a tenth category levels
+        names = tuple(f"BUREAU_FEATURE_{i:03d}_MEAN" for i in (*numeric, *range(0, features, 10)))
+        # a third ratios at full precision, a third day counts, a third amounts
         kinds = (lambda i: 1.0 / (i + 3.0), lambda i: -37.0 * i, lambda i: 1125.5 * i)
-        values = tuple(kinds[i % 3](i) if i % 10 else "Working" for i in range(features))
+        numbers = np.array([kinds[i % 3](i) for i in numeric])
+        level = "Working"
+    levels: list[object] = [level] * (features - len(numeric))
+    matrix = np.tile(numbers, (count, 1))  # one row per client, as the scorer's matrix
     now = time.time()
     return [
         PredictionEvent(
-            now, uuid.uuid4().hex, 100_000 + i, "1", names, values, 0.1, "granted", 0.35, 0.2, False
+            now,
+            uuid.uuid4().hex,
+            100_000 + i,
+            "1",
+            names,
+            (*numbers.tolist(), *levels) if plain else scorer_values(matrix[i], levels),
+            0.1,
+            "granted",
+            0.35,
+            0.2,
+            False,
         )
         for i in range(count)
     ]
@@ -107,9 +136,12 @@ def main() -> None:
     parser.add_argument(
         "--short", action="store_true", help="short names and values (figures before 2026-12-03)"
     )
+    parser.add_argument(
+        "--plain", action="store_true", help="values as one tuple (a what-if's) instead of the scorer's rows"
+    )
     args = parser.parse_args()
     print(f"load before: {os.getloadavg()[0]:.2f} (1-minute load average, {os.cpu_count()} cores)")
-    batch = events(args.events, args.features, args.short)
+    batch = events(args.events, args.features, args.short, args.plain)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'events.db'}"
         report("SQLite", *pace(url, batch))

@@ -15,7 +15,7 @@ import hashlib
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import orjson
@@ -44,6 +44,30 @@ class PackedFeatures:
         return self.numbers[i * width : (i + 1) * width]
 
 
+class SplitValues(Sequence[object]):
+    """An event's values as the scorer's matrices hold them: a row of float64 numbers, then the other values
+    (category levels). A sequence like any other for every store; packing takes the numbers as they are."""
+
+    __slots__ = ("numbers", "others")
+
+    def __init__(self, numbers: np.ndarray, others: list[object]) -> None:
+        self.numbers = numbers
+        self.others = others
+
+    def __len__(self) -> int:
+        return len(self.numbers) + len(self.others)
+
+    @overload
+    def __getitem__(self, index: int) -> object: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[object]: ...
+    def __getitem__(self, index: int | slice) -> object:
+        return list(self)[index]
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self.numbers.tolist() + self.others)
+
+
 def pack(
     names: Sequence[str],
     value_rows: Sequence[Sequence[object]],
@@ -51,17 +75,14 @@ def pack(
 ) -> tuple[PackedFeatures, list[int]]:
     """Packs events' values (each row as long as `names`) in one go; returns them with the indexes of the rows
     kept. A row whose other values cannot be made JSON is passed to `refuse(index, error)` and left out."""
-    cells = np.empty((len(value_rows), len(names)), dtype=object)
-    cells[:] = value_rows
-    numbers = np.full(cells.shape, np.nan, dtype=FLOAT)
+    numbers = np.full((len(value_rows), len(names)), np.nan, dtype=FLOAT)
     others: list[dict[str, object]] = [{} for _ in value_rows]
-    floats = []
-    for j in range(cells.shape[1]):
-        if pd.api.types.infer_dtype(cells[:, j], skipna=True) in NUMBER_KINDS:
-            floats.append(j)
-        else:
-            _split_column(cells[:, j], j, numbers, others)
-    numbers[:, floats] = cells[:, floats].astype(FLOAT)  # one conversion for every column of floats
+    width = _split_width(value_rows)
+    if width:  # the scorer's rows: the numbers as they are, the rest looked at
+        numbers[:, :width] = np.stack([row.numbers for row in value_rows])  # type: ignore[attr-defined]
+        _pack_cells([row.others for row in value_rows], width, numbers, others)  # type: ignore[attr-defined]
+    else:
+        _pack_cells(value_rows, 0, numbers, others)
     numbers[~np.isfinite(numbers)] = np.nan
     kept: list[int] = []
     texts: list[str | None] = []
@@ -74,6 +95,34 @@ def pack(
         kept.append(i)
     packed = PackedFeatures(feature_list_key(names), tuple(names), numbers[kept].tobytes(), texts)
     return packed, kept
+
+
+def _split_width(value_rows: Sequence[Sequence[object]]) -> int:
+    """How many leading values are float64 numbers in every row (rows all SplitValues of one split), else 0."""
+    first = value_rows[0] if value_rows else None
+    if not isinstance(first, SplitValues):
+        return 0
+    width = len(first.numbers)
+    fits = all(type(row) is SplitValues and len(row.numbers) == width for row in value_rows)
+    return width if fits and first.numbers.dtype == FLOAT else 0
+
+
+def _pack_cells(
+    rows: Sequence[Sequence[object]], offset: int, numbers: np.ndarray, others: list[dict[str, object]]
+) -> None:
+    """Columns offset, offset + 1... of `numbers` and `others` from rows of Python values: a column of floats
+    (missing values allowed) converted at once, any other column value by value."""
+    if numbers.shape[1] == offset:
+        return
+    cells = np.empty((len(rows), numbers.shape[1] - offset), dtype=object)
+    cells[:] = rows
+    floats = []
+    for j in range(cells.shape[1]):
+        if pd.api.types.infer_dtype(cells[:, j], skipna=True) in NUMBER_KINDS:
+            floats.append(j)
+        else:
+            _split_column(cells[:, j], offset + j, numbers, others)
+    numbers[:, [offset + j for j in floats]] = cells[:, floats].astype(FLOAT)  # one conversion for them all
 
 
 def _split_column(column: np.ndarray, j: int, numbers: np.ndarray, others: list[dict[str, object]]) -> None:

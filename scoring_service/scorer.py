@@ -20,6 +20,7 @@ import pandas as pd
 from registry.bundle import ModelBundle
 from scoring_service.domain import Decision, FeatureValue
 from scoring_service.errors import QUOTE_LIMIT, InvalidArgument, NotFound, quoted
+from scoring_service.event_packing import SplitValues
 from scoring_service.model_input import DEFAULT_MISSING_CATEGORY, FeatureBuilder, ModelInput
 
 __all__ = [
@@ -113,11 +114,11 @@ class Scorer(ModelInput):
         explanation reads a few dozen cells; building the whole row costs more)."""
         return ClientRow(self, index)
 
-    def event_values(self, index: int) -> list[object]:
+    def event_values(self, index: int) -> SplitValues:
         """A known client's values for its event, named by `event_features` (numeric features first): the two
         matrices' rows as they are, without building the object row in the model's order (the event writer makes
-        one per scored client; the store keeps features by name, in no order)."""
-        return self.numeric[index].tolist() + self.categories[index].tolist()
+        one per scored client; the store keeps features by name, in no order, and packs the numbers as they are)."""
+        return SplitValues(self.numeric[index], self.categories[index].tolist())
 
     def column(self, feature: str) -> np.ndarray:
         kind, j = self._column_of[feature]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring_service.event_packing import feature_list_key, group_by_names, pack, unpack
+from scoring_service.event_packing import SplitValues, feature_list_key, group_by_names, pack, unpack
 from scoring_service.event_store import json_text
 
 NAMES = ("AMT", "GENDER", "EXT", "CODE", "COUNT", "FLAG", "MIXED", "EMPTY", "TINY")
@@ -75,3 +75,23 @@ def test_events_group_by_their_feature_list() -> None:
     first, second = ("A", "B"), ("B", "A")
     items = [first, second, ("A", "B"), first]
     assert list(group_by_names(items, lambda names: names)) == [[0, 2, 3], [1]]
+
+
+def test_the_scorers_rows_pack_as_their_values_do() -> None:
+    """A known client's values come as its matrix rows (SplitValues): packed alike, read alike, by any store."""
+    names = ("AMT", "EXT", "DAYS", "GENDER", "CODE")
+    matrix = np.array([[1.5, math.nan, -37.0], [2.5, 0.25, math.inf]])
+    levels: list[list[object]] = [["F", "1"], [None, "2"]]
+    split = [SplitValues(matrix[i], levels[i]) for i in range(2)]
+    plain = [[*matrix[i].tolist(), *levels[i]] for i in range(2)]
+    assert list(split[1]) == plain[1] and len(split[0]) == 5 and split[0][3] == "F"
+    for rows in (split, [split[0], plain[1]]):  # all the scorer's rows, or mixed with a what-if's
+        packed, kept = pack(names, rows, lambda i, exc: None)
+        expected, _ = pack(names, plain, lambda i, exc: None)
+        assert kept == [0, 1] and packed == expected
+    numbers = [packed.row_numbers(0), packed.row_numbers(1)]
+    frame = unpack(names, numbers, packed.others, [0, 1])
+    expected_frame = pd.DataFrame.from_records(
+        [json.loads(json_text(dict(zip(names, r, strict=True)))) for r in plain]
+    )
+    pd.testing.assert_frame_equal(frame, expected_frame)
