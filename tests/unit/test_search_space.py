@@ -15,7 +15,7 @@ from training.selection.crossval import CVResult, cross_validate, imbalance_meth
 from training.selection.folds import make_repeated_folds
 from training.selection.models import build_model
 from training.selection.profiles import budget_for
-from training.selection.select import _first_repeat_key, select_model
+from training.selection.select import _choose, _first_repeat_key, _served_finalists, select_model
 
 
 def _within_small_sample_space(params: dict) -> bool:
@@ -108,3 +108,35 @@ def test_promotion_ranks_the_first_repeat_and_puts_over_fitted_candidates_last()
     dear = _judged([0.55, 0.55], [0.76, 0.76], [0.80, 0.80])
     ranked = sorted([over_fitted, dear, cheap], key=lambda r: _first_repeat_key(r, n_folds=2))
     assert ranked == [cheap, dear, over_fitted]
+
+
+class _Rung:
+    """What the served family's search needs of its trials: the default judged on both repeats, candidates judged
+    on the first repeat only (cheaper there), promoted to both repeats by `evaluate(previous=...)`."""
+
+    def __init__(self) -> None:
+        y = np.array([0, 1] * 10)
+        self.folds = make_repeated_folds(y, 2, 2, seed=0)
+        self.budget = dataclasses.replace(budget_for("tiny"), candidates=3, promoted=1)
+        self.seed = 0
+        self.default = _judged([0.60, 0.60, 0.40, 0.40], [0.74] * 4, [0.80] * 4)
+        self.results: list[tuple[str, CVResult]] = [("baseline", self.default)]
+
+    def evaluate(self, family, method, params, repeats=None, previous=None):
+        if previous is None:
+            return _judged([0.50, 0.50], [0.74] * 2, [0.80] * 2)
+        return _judged(previous.fold_cost + [0.70, 0.70], [0.74] * 4, [0.80] * 4)
+
+    def record(self, stage: str, result: CVResult) -> CVResult:
+        self.results.append((stage, result))
+        return result
+
+
+def test_the_default_judged_on_every_repeat_stays_a_finalist() -> None:
+    """Its first repeat is dearer than the candidates', but its whole record is cheaper than theirs: it competes
+    at the end instead of being dropped on one repeat's figures."""
+    trials = _Rung()
+    finalists = _served_finalists(trials, "class_weight")  # type: ignore[arg-type]
+    assert finalists[0] is trials.default and len(finalists) == 1 + trials.budget.promoted
+    assert all(r.repeats == 2 for r in finalists)
+    assert _choose(finalists)[0] is trials.default  # 0.50 over both repeats against 0.60

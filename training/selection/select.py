@@ -285,8 +285,10 @@ def _first_repeat_key(result: CVResult, n_folds: int) -> tuple[bool, float, floa
 
 
 def _served_finalists(trials: _Search, method: str) -> list[CVResult]:
-    """5. CatBoost: successive halving over the regularised space (first repeat, then every repeat for the best;
-    the default, already judged on every repeat, is not fitted again)."""
+    """5. CatBoost: successive halving over the regularised space (first repeat, then every repeat for the best).
+    The default, already judged on every repeat, is not fitted again and stays a finalist: one repeat's costs move by
+    a few hundredths from one shuffle to the next, so a candidate judged on every fold is not dropped on the first
+    repeat's figures alone."""
     rung = [
         r
         for _, r in trials.results
@@ -294,14 +296,12 @@ def _served_finalists(trials: _Search, method: str) -> list[CVResult]:
     ]
     for params in search.candidates(SERVED_FAMILY, trials.budget.candidates, trials.seed + 999)[1:]:
         rung.append(trials.record("search", trials.evaluate(SERVED_FAMILY, method, params, repeats=1)))
-    n_folds = trials.folds.n_folds
-    promoted = sorted(rung, key=lambda r: _first_repeat_key(r, n_folds))[: max(trials.budget.promoted, 1)]
-    return [
-        r
-        if r.repeats >= trials.folds.repeats
-        else trials.record(
-            "search (every repeat)", trials.evaluate(SERVED_FAMILY, method, r.params, previous=r)
-        )
+    n_folds, repeats = trials.folds.n_folds, trials.folds.repeats
+    judged = [r for r in rung if r.repeats >= repeats]
+    partial = [r for r in rung if r.repeats < repeats]
+    promoted = sorted(partial, key=lambda r: _first_repeat_key(r, n_folds))[: max(trials.budget.promoted, 1)]
+    return judged + [
+        trials.record("search (every repeat)", trials.evaluate(SERVED_FAMILY, method, r.params, previous=r))
         for r in promoted
     ]
 
