@@ -125,7 +125,7 @@ class _Rung:
     def evaluate(self, family, method, params, repeats=None, previous=None):
         if previous is None:
             return _judged([0.50, 0.50], [0.74] * 2, [0.80] * 2)
-        return _judged(previous.fold_cost + [0.70, 0.70], [0.74] * 4, [0.80] * 4)
+        return _judged([*previous.fold_cost, 0.70, 0.70], [0.74] * 4, [0.80] * 4)
 
     def record(self, stage: str, result: CVResult) -> CVResult:
         self.results.append((stage, result))
