@@ -145,8 +145,8 @@ def unpack(
     index: Sequence[int],
 ) -> pd.DataFrame:
     """Rows packed with one feature list back as one column per feature, indexed by `index`, as the JSON form
-    reads: a column of numbers as float64 (missing: NaN); a column holding any other value as pandas makes it from
-    those values, with None where missing."""
+    reads: a column of numbers as float64 (missing: NaN); a column holding any other value, or none at all, as
+    pandas makes it from those values, with None where missing."""
     width = 8 * len(names)
     if any(len(row) != width for row in numbers):
         raise ValueError(f"a stored event's numbers do not match its feature list of {len(names)} features")
@@ -158,6 +158,8 @@ def unpack(
             found = text if isinstance(text, dict) else orjson.loads(text)
             for position, value in found.items():
                 placed.setdefault(int(position), []).append((i, value))
+    for empty in np.flatnonzero(np.isnan(matrix).all(axis=0)).tolist():  # JSON's nulls only: None, as read
+        placed.setdefault(empty, [])
     for j, cells in placed.items():
         values: list[object] = [None if math.isnan(x) else x for x in matrix[:, j].tolist()]
         for i, value in cells:

@@ -302,7 +302,9 @@ def _features(rows: Sequence[Any], lists: dict[str, list[str]]) -> pd.DataFrame:
         parts.append(unpack(lists[key], numbers, [rows[i]["feature_text"] for i in index], index))
     if len(parts) == 1:
         return parts[0]
-    return pd.concat(parts, sort=False).sort_index()
+    return (
+        pd.concat(parts, sort=False).sort_index().infer_objects()
+    )  # as one JSON read would type each column
 
 
 def _as_utc(moment: datetime, naive: bool) -> datetime:

@@ -277,9 +277,12 @@ OLD_TABLE = """create table prediction_events (id bigserial primary key, event_t
 
 @pytest.mark.integration
 @pytest.mark.postgres
-def test_a_table_written_before_packing_reads_as_before_then_takes_packed_rows(postgres_db_url: str) -> None:
+def test_a_table_written_before_packing_reads_as_before_then_takes_packed_rows(
+    postgres_db_url: str, tmp_path: Path
+) -> None:
     """A PostgreSQL table made and filled by the JSON-only writer is read as it is, then migrated by the writer
-    (never by a reader): old rows keep their JSON, new rows are packed, and both read alike, in time order."""
+    (never by a reader): old rows keep their JSON, new rows are packed, and both read, in time order, as the same
+    events stored as JSON only (SQLite) read."""
     engine = sa.create_engine(postgres_db_url)
     now = time.time()
     with engine.begin() as conn:
@@ -326,6 +329,12 @@ def test_a_table_written_before_packing_reads_as_before_then_takes_packed_rows(p
     assert list(frame["request_id"]) == [f"r{i}" for i in range(40)]
     assert list(frame["AMT_CREDIT"]) == [1000.0 * i for i in range(40)]
     assert set(frame["CODE_GENDER"]) == {"F"} and frame["EXT_SOURCE_1"].isna().all()
+    json_only = f"sqlite:///{tmp_path / 'events.db'}"
+    writer = EventWriter(json_only, batch_size=50, flush_seconds=0.05)
+    writer.start()
+    writer.submit_many([event(i, now + i) for i in range(40)], time.monotonic() + 10)
+    writer.stop()
+    pd.testing.assert_frame_equal(frame, read_events(json_only, FAR_PAST, FAR_FUTURE))
 
 
 @pytest.mark.integration
