@@ -418,12 +418,15 @@ def _search_and_choose(trials: _Search) -> _Choice:
 
 
 def _check_inputs(
-    features: pd.DataFrame, target: pd.Series, budget: Budget, test_size: float, policy: Policy
-) -> None:
+    features: pd.DataFrame, target: pd.Series, budget: Budget, test_size: float, policy: Policy | None
+) -> Policy:
+    """Refuse inputs the selection cannot use; the protected-attribute policy judged (the declared file unless
+    another is given)."""
     assert_target_absent(features, target)
-    # a feature list that breaks the protected-attribute policy (the declared file unless another is given) is refused
-    policy.enforce([str(c) for c in features.columns])
+    policy = policy or load_policy()
+    policy.enforce([str(c) for c in features.columns])  # a feature list that breaks the policy is refused
     check_positives(target, budget.n_folds, test_size)
+    return policy
 
 
 def select_model(
@@ -441,8 +444,7 @@ def select_model(
 ) -> SelectionResult:
     """The procedure of this module's docstring: baseline and search, refinement (calibration, threshold,
     intervals, paired comparisons), final fit and the one look at the held-out split."""
-    policy = policy or load_policy()
-    _check_inputs(features, target, budget, test_size, policy)
+    policy = _check_inputs(features, target, budget, test_size, policy)
     rule = rule or SelectionRule(keep=tuple(policy.declared_inputs))
     splits = _split(features, target, categorical, budget, seed, test_size)
     columns = _fold_columns(splits, categorical, rule, seed)
