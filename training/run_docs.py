@@ -106,6 +106,15 @@ def _repeated_rows(table: pd.DataFrame) -> list[str]:
     return rows
 
 
+def _versus_baseline(beats: bool | None, saving_high: float) -> str:
+    """What the paired cost difference with the application-only baseline says, its interval included."""
+    if not beats:
+        return " : **la référence n'est pas battue**, la version n'est pas promue."
+    if saving_high < 0:
+        return " : les six autres tables paient, intervalle compris."
+    return " : les six autres tables font baisser le coût en moyenne, mais l'intervalle n'exclut pas l'absence de gain."
+
+
 def _repeated_lines(summary: dict, metrics: dict) -> list[str]:
     beats = summary.get("beats_baseline")
 
@@ -120,12 +129,7 @@ def _repeated_lines(summary: dict, metrics: dict) -> list[str]:
         f"d'entraînement {fr(metrics['cv_train_auc'])} "
         f"(écart {fr(metrics['overfit_gap'])}). Face à la référence sur la seule demande (mêmes plis, différence "
         f"appariée) : coût {between('cost_vs_baseline', True)}, "
-        f"AUC {between('auc_vs_baseline', True)}"
-        + (
-            " : les six autres tables paient."
-            if beats
-            else " : **la référence n'est pas battue**, la version n'est pas promue."
-        ),
+        f"AUC {between('auc_vs_baseline', True)}" + _versus_baseline(beats, metrics["cost_vs_baseline_high"]),
         "",
         f"Calibration : {summary.get('calibration', 'aucune')} (choisie par score de Brier en validation croisée), "
         f"Brier hors-pli {fr(metrics['cv_brier'], 4)}, sur la validation finale {fr(metrics['holdout_brier'], 4)} ; "

@@ -15,6 +15,7 @@ from training.run_docs import (
     METHODOLOGY,
     RUNS,
     RunDocsError,
+    _versus_baseline,
     block_pattern,
     document_run,
     documented_runs,
@@ -136,3 +137,9 @@ def test_the_note_matches_the_run_files_it_cites() -> None:
         )
         for figure in re.findall(rf"\]\(runs/{name}/([^)]+)\)", found.group(0)):
             assert (RUNS / name / figure).read_bytes()[:8] == PNG[:8]
+
+
+def test_the_saving_against_the_baseline_is_claimed_only_when_its_interval_excludes_no_gain() -> None:
+    assert "intervalle compris" in _versus_baseline(True, saving_high=-0.002)
+    assert "n'exclut pas l'absence de gain" in _versus_baseline(True, saving_high=0.004)
+    assert "n'est pas battue" in _versus_baseline(False, saving_high=-0.1)
