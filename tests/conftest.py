@@ -160,6 +160,8 @@ def spark():
             "spark.ui.enabled": "false",
             "spark.ui.showConsoleProgress": "false",
             "spark.driver.memory": "1g",
+            # the C1 compiler as a command's local master, without its class archive (kept in the user's cache)
+            "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1",
         },
     )
     session.sparkContext.setLogLevel("ERROR")

@@ -9,7 +9,8 @@ import os
 import pytest
 
 from training.features.cli import spark_setting
-from training.features.spark import LOCAL_MEMORY, local_cores, session_settings
+from training.features.spark import JAVA_OPTIONS, LOCAL_MEMORY, local_cores, session_settings
+from training.features.spark_jvm import C1_ONLY, class_archive
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,14 @@ def test_a_local_master_gets_one_shuffle_partition_per_core_and_the_local_memory
     assert settings["spark.default.parallelism"] == "2"
     assert settings["spark.driver.memory"] == LOCAL_MEMORY
     assert settings["spark.sql.execution.arrow.pyspark.enabled"] == "true"
+    assert settings[JAVA_OPTIONS] == C1_ONLY
+
+
+def test_a_local_master_loads_its_classes_from_the_archive(tmp_path) -> None:
+    archive = class_archive(tmp_path, "k")
+    options = session_settings("local[2]", None, archive)[JAVA_OPTIONS].split()
+    assert options[0] == C1_ONLY
+    assert f"-XX:ArchiveClassesAtExit={archive.path}" in options
 
 
 @pytest.mark.parametrize("master", ["spark://host:7077", "yarn", None])
@@ -42,12 +51,15 @@ def test_a_cluster_keeps_the_operators_settings(master: str | None) -> None:
     settings = session_settings(master)
     assert "spark.sql.shuffle.partitions" not in settings
     assert "spark.driver.memory" not in settings
+    assert JAVA_OPTIONS not in settings
 
 
 def test_the_commands_conf_wins() -> None:
     settings = session_settings(
-        "local[2]", {"spark.sql.shuffle.partitions": "64", "spark.driver.memory": "8g"}
+        "local[2]",
+        {"spark.sql.shuffle.partitions": "64", "spark.driver.memory": "8g", JAVA_OPTIONS: "-Xss4m"},
     )
+    assert settings[JAVA_OPTIONS] == "-Xss4m"
     assert settings["spark.sql.shuffle.partitions"] == "64"
     assert settings["spark.driver.memory"] == "8g"
 

@@ -22,6 +22,7 @@ from training.data.reader import find_file, optional_file
 from training.data.schema import TABLES_BY_ATTRIBUTE, Kind
 from training.features.aggregates import FAMILIES
 from training.features.application import APPLICATION_CATEGORICAL, application_feature_names
+from training.features.spark_jvm import C1_ONLY, ClassArchive, local_archive
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -31,6 +32,7 @@ ID = "SK_ID_CURR"
 TARGET = "TARGET"
 SECONDARY = tuple(attribute for family in FAMILIES for attribute in family.tables)
 LOCAL_MEMORY = "4g"  # the driver's memory on a local master, as DuckDB's default memory limit
+JAVA_OPTIONS = "spark.driver.extraJavaOptions"
 
 
 def spark_session(
@@ -42,6 +44,7 @@ def spark_session(
     import os
     import sys
 
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     if master is None or master.startswith("local"):
@@ -50,22 +53,40 @@ def spark_session(
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
-    for key, value in session_settings(master, conf).items():
+    archive = None
+    jvm_running = SparkContext._active_spark_context is not None  # its options can no longer change
+    if master and local_cores(master) is not None and JAVA_OPTIONS not in (conf or {}) and not jvm_running:
+        archive = local_archive((conf or {}).get("spark.driver.memory", LOCAL_MEMORY))
+    for key, value in session_settings(master, conf, archive).items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    try:
+        session = builder.getOrCreate()
+    except Exception:
+        if archive is not None:
+            archive.abandon()
+        raise
+    if archive is not None:
+        jvm = session.sparkContext._jvm
+        assert jvm is not None
+        archive.started(int(jvm.java.lang.ProcessHandle.current().pid()))
+    return session
 
 
-def session_settings(master: str | None, conf: Mapping[str, str] | None = None) -> dict[str, str]:
+def session_settings(
+    master: str | None, conf: Mapping[str, str] | None = None, archive: ClassArchive | None = None
+) -> dict[str, str]:
     """Spark settings of a command: Arrow between the JVM and Python; on a local master, as many shuffle
     partitions as cores (Spark's 200 are meant for a cluster: on local[2] each shuffle would write and read 200
-    blocks per task) and the memory the DuckDB engine has (4 GB; in local mode the driver is the executor);
-    then the user's --conf, which wins. On a cluster, partitions and memory are the operator's settings."""
+    blocks per task), the memory the DuckDB engine has (4 GB; in local mode the driver is the executor) and a
+    short-lived JVM's options (`spark_jvm`: C1 compiler only, the class archive); then the user's --conf, which
+    wins. On a cluster, partitions, memory and JVM options are the operator's settings."""
     settings = {"spark.sql.execution.arrow.pyspark.enabled": "true"}
     cores = local_cores(master) if master else None
     if cores is not None:
         settings["spark.sql.shuffle.partitions"] = str(cores)
         settings["spark.default.parallelism"] = str(cores)
         settings["spark.driver.memory"] = LOCAL_MEMORY
+        settings[JAVA_OPTIONS] = " ".join([C1_ONLY, *(archive.java_options() if archive else [])])
     settings.update(conf or {})
     return settings
 
