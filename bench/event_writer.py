@@ -15,7 +15,8 @@ import os
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -35,13 +36,29 @@ except ImportError:
         return numbers.tolist() + levels
 
 
+try:  # how a what-if's row reaches the writer: split as the scorer's rows (its object row's list before 2026-12-03)
+    from scoring_service.event_packing import split_row as _split_row
+
+    def row_values(
+        row: np.ndarray, numeric: np.ndarray, categorical: np.ndarray
+    ) -> Callable[[], Sequence[object]]:
+        return partial(_split_row, row, numeric, categorical)
+except ImportError:
+
+    def row_values(
+        row: np.ndarray, numeric: np.ndarray, categorical: np.ndarray
+    ) -> Callable[[], Sequence[object]]:
+        return row.tolist
+
+
 def events(count: int, features: int, short: bool = False, plain: bool = False) -> list[PredictionEvent]:
     """Events of `features` features each, numbers first then category levels, as the scorer hands a known
-    client's (portfolio scores and batches: the bulk of the events); `plain`: as one tuple of values, as a
-    what-if's or a new application's. By default the names and values are as wide as the real model's (names
-    such as BUREAU_FEATURE_017_MEAN, full-precision numbers: about 4.6 kB of JSON for 120 features, above the
-    size from which PostgreSQL compresses a value); `short` gives names F0, F1... and small whole numbers
-    (about 1.3 kB), the width of the figures recorded before 2026-12-03."""
+    client's (portfolio scores and batches: the bulk of the events); `plain`: as a what-if's or a new
+    application's, the object row it was scored on, read by the writer thread as the scoring service does.
+    By default the names and values are as wide as the real model's (names such as BUREAU_FEATURE_017_MEAN,
+    full-precision numbers: about 4.6 kB of JSON for 120 features, above the size from which PostgreSQL
+    compresses a value); `short` gives names F0, F1... and small whole numbers (about 1.3 kB), the width of the
+    figures recorded before 2026-12-03."""
     numeric = [i for i in range(features) if i % 10]  # a tenth category levels
     if short:
         names = tuple(f"F{i}" for i in (*numeric, *range(0, features, 10)))
@@ -55,6 +72,11 @@ def events(count: int, features: int, short: bool = False, plain: bool = False) 
         level = "Working"
     levels: list[object] = [level] * (features - len(numeric))
     matrix = np.tile(numbers, (count, 1))  # one row per client, as the scorer's matrix
+    plain_rows = np.empty(
+        (count if plain else 0, features), dtype=object
+    )  # a what-if's rows, in the names' order
+    plain_rows[:] = [*numbers.tolist(), *levels]
+    positions = (np.arange(len(numeric)), np.arange(len(numeric), features))
     now = time.time()
     return [
         PredictionEvent(
@@ -63,7 +85,7 @@ def events(count: int, features: int, short: bool = False, plain: bool = False) 
             100_000 + i,
             "1",
             names,
-            (*numbers.tolist(), *levels) if plain else scorer_values(matrix[i], levels),
+            row_values(plain_rows[i], *positions) if plain else scorer_values(matrix[i], levels),
             0.1,
             "granted",
             0.35,
@@ -137,7 +159,7 @@ def main() -> None:
         "--short", action="store_true", help="short names and values (figures before 2026-12-03)"
     )
     parser.add_argument(
-        "--plain", action="store_true", help="values as one tuple (a what-if's) instead of the scorer's rows"
+        "--plain", action="store_true", help="values as a what-if's row instead of the scorer's rows"
     )
     args = parser.parse_args()
     print(f"load before: {os.getloadavg()[0]:.2f} (1-minute load average, {os.cpu_count()} cores)")

@@ -453,10 +453,13 @@ def _score_event(
     started: float,
     explained: bool,
 ) -> PredictionEvent:
-    """A Score's event: the row's values are read by the writer thread, off the request's path (a known client's
-    from its matrix rows, a what-if's or new application's from the row it was scored on)."""
+    """A Score's event: the row's values are read by the writer thread, off the request's path, as float64 numbers
+    and category levels (a known client's from its matrix rows, a what-if's or new application's split from the
+    row it was scored on), named alike."""
     if row is not None:
-        return _event(result, scorer.features, row.tolist, started, explained)
+        return _event(
+            result, scorer.event_features, partial(scorer.row_event_values, row), started, explained
+        )
     assert index is not None
     return _event(result, scorer.event_features, partial(scorer.event_values, index), started, explained)
 

@@ -20,7 +20,7 @@ import pandas as pd
 from registry.bundle import ModelBundle
 from scoring_service.domain import Decision, FeatureValue
 from scoring_service.errors import QUOTE_LIMIT, InvalidArgument, NotFound, quoted
-from scoring_service.event_packing import SplitValues
+from scoring_service.event_packing import SplitValues, split_row
 from scoring_service.model_input import DEFAULT_MISSING_CATEGORY, FeatureBuilder, ModelInput
 
 __all__ = [
@@ -119,6 +119,12 @@ class Scorer(ModelInput):
         matrices' rows as they are, without building the object row in the model's order (the event writer makes
         one per scored client; the store keeps features by name, in no order, and packs the numbers as they are)."""
         return SplitValues(self.numeric[index], self.categories[index].tolist())
+
+    def row_event_values(self, row: np.ndarray) -> SplitValues:
+        """A what-if's or new application's values for its event, named by `event_features` as a known
+        client's: the row it was scored on split as the matrices are (its numeric cells are floats, see `_cell`),
+        so the writer packs every event's numbers as they are."""
+        return split_row(row, self.numeric_positions, self.cat_positions)
 
     def column(self, feature: str) -> np.ndarray:
         kind, j = self._column_of[feature]

@@ -359,3 +359,46 @@ def test_packed_rows_read_as_the_json_form_reads(postgres_db_url: str, tmp_path:
         writer.stop()
         frames.append(read_events(url, FAR_PAST, FAR_FUTURE))
     pd.testing.assert_frame_equal(frames[1], frames[0])
+
+
+@pytest.mark.integration
+@pytest.mark.postgres
+def test_a_planes_events_of_every_kind_read_alike_packed_and_as_json(
+    tiny_bundle_dir: Path, postgres_db_url: str, tmp_path: Path
+) -> None:
+    """Known clients, what-ifs and new applications scored by the data plane: the events it makes (the scorer's
+    split rows, what-ifs included) read back alike from SQLite's JSON and PostgreSQL's packed rows, each holding
+    the values of the row it was scored on, by name."""
+    plane = started_plane(
+        tiny_bundle_dir, f"sqlite:///{tmp_path / 'plane.db'}", event_batch_size=8, event_flush_seconds=0.05
+    )
+    scorer = plane.engine().scorer
+    clients = [int(c) for c in scorer.client_ids[:6]]
+    change = {"AMT_CREDIT": 450_000.5, "NAME_CONTRACT_TYPE": "Cash loans", "EXT_SOURCE_1": None}
+    requests = [ScoreRequest(client_id=c) for c in clients[:3]]
+    requests += [ScoreRequest(client_id=c, values=change) for c in clients[3:]]
+    requests += [ScoreRequest(values={"AMT_CREDIT": 300_000.0, "AMT_INCOME_TOTAL": 90_000.0})]
+    rows = [
+        scorer.what_if_row(None if r.client_id is None else scorer.row_index(r.client_id), r.values or {})
+        if r.values
+        else scorer.row(scorer.row_index(r.client_id or 0))
+        for r in requests
+    ]
+    made: list[PredictionEvent] = []
+    plane._events.submit = made.append  # type: ignore[method-assign,union-attr]
+    for request in requests:
+        plane.score(request)
+    plane.stop()
+    assert all(e.feature_names == scorer.event_features for e in made)
+    frames = []
+    for url in (f"sqlite:///{tmp_path / 'events.db'}", postgres_db_url):
+        writer = EventWriter(url, batch_size=5, flush_seconds=0.05)
+        writer.start()
+        writer.submit_many(made, time.monotonic() + 10)
+        writer.stop()
+        frames.append(read_events(url, FAR_PAST, FAR_FUTURE))
+    pd.testing.assert_frame_equal(frames[1], frames[0])
+    for i, row in enumerate(rows):  # each event holds its row's values under their names
+        for name, value in zip(scorer.features, row.tolist(), strict=True):
+            stored = frames[1].iloc[i][name]
+            assert stored == value or (pd.isna(stored) and pd.isna(value)), (i, name)
