@@ -16,7 +16,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -36,25 +35,23 @@ except ImportError:
         return numbers.tolist() + levels
 
 
-try:  # how a what-if's row reaches the writer: split as the scorer's rows (its object row's list before 2026-12-03)
-    from scoring_service.event_packing import split_row as _split_row
+from scoring_service.scorer import Scorer
 
-    def row_values(
-        row: np.ndarray, numeric: np.ndarray, categorical: np.ndarray
-    ) -> Callable[[], Sequence[object]]:
-        return partial(_split_row, row, numeric, categorical)
-except ImportError:
+# how a what-if's values reach the writer: since 2026-12-03 as the scorer's rows (Scorer.what_if keeps them as
+# the matrices do); before, as the list of the object row it was scored on, read by the writer thread
+WHAT_IF_SPLIT = hasattr(Scorer, "what_if")
 
-    def row_values(
-        row: np.ndarray, numeric: np.ndarray, categorical: np.ndarray
-    ) -> Callable[[], Sequence[object]]:
-        return row.tolist
+
+def what_if_values(
+    row: np.ndarray, numbers: np.ndarray, levels: list[object]
+) -> Sequence[object] | Callable[[], Sequence[object]]:
+    return scorer_values(numbers, levels) if WHAT_IF_SPLIT else row.tolist
 
 
 def events(count: int, features: int, short: bool = False, plain: bool = False) -> list[PredictionEvent]:
     """Events of `features` features each, numbers first then category levels, as the scorer hands a known
-    client's (portfolio scores and batches: the bulk of the events); `plain`: as a what-if's or a new
-    application's, the object row it was scored on, read by the writer thread as the scoring service does.
+    client's (portfolio scores and batches: the bulk of the events); `plain`: as the scoring service hands a
+    what-if's or a new application's (the same form since 2026-12-03; the object row's list before).
     By default the names and values are as wide as the real model's (names such as BUREAU_FEATURE_017_MEAN,
     full-precision numbers: about 4.6 kB of JSON for 120 features, above the size from which PostgreSQL
     compresses a value); `short` gives names F0, F1... and small whole numbers (about 1.3 kB), the width of the
@@ -72,11 +69,8 @@ def events(count: int, features: int, short: bool = False, plain: bool = False) 
         level = "Working"
     levels: list[object] = [level] * (features - len(numeric))
     matrix = np.tile(numbers, (count, 1))  # one row per client, as the scorer's matrix
-    plain_rows = np.empty(
-        (count if plain else 0, features), dtype=object
-    )  # a what-if's rows, in the names' order
+    plain_rows = np.empty((count if plain else 0, features), dtype=object)  # a what-if's rows (names' order)
     plain_rows[:] = [*numbers.tolist(), *levels]
-    positions = (np.arange(len(numeric)), np.arange(len(numeric), features))
     now = time.time()
     return [
         PredictionEvent(
@@ -85,7 +79,9 @@ def events(count: int, features: int, short: bool = False, plain: bool = False) 
             100_000 + i,
             "1",
             names,
-            row_values(plain_rows[i], *positions) if plain else scorer_values(matrix[i], levels),
+            what_if_values(plain_rows[i], matrix[i].copy(), levels)
+            if plain
+            else scorer_values(matrix[i], levels),
             0.1,
             "granted",
             0.35,

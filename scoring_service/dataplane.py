@@ -38,6 +38,7 @@ from scoring_service.domain import (
 from scoring_service.drift_status import read_drift_report, read_drift_status
 from scoring_service.engine import Engine, build_engine
 from scoring_service.errors import InvalidArgument, NotFound, ResourceExhausted, Unavailable
+from scoring_service.event_packing import SplitValues
 from scoring_service.event_store import PredictionEvent
 from scoring_service.event_writer import EventWriter
 from scoring_service.explainer import SHAP_CHUNK_ROWS, validate_language, validate_top_k
@@ -160,8 +161,9 @@ class DataPlane:
             )
         index = None if client_id is None else scorer.row_index(client_id)
         row: np.ndarray | None = None
+        event_values: SplitValues | None = None
         if values:
-            row = scorer.what_if_row(index, values)
+            row, event_values = scorer.what_if(index, values)
             probability = scorer.predict_row(row)
         else:
             assert index is not None
@@ -196,7 +198,7 @@ class DataPlane:
             memo=memo,
         )
         if self._events is not None:
-            self._events.submit(_score_event(result, scorer, index, row, started, request.explain))
+            self._events.submit(_score_event(result, scorer, index, event_values, started, request.explain))
         return result
 
     def score_batch(self, client_ids: Sequence[int], explain: bool = False) -> Iterator[ScoreResult]:
@@ -449,17 +451,15 @@ def _score_event(
     result: ScoreResult,
     scorer: Scorer,
     index: int | None,
-    row: np.ndarray | None,
+    values: SplitValues | None,
     started: float,
     explained: bool,
 ) -> PredictionEvent:
-    """A Score's event: the row's values are read by the writer thread, off the request's path, as float64 numbers
-    and category levels (a known client's from its matrix rows, a what-if's or new application's split from the
-    row it was scored on), named alike."""
-    if row is not None:
-        return _event(
-            result, scorer.event_features, partial(scorer.row_event_values, row), started, explained
-        )
+    """A Score's event, its values as float64 numbers and category levels named by `event_features`: a what-if's
+    or new application's as the scorer made them with its row, a known client's matrix rows read by the writer
+    thread, off the request's path."""
+    if values is not None:
+        return _event(result, scorer.event_features, values, started, explained)
     assert index is not None
     return _event(result, scorer.event_features, partial(scorer.event_values, index), started, explained)
 

@@ -68,13 +68,6 @@ class SplitValues(Sequence[object]):
         return iter(self.numbers.tolist() + self.others)
 
 
-def split_row(row: np.ndarray, numeric: np.ndarray, categorical: np.ndarray) -> SplitValues:
-    """An object row in the model's order (a what-if's or a new application's) as the scorer's matrices hold
-    a known client's: its `numeric` positions as one float64 row (each cell is a float or NaN), then the
-    values at its `categorical` positions. Named by the same list as a known client's event."""
-    return SplitValues(row[numeric].astype(FLOAT), row[categorical].tolist())
-
-
 def pack(
     names: Sequence[str],
     value_rows: Sequence[Sequence[object]],

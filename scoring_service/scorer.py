@@ -20,7 +20,7 @@ import pandas as pd
 from registry.bundle import ModelBundle
 from scoring_service.domain import Decision, FeatureValue
 from scoring_service.errors import QUOTE_LIMIT, InvalidArgument, NotFound, quoted
-from scoring_service.event_packing import SplitValues, split_row
+from scoring_service.event_packing import SplitValues
 from scoring_service.model_input import DEFAULT_MISSING_CATEGORY, FeatureBuilder, ModelInput
 
 __all__ = [
@@ -103,7 +103,8 @@ class Scorer(ModelInput):
         self._probability_list: list[float] = self.probabilities.tolist()
         self.kinds = self._field_kinds(portfolio)
         self.levels = self._known_levels([portfolio, bundle.history, bundle.reference])
-        self.blank_row = self.rows(*self.split(self.model_features(self._blank_raw())))[0]
+        self._blank = self.split(self.model_features(self._blank_raw()))
+        self.blank_row = self.rows(*self._blank)[0]
 
     # ---- the portfolio's matrices (see ModelInput) -----------------------------------------------
     def row(self, index: int) -> np.ndarray:
@@ -119,12 +120,6 @@ class Scorer(ModelInput):
         matrices' rows as they are, without building the object row in the model's order (the event writer makes
         one per scored client; the store keeps features by name, in no order, and packs the numbers as they are)."""
         return SplitValues(self.numeric[index], self.categories[index].tolist())
-
-    def row_event_values(self, row: np.ndarray) -> SplitValues:
-        """A what-if's or new application's values for its event, named by `event_features` as a known
-        client's: the row it was scored on split as the matrices are (its numeric cells are floats, see `_cell`),
-        so the writer packs every event's numbers as they are."""
-        return split_row(row, self.numeric_positions, self.cat_positions)
 
     def column(self, feature: str) -> np.ndarray:
         kind, j = self._column_of[feature]
@@ -208,13 +203,23 @@ class Scorer(ModelInput):
         return clean
 
     def what_if_row(self, index: int | None, values: Mapping[str, FeatureValue]) -> np.ndarray:
-        """The feature row of a known client (or a blank application) with `values` overriding its fields.
+        """The feature row of a known client (or a blank application) with `values` overriding its fields."""
+        return self.what_if(index, values)[0]
+
+    def what_if(
+        self, index: int | None, values: Mapping[str, FeatureValue]
+    ) -> tuple[np.ndarray, SplitValues]:
+        """The feature row of a known client (or a blank application) with `values` overriding its fields, and
+        the same values as the matrices hold a known client's (its event's values, named by `event_features`:
+        the writer packs the float64 numbers as they are).
 
         Raw application fields are changed in the client's raw row and the application-derived features are
         recomputed by the training code; the client's secondary-table aggregates are kept. A value given for a
         feature the training code does not derive (an aggregate, for instance) is set as given.
         """
-        row = self.row(index) if index is not None else self.blank_row.copy()
+        numeric, categories = (self.numeric, self.categories) if index is not None else self._blank
+        at = index if index is not None else 0
+        numbers, levels = numeric[at].copy(), categories[at].copy()
         derived_columns: set[str] = set()
         raw_keys = [k for k in values if k in self._raw.columns]
         if raw_keys and self.feature_builder is not None:
@@ -227,12 +232,16 @@ class Scorer(ModelInput):
             for column, value in zip(derived.columns, cells, strict=True):
                 position = self.position.get(column)
                 if position is not None:
-                    row[position] = self._cell(column, value)
+                    self._set(numbers, levels, position, self._cell(column, value))
                     derived_columns.add(column)
         for key, value in values.items():
             if key in self.position and key not in derived_columns:
-                row[self.position[key]] = self._cell(key, value)
-        return row
+                self._set(numbers, levels, self.position[key], self._cell(key, value))
+        return self.rows(numbers[None], levels[None])[0], SplitValues(numbers, levels.tolist())
+
+    def _set(self, numbers: np.ndarray, levels: np.ndarray, position: int, value: object) -> None:
+        numeric, j = self.cell_of[position]
+        (numbers if numeric else levels)[j] = value
 
     def _blank_raw(self) -> pd.DataFrame:
         blank = self._raw.iloc[:0].reindex([0])

@@ -9,14 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring_service.event_packing import (
-    SplitValues,
-    feature_list_key,
-    group_by_names,
-    pack,
-    split_row,
-    unpack,
-)
+from scoring_service.event_packing import SplitValues, feature_list_key, group_by_names, pack, unpack
 from scoring_service.event_store import json_text
 
 NAMES = ("AMT", "GENDER", "EXT", "CODE", "COUNT", "FLAG", "MIXED", "EMPTY", "TINY")
@@ -94,22 +87,3 @@ def test_the_scorers_rows_pack_as_their_values_do() -> None:
         [json.loads(json_text(dict(zip(names, r, strict=True)))) for r in plain]
     )
     pd.testing.assert_frame_equal(frame, expected_frame)
-
-
-def test_a_what_ifs_row_splits_into_the_values_it_holds_and_packs_as_the_scorers_rows() -> None:
-    """A what-if's object row in the model's order, split at its numeric and categorical positions: the same
-    values by name, numbers as float64 as they are, packed like a known client's rows (with them in one flush)."""
-    model_order = ("AMT", "GENDER", "EXT", "CODE", "DAYS")
-    rows = np.array([[1.5, "F", math.nan, "1", -37.0], [2.5, "M", 0.25, "MISSING", math.inf]], dtype=object)
-    numeric, categorical = np.array([0, 2, 4]), np.array([1, 3])
-    names = tuple(model_order[i] for i in (*numeric, *categorical))
-    split = [split_row(row, numeric, categorical) for row in rows]
-    assert split[0].numbers.dtype == np.float64 and split[0].others == ["F", "1"]
-    for row, values in zip(rows, split, strict=True):
-        by_name = dict(zip(names, values, strict=True))
-        as_before = json.loads(json_text(dict(zip(model_order, row.tolist(), strict=True))))
-        assert json.loads(json_text(by_name)) == as_before  # the same JSON object for SQLite's readers
-    known = SplitValues(np.array([3.5, -1.0, 0.0]), ["F", "2"])
-    packed, kept = pack(names, [split[0], known, split[1]], lambda i, exc: None)
-    expected, _ = pack(names, [list(split[0]), list(known), list(split[1])], lambda i, exc: None)
-    assert kept == [0, 1, 2] and packed == expected

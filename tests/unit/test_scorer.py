@@ -142,6 +142,24 @@ def test_what_if_recomputes_the_derived_ratio_and_keeps_the_aggregates(plane: Da
     assert scorer.predict_row(unchanged) == pytest.approx(scorer.known_probability(index), abs=1e-9)
 
 
+@pytest.mark.parametrize("known", [True, False])
+def test_a_what_ifs_event_values_are_its_row_as_the_matrices_hold_a_known_clients(
+    plane: DataPlane, known: bool
+) -> None:
+    """A what-if's (or new application's) event values: float64 numbers and levels named by `event_features`, the
+    same values by name as the row it is scored on."""
+    scorer = plane.engine().scorer
+    index = scorer.row_index(client_ids(plane, 1)[0]) if known else None
+    change = {"AMT_CREDIT": 700_000.5, "NAME_CONTRACT_TYPE": "Cash loans", "EXT_SOURCE_1": None}
+    row, values = scorer.what_if(index, change)
+    assert values.numbers.dtype == np.float64 and len(values) == len(scorer.event_features)
+    by_name = dict(zip(scorer.event_features, values, strict=True))
+    for name, value in zip(scorer.features, row.tolist(), strict=True):
+        assert by_name[name] == value or (math.isnan(by_name[name]) and math.isnan(value)), name
+    assert by_name["AMT_CREDIT"] == 700_000.5 and by_name["NAME_CONTRACT_TYPE"] == "Cash loans"
+    assert math.isnan(by_name["EXT_SOURCE_1"])
+
+
 def test_the_employment_sentinel_becomes_missing_as_in_training(plane: DataPlane) -> None:
     scorer = plane.engine().scorer
     row = scorer.what_if_row(None, {"DAYS_EMPLOYED": 365243.0, "AMT_INCOME_TOTAL": 100_000.0})
