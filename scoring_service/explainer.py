@@ -131,6 +131,23 @@ class ReasonGrouping:
         self.group_index = np.array([position[k] for k in keys], dtype=np.intp)  # feature -> its group
         self.group_list: list[int] = self.group_index.tolist()
         self.counts: list[int] = np.bincount(self.group_index, minlength=len(used)).tolist()
+        # per group, the positions of its history features (secondary tables) and whether each is a count
+        self.history: list[list[tuple[int, bool]]] = [
+            [(i, f.endswith("_COUNT")) for i, f in enumerate(self.features) if group.is_history(f)]
+            for group in self.groups
+        ]
+
+    def without_history(self, g: int, values: Values) -> bool:
+        """True when the row holds none of group `g`'s history: its history features all missing, or counts of
+        zero (a group whose features are only counts says nothing either way)."""
+        history = self.history[g]
+        if all(is_count for _, is_count in history):
+            return False
+        for i, is_count in history:
+            value = display_value(values[i])
+            if value is not None and not (is_count and value == 0):
+                return False
+        return True
 
     def reasons(
         self,
@@ -166,14 +183,16 @@ class ReasonGrouping:
                 group=group.key,
                 name=group.name(language),
                 contribution=total,
-                sentence=group.sentence(total, language),
+                sentence=group.sentence(total, language, self.without_history(g, values)),
                 features=tuple(
                     _contribution(self.features[i], descriptions, values[i], float(contributions[i]))
                     for i in chosen
                 ),
                 feature_count=count,
             )
-            for group, total, chosen, count in zip(self.groups, sums, picked, self.counts, strict=True)
+            for g, (group, total, chosen, count) in enumerate(
+                zip(self.groups, sums, picked, self.counts, strict=True)
+            )
         ]
         groups.sort(key=lambda r: -abs(r.contribution))
         # the score is the groups' exact sum: base_value + sum(groups) == score with no rounding left over

@@ -15,7 +15,7 @@ from tests.bundle_factory import FEATURES as RANDOM_BUNDLE_FEATURES
 from training.features.aggregates import aggregate_texts
 from training.features.application import application_feature_names
 from training.features.field_texts import application_field_texts
-from training.features.reasons import REASON_GROUPS, feature_groups, group_of, groups_of
+from training.features.reasons import GROUPS_BY_KEY, REASON_GROUPS, feature_groups, group_of, groups_of
 
 
 def pipeline_features() -> list[str]:
@@ -116,3 +116,31 @@ def test_a_batch_carries_the_groups_sums_without_their_features(plane: DataPlane
         assert math.fsum([result.reasons.base_value, *(g.contribution for g in result.reasons.groups)]) == (
             result.reasons.score
         )
+
+
+def test_a_client_without_history_is_told_so_not_about_a_history_he_lacks() -> None:
+    """The product lends to people with little or no credit history: a group read from a history the client does
+    not have (its features missing, its counts at zero) says that no such history is known, in both languages."""
+    features = ["AMT_CREDIT", "CC_COUNT", "CC_AMT_BALANCE_MEAN", "PREV_COUNT", "PREV_APPROVED_SHARE"]
+    grouping = ReasonGrouping(features)
+    shap_row = np.array([0.1, 0.0, 0.3, 0.0, -0.2, -2.0])
+    nan = float("nan")
+    sentences = {
+        language: {
+            r.group: r.sentence
+            for r in grouping.reasons(shap_row, [1.0, 0.0, nan, 2.0, 0.5], {}, 2, language).groups
+        }
+        for language in ("fr", "en")
+    }
+    assert sentences["fr"]["credit_cards"] == (
+        "Aucune carte de crédit n'est connue : cette absence d'historique augmente le risque."
+    )
+    assert sentences["en"]["credit_cards"] == "No credit card is known: this lack of history raises the risk."
+    assert sentences["fr"]["previous_applications"] == GROUPS_BY_KEY["previous_applications"].lowers_fr
+    only_counts = ReasonGrouping(["AMT_CREDIT", "CC_COUNT"])  # counts alone say nothing either way
+    (cards,) = [
+        r
+        for r in only_counts.reasons(np.array([0.1, 0.2, -2.0]), [1.0, 0.0], {}, 1, "fr").groups
+        if r.group == "credit_cards"
+    ]
+    assert cards.sentence == GROUPS_BY_KEY["credit_cards"].raises_fr

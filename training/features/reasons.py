@@ -28,17 +28,32 @@ class ReasonGroup:
     lowers_en: str
     names: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
+    # A group read from the client's history (secondary tables): its features' prefixes, and what is said when the
+    # client has none of that history ("Aucune carte de crédit n'est connue"), instead of a sentence about a history
+    # the client does not have.
+    history: tuple[str, ...] = ()
+    absent_fr: str = ""
+    absent_en: str = ""
 
     def owns(self, feature: str) -> bool:
         return feature in self.names or any(feature.startswith(p) for p in self.prefixes)
 
+    def is_history(self, feature: str) -> bool:
+        return feature not in self.names and any(feature.startswith(p) for p in self.history)
+
     def name(self, language: str) -> str:
         return self.fr if language == "fr" else self.en
 
-    def sentence(self, contribution: float, language: str) -> str:
+    def sentence(self, contribution: float, language: str, without_history: bool = False) -> str:
+        raises = contribution > 0
+        if without_history and self.absent_fr:
+            if language == "fr":
+                effect = "augmente" if raises else "diminue"
+                return f"{self.absent_fr} : cette absence d'historique {effect} le risque."
+            return f"{self.absent_en}: this lack of history {'raises' if raises else 'lowers'} the risk."
         if language == "fr":
-            return self.raises_fr if contribution > 0 else self.lowers_fr
-        return self.raises_en if contribution > 0 else self.lowers_en
+            return self.raises_fr if raises else self.lowers_fr
+        return self.raises_en if raises else self.lowers_en
 
 
 def _names(*names: str) -> frozenset[str]:
@@ -65,6 +80,9 @@ REASON_GROUPS: tuple[ReasonGroup, ...] = (
         "Late or missed payments on your previous loans raise the risk.",
         "The way you repaid your previous loans lowers the risk.",
         prefixes=(f"{installments.FAMILY.prefix}_", "INST_", f"{pos_cash.FAMILY.prefix}_"),
+        history=(f"{installments.FAMILY.prefix}_", "INST_", f"{pos_cash.FAMILY.prefix}_"),
+        absent_fr="Aucun remboursement de crédit précédent n'est connu",
+        absent_en="No repayment of a previous loan is known",
     ),
     ReasonGroup(
         "credit_cards",
@@ -75,6 +93,9 @@ REASON_GROUPS: tuple[ReasonGroup, ...] = (
         "The use of your credit cards (balance, late payments) raises the risk.",
         "The use of your credit cards lowers the risk.",
         prefixes=(f"{credit_card.FAMILY.prefix}_",),
+        history=(f"{credit_card.FAMILY.prefix}_",),
+        absent_fr="Aucune carte de crédit n'est connue",
+        absent_en="No credit card is known",
     ),
     ReasonGroup(
         "previous_applications",
@@ -85,6 +106,9 @@ REASON_GROUPS: tuple[ReasonGroup, ...] = (
         "Your previous credit applications (refusals, amounts) raise the risk.",
         "Your previous credit applications lower the risk.",
         prefixes=(f"{previous.FAMILY.prefix}_",),
+        history=(f"{previous.FAMILY.prefix}_",),
+        absent_fr="Aucune demande de crédit précédente n'est connue",
+        absent_en="No previous credit application is known",
     ),
     ReasonGroup(
         "credit_bureau",
@@ -96,6 +120,9 @@ REASON_GROUPS: tuple[ReasonGroup, ...] = (
         "Your credits with other lenders lower the risk.",
         names=_names("BUREAU_REQUESTS_TOTAL"),
         prefixes=(f"{bureau.FAMILY.prefix}_", "AMT_REQ_CREDIT_BUREAU_"),
+        history=(f"{bureau.FAMILY.prefix}_",),  # the enquiries (AMT_REQ_...) come with the application
+        absent_fr="Aucun crédit auprès d'autres établissements n'est connu",
+        absent_en="No credit with other lenders is known",
     ),
     ReasonGroup(
         "income_burden",
