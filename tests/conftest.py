@@ -151,6 +151,7 @@ def spark():
         "no Java runtime: the Spark tests need one (apt-get install openjdk-17-jre-headless)",
     )
     from training.features.spark import spark_session
+    from training.features.spark_jvm import C1_ONLY
 
     session = spark_session(
         "local[2]",
@@ -161,7 +162,7 @@ def spark():
             "spark.ui.showConsoleProgress": "false",
             "spark.driver.memory": "1g",
             # the C1 compiler as a command's local master, without its class archive (kept in the user's cache)
-            "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1",
+            "spark.driver.extraJavaOptions": C1_ONLY,
         },
     )
     session.sparkContext.setLogLevel("ERROR")

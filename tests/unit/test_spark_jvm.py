@@ -1,13 +1,15 @@
 """The class archive of a local master's JVM: built once by the first command, used by the next ones, never used
-while it is being written, rebuilt when Spark or Java change. No JVM is started here."""
+while it is being written, rebuilt when Spark or Java change; and the JVM flags a local master runs with."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import require
 from training.features.spark_jvm import C1_ONLY, archive_key, building_marker, class_archive
 
 
@@ -58,3 +60,23 @@ def test_only_c1_without_an_archive(tmp_path: Path) -> None:
     archive = class_archive(tmp_path, "k")
     assert archive.action == "build"
     assert C1_ONLY not in archive.java_options()  # C1 is the session's setting, the archive only adds its own
+
+
+def test_the_c1_compiler_keeps_the_tiered_code_cache() -> None:
+    """C1 alone sizes the code cache as a client VM's, 48 MB, which the training features' generated code fills
+    (the JVM then fails with "Out of space in CodeCache"): the options keep the tiered 240 MB."""
+    java = shutil.which("java")
+    require(
+        java is not None,
+        "no Java runtime: this test asks the JVM for its flags (apt-get install openjdk-17-jre-headless)",
+    )
+    flags = subprocess.run(
+        [str(java), *C1_ONLY.split(), "-XX:+PrintFlagsFinal", "-version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (line,) = [row for row in flags.splitlines() if " ReservedCodeCacheSize " in row]
+    assert int(line.split("=")[1].split()[0]) >= 240 * 1024 * 1024
+    (stop,) = [row for row in flags.splitlines() if " TieredStopAtLevel " in row]
+    assert int(stop.split("=")[1].split()[0]) == 1

@@ -4,7 +4,8 @@ classes kept in the user's cache folder.
 On local[N] every command starts a fresh JVM that is both driver and executor, and most of its CPU goes before the
 first row counts: the C2 JIT compiler optimising Spark's code (about a third of the JVM's CPU in a batch of
 1,000,000 clients) and loading and verifying some ten thousand of Spark's classes. A short-lived JVM does not live
-long enough to repay C2's work, so a local master stops at C1 (`-XX:TieredStopAtLevel=1`); and the classes are
+long enough to repay C2's work, so a local master stops at C1 (`-XX:TieredStopAtLevel=1`, with the tiered
+code cache size); and the classes are
 loaded from an archive written by the first command (JDK 13+: `-XX:ArchiveClassesAtExit`, then
 `-XX:SharedArchiveFile`), one per Java runtime, Spark install and driver memory, rebuilt when one of them changes.
 The JVM checks an archive itself and runs without it (`-Xshare:auto`) when it does not match. A cluster's executors
@@ -20,7 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-C1_ONLY = "-XX:TieredStopAtLevel=1"
+# C1 only makes the JVM size its code cache as a client VM's (48 MB instead of 240 MB): the generated code of the
+# wide feature queries fills that ("Out of space in CodeCache", then the JVM fails), so the tiered size is kept.
+C1_ONLY = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m"
 QUIET = "-Xlog:cds=off -Xlog:cds+dynamic=off"  # the archive's own notes (classes it skips) are not the user's
 STALE_BUILD_SECONDS = 6 * 3600  # a build marker whose JVM never reported is abandoned after this long
 
