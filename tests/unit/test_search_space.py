@@ -48,6 +48,14 @@ def test_larger_steps_grow_fewer_trees() -> None:
     assert search.tree_budget({}, 300) == 300
 
 
+def test_a_profile_with_few_trees_takes_larger_steps() -> None:
+    assert search.step_for({"learning_rate": 0.02}, 60)["learning_rate"] == pytest.approx(8 / 60)  # tiny
+    assert search.step_for({"learning_rate": 0.02}, 400) == {"learning_rate": 0.02}  # full: unchanged
+    assert search.step_for({"learning_rate": 0.05}, 300) == {"learning_rate": 0.05}
+    raised = search.step_for({"learning_rate": 0.02}, 60)
+    assert search.step_for(raised, 60) == raised  # a promoted candidate is not raised again
+
+
 def test_boosting_keeps_every_client_and_weights_them_instead() -> None:
     assert imbalance_methods("catboost") == ("class_weight", "sqrt_class_weight")
     assert "undersample" in imbalance_methods("random_forest")

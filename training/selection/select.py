@@ -142,6 +142,8 @@ class _Search:
         feature_set: str = "all",
         monotone: bool = True,
     ) -> CVResult:
+        if family == SERVED_FAMILY:
+            params = search.step_for(params, self.budget.boosting_iterations)
         full = dict(params)
         if family in TREES_PARAMETER:
             full[TREES_PARAMETER[family]] = _trees(self.budget)[family]
