@@ -351,13 +351,7 @@ def test_packed_rows_read_as_the_json_form_reads(postgres_db_url: str, tmp_path:
         PredictionEvent(now + i, f"r{i}", None, "2", names, v, 0.1, "granted", 0.35, 0.2, False)
         for i, v in enumerate(values)
     ]
-    frames = []
-    for url in (f"sqlite:///{tmp_path / 'events.db'}", postgres_db_url):
-        writer = EventWriter(url, batch_size=7, flush_seconds=0.05)
-        writer.start()
-        writer.submit_many(made, time.monotonic() + 10)
-        writer.stop()
-        frames.append(read_events(url, FAR_PAST, FAR_FUTURE))
+    frames = _written_and_read(made, [f"sqlite:///{tmp_path / 'events.db'}", postgres_db_url], batch_size=7)
     pd.testing.assert_frame_equal(frames[1], frames[0])
 
 
@@ -390,15 +384,21 @@ def test_a_planes_events_of_every_kind_read_alike_packed_and_as_json(
         plane.score(request)
     plane.stop()
     assert all(e.feature_names == scorer.event_features for e in made)
-    frames = []
-    for url in (f"sqlite:///{tmp_path / 'events.db'}", postgres_db_url):
-        writer = EventWriter(url, batch_size=5, flush_seconds=0.05)
-        writer.start()
-        writer.submit_many(made, time.monotonic() + 10)
-        writer.stop()
-        frames.append(read_events(url, FAR_PAST, FAR_FUTURE))
+    frames = _written_and_read(made, [f"sqlite:///{tmp_path / 'events.db'}", postgres_db_url], batch_size=5)
     pd.testing.assert_frame_equal(frames[1], frames[0])
     for i, row in enumerate(rows):  # each event holds its row's values under their names
         for name, value in zip(scorer.features, row.tolist(), strict=True):
             stored = frames[1].iloc[i][name]
             assert stored == value or (pd.isna(stored) and pd.isna(value)), (i, name)
+
+
+def _written_and_read(events: list[PredictionEvent], urls: list[str], batch_size: int) -> list[pd.DataFrame]:
+    """The same events written by a writer to each store, then read back from each."""
+    frames = []
+    for url in urls:
+        writer = EventWriter(url, batch_size=batch_size, flush_seconds=0.05)
+        writer.start()
+        writer.submit_many(events, time.monotonic() + 10)
+        writer.stop()
+        frames.append(read_events(url, FAR_PAST, FAR_FUTURE))
+    return frames
