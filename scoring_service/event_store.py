@@ -215,9 +215,9 @@ class PredictionEvent:
         return values
 
     def to_values(self, sqlite_time: bool = False) -> tuple[object, ...]:
-        """The row in WRITE_COLUMNS order, features as JSON text (for COPY, or SQLite's plain executemany), built
-        without to_row's dict: the writer makes one per event. `sqlite_time`: the time as the naive UTC text
-        SQLAlchemy stores in SQLite ("2026-12-03 07:30:00.123456")."""
+        """The row in WRITE_COLUMNS order, features as JSON text (for SQLite's plain executemany), built without
+        to_row's dict: the writer makes one per event. `sqlite_time`: the time as the naive UTC text SQLAlchemy
+        stores in SQLite ("2026-12-03 07:30:00.123456"); otherwise the aware time, as to_row gives it."""
         when = datetime.fromtimestamp(self.event_time, tz=UTC)
         return (
             when.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite_time else when,
@@ -246,9 +246,8 @@ def read_events(url: str, start: datetime, end: datetime) -> pd.DataFrame:
         ensure_schema(engine)
         naive = engine.dialect.name == "sqlite"
         bounds = [_as_utc(t, naive) for t in (start, end)]
-        present = {
-            c["name"] for c in sa.inspect(engine).get_columns(TABLE_NAME)
-        }  # a table made before packing
+        # a table made before packing lacks its columns
+        present = {c["name"] for c in sa.inspect(engine).get_columns(TABLE_NAME)}
         query = (
             sa.select(*(c for c in prediction_events.columns if c.name in present))
             .where(prediction_events.c.event_time >= bounds[0], prediction_events.c.event_time < bounds[1])
@@ -284,11 +283,13 @@ def _feature_lists(conn: sa.Connection, keys: set[str]) -> dict[str, list[str]]:
 
 def _features(rows: Sequence[Any], lists: dict[str, list[str]]) -> pd.DataFrame:
     """One column per feature, row i for rows[i], whichever form each row's features were stored in."""
-    as_json = [i for i, r in enumerate(rows) if r["features"] is not None]
+    as_json: list[int] = []
     packed: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         if r["features"] is None:
             packed.setdefault(r["feature_list"], []).append(i)
+        else:
+            as_json.append(i)
     parts = []
     if as_json:
         parts.append(
@@ -302,9 +303,8 @@ def _features(rows: Sequence[Any], lists: dict[str, list[str]]) -> pd.DataFrame:
         parts.append(unpack(lists[key], numbers, [rows[i]["feature_text"] for i in index], index))
     if len(parts) == 1:
         return parts[0]
-    return (
-        pd.concat(parts, sort=False).sort_index().infer_objects()
-    )  # as one JSON read would type each column
+    # typed as one JSON read would type each column
+    return pd.concat(parts, sort=False).sort_index().infer_objects()
 
 
 def _as_utc(moment: datetime, naive: bool) -> datetime:

@@ -59,7 +59,7 @@ def test_a_profile_with_few_trees_takes_larger_steps() -> None:
 def test_boosting_keeps_every_client_and_weights_them_instead() -> None:
     assert imbalance_methods("catboost") == ("class_weight", "sqrt_class_weight")
     assert "undersample" in imbalance_methods("random_forest")
-    params = dict(search.DEFAULTS["catboost"], iterations=10)
+    params = dict(search.defaults("catboost"), iterations=10)
     weights = {
         method: build_model("catboost", params, ["a"], [], method, 0).get_params()["auto_class_weights"]
         for method in imbalance_methods("catboost")

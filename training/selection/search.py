@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Params] = {
     "logistic_regression": {"C": 0.1},
     "random_forest": {"max_depth": 10, "min_samples_leaf": 20, "max_features": "sqrt"},
     # regularised for a small sample; the number of trees comes from early stopping
-    "catboost": {"depth": 2, "l2_leaf_reg": 80.0, "rsm": 0.2, "subsample": 0.5, "learning_rate": 0.02},
+    "catboost": {"l2_leaf_reg": 80.0, "rsm": 0.2, "subsample": 0.5, "learning_rate": 0.02},  # depth: FIXED
 }
 
 # Settings every candidate of a family shares, outside the search. CatBoost: 32 borders per numeric feature and no

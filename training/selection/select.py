@@ -146,9 +146,7 @@ class _Search:
             params = search.step_for(params, self.budget.boosting_iterations)
         full = dict(params)
         if family in TREES_PARAMETER:
-            full[TREES_PARAMETER[family]] = _trees(self.budget)[family]
-        if family == SERVED_FAMILY:
-            full["iterations"] = search.tree_budget(params, self.budget.boosting_iterations)
+            full[TREES_PARAMETER[family]] = _trees(self.budget, params)[family]
         result = cross_validate(
             family,
             full,
@@ -181,8 +179,12 @@ class _Search:
 TREES_PARAMETER = {"catboost": "iterations", "random_forest": "n_estimators"}
 
 
-def _trees(budget: Budget) -> dict[str, int]:
-    return {"catboost": budget.boosting_iterations, "random_forest": budget.forest_trees}
+def _trees(budget: Budget, params: dict[str, Any]) -> dict[str, int]:
+    """The trees a candidate may grow: the profile's cap, cut for larger boosting steps (search.tree_budget)."""
+    return {
+        "catboost": search.tree_budget(params, budget.boosting_iterations),
+        "random_forest": budget.forest_trees,
+    }
 
 
 def _progress_bar(budget: Budget, progress: bool) -> tqdm:
