@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from training.features.monotone import constraints_for
 from training.selection.select import SelectionResult
 
 COMPARISON_COLUMNS = {
@@ -182,7 +183,7 @@ def _verdicts(selection: SelectionResult) -> list[str]:
     mono_auc = selection.monotone_cost["auc"].difference
     mono_cost = selection.monotone_cost["cost"].difference
     lines.append(
-        f"- Monotone constraints ({len(selection.model.get_params().get('monotone_constraints') or {})} features "
+        f"- Monotone constraints ({len(constraints_for([str(c) for c in selection.model.feature_names_]))} features "
         f"in the served model) change the AUC by {mono_auc.text()} and the cost by {mono_cost.text()} against the same "
         "model without them (paired, same folds)."
     )

@@ -22,6 +22,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
+from training.selection.seed_bag import SEED_STRIDE, SeedBag
+
 MISSING_CATEGORY = "MISSING"  # the same filler as the feature code, so serving rows match
 
 Monotone = dict[str, int]  # numeric feature -> +1 (never lowers the risk when it rises) or -1
@@ -40,7 +42,7 @@ class ModelSpec:
     monotone: Monotone
 
 
-Builder = Callable[[ModelSpec], BaseEstimator]
+Builder = Callable[[ModelSpec], BaseEstimator | SeedBag]
 
 
 def _dummy(spec: ModelSpec) -> BaseEstimator:
@@ -121,7 +123,15 @@ def _random_forest(spec: ModelSpec) -> BaseEstimator:
     return Pipeline([("prep", prep), ("model", model)])
 
 
-def _catboost(spec: ModelSpec) -> BaseEstimator:
+def _catboost(spec: ModelSpec) -> BaseEstimator | SeedBag:
+    """One CatBoost model, or a bag of `seeds` alike but for their random seed (`seed_bag`)."""
+    seeds = int(spec.params.get("seeds", 1))
+    if seeds <= 1:
+        return _catboost_member(spec, spec.seed)
+    return SeedBag([_catboost_member(spec, spec.seed + i * SEED_STRIDE) for i in range(seeds)])
+
+
+def _catboost_member(spec: ModelSpec, seed: int) -> CatBoostClassifier:
     params, numeric, categorical = spec.params, spec.numeric, spec.categorical
     iterations = int(params.get("iterations", 300))
     options: dict[str, Any] = {}
@@ -147,7 +157,7 @@ def _catboost(spec: ModelSpec) -> BaseEstimator:
         max_ctr_complexity=int(params.get("max_ctr_complexity", 4)),
         cat_features=categorical,
         auto_class_weights=CATBOOST_CLASS_WEIGHTS.get(spec.imbalance),
-        random_seed=spec.seed,
+        random_seed=seed,
         thread_count=int(params.get("thread_count", 2)),
         allow_writing_files=False,
         verbose=False,
@@ -184,7 +194,7 @@ def build_model(
     imbalance: str,
     seed: int,
     monotone: Monotone | None = None,
-) -> BaseEstimator | ClassifierMixin:
+) -> BaseEstimator | ClassifierMixin | SeedBag:
     """`monotone` (numeric feature -> +1/-1) is applied by the families that support it (CatBoost, random forest)."""
     if family not in FAMILIES:
         raise ValueError(f"Unknown model family {family!r}; choose one of {', '.join(FAMILIES)}.")

@@ -62,6 +62,7 @@ from training.selection.guards import (
 from training.selection.metrics import metrics_at, safe_auc
 from training.selection.models import FAMILIES, SERVED_FAMILY, build_model, prepare_frame
 from training.selection.profiles import Budget
+from training.selection.seed_bag import seeds_for, served_model
 from training.selection.summary import comparison_table, fold_spread
 
 BASELINE = "application-only baseline"
@@ -144,6 +145,7 @@ class _Search:
     ) -> CVResult:
         if family == SERVED_FAMILY:
             params = search.step_for(params, self.budget.boosting_iterations)
+            params = params | {"seeds": seeds_for(len(self.y))}
         full = dict(params)
         if family in TREES_PARAMETER:
             full[TREES_PARAMETER[family]] = _trees(self.budget, params)[family]
@@ -380,7 +382,7 @@ def _final_fit(
     model = build_model(
         SERVED_FAMILY, params, numeric, cats, chosen.imbalance, seed, constraints_for(numeric)
     )
-    model.fit(splits.x_dev.iloc[fit_idx][kept], y_fit[fit_idx])
+    model = served_model(model.fit(splits.x_dev.iloc[fit_idx][kept], y_fit[fit_idx]))
     train_auc = safe_auc(y_fit, model.predict_proba(splits.x_dev[kept])[:, 1])
     return _FinalFit(model, final_trees, kept, train_auc)
 
