@@ -267,12 +267,21 @@ def _comparison_sections(selection: SelectionResult, ctx: ReportContext) -> list
     ]
 
 
+def _trees_text(selection: SelectionResult) -> str:
+    """How many trees the served model holds: one model's, or a seed bag's members' (seed_bag)."""
+    seeds = int(selection.chosen.params.get("seeds", 1))
+    trees = f"{selection.final_trees} trees (the median early-stopping point of the folds)"
+    if seeds <= 1:
+        return trees
+    return f"{seeds} seeds of {trees}, merged into one model of {selection.model.tree_count_} trees"
+
+
 def _chosen_sections(selection: SelectionResult, ctx: ReportContext) -> list[str]:
     chosen = selection.chosen
     return [
         "## Chosen model and threshold",
         f"- model: {chosen.family}, imbalance method {chosen.imbalance}, parameters `{chosen.params}`, "
-        f"{selection.final_trees} trees (the median early-stopping point of the folds), "
+        f"{_trees_text(selection)}, "
         f"{selection.extra.get('features_kept')} features kept by the selection on the development split",
         f"- repeated CV: AUC {selection.estimates['cv_auc'].text()}, cost per applicant "
         f"{selection.estimates['cv_cost'].text()}, train AUC {selection.estimates['train_auc'].mean:.3f} "

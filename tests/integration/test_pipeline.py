@@ -119,6 +119,9 @@ def test_every_run_is_tracked_with_nested_runs_and_artifacts(trained) -> None:
         for r in children
         if r.data.tags["model"] == "catboost" and r.data.tags["imbalance"] == "undersample"
     ]
+    # a search on a few hundred clients: every CatBoost candidate is a bag of three seeds, the others are not
+    assert {r.data.params.get("seeds") for r in children if r.data.tags["model"] == "catboost"} == {"3"}
+    assert not [r for r in children if r.data.tags["model"] != "catboost" and "seeds" in r.data.params]
     assert "holdout_cost" in parent.data.metrics and parent.data.params["profile"] == "tiny"
     assert "promotion_decision" in parent.data.tags
     names = {a.path for a in client.list_artifacts(outcome.run_id)}
@@ -154,6 +157,12 @@ def test_report_explains_the_run(trained) -> None:
     ):
         assert heading in text
     assert "alias `champion` moved to it" in text
+    # the served model is the chosen candidate's three seeds merged: three times one member's trees
+    merged = re.search(
+        r"3 seeds of (\d+) trees \(the median[^)]*\), merged into one model of (\d+) trees", text
+    )
+    assert merged and int(merged[2]) == 3 * int(merged[1])
+    assert ModelBundle.load(outcome.bundle_path).model.tree_count_ == int(merged[2])
     assert set(outcome.summary["model"]) >= {"dummy", "catboost"}
     # the figures the report links sit next to it, as do the tables and the machine-readable summary
     linked = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", text)
