@@ -419,6 +419,7 @@ def write_summary(
         "metrics": metrics,
         "repeats": selection.folds.repeats,
         "calibration": selection.calibration.method,
+        "threshold_rule": "bayes",  # refused from cost_fp / (cost_fp + cost_fn) on the calibrated scale
         "trees": selection.final_trees,
         "features_kept": selection.extra.get("features_kept"),
         "beats_baseline": selection.beats_baseline,

@@ -115,6 +115,17 @@ def _versus_baseline(beats: bool | None, saving_high: float) -> str:
     return " : les six autres tables font baisser le coût en moyenne, mais l'intervalle n'exclut pas l'absence de gain."
 
 
+def _threshold_rule(summary: dict[str, Any]) -> str:
+    """How the run's threshold was set: at the Bayes point of the calibrated scale, or (older runs) at the empirical
+    minimum of the out-of-fold cost."""
+    if summary.get("threshold_rule") == "bayes":
+        return (
+            f"on refuse dès que la probabilité calibrée atteint {fr(summary['metrics']['threshold'])}, soit coût FP / "
+            "(coût FP + coût FN) : le point où refuser coûte moins qu'accorder"
+        )
+    return "le seuil est choisi sur la probabilité calibrée"
+
+
 def _repeated_lines(summary: dict, metrics: dict) -> list[str]:
     beats = summary.get("beats_baseline")
 
@@ -133,7 +144,7 @@ def _repeated_lines(summary: dict, metrics: dict) -> list[str]:
         "",
         f"Calibration : {summary.get('calibration', 'aucune')} (choisie par score de Brier en validation croisée), "
         f"Brier hors-pli {fr(metrics['cv_brier'], 4)}, sur la validation finale {fr(metrics['holdout_brier'], 4)} ; "
-        "le seuil est choisi sur la probabilité calibrée. Contraintes monotones : effet sur l'AUC "
+        f"{_threshold_rule(summary)}. Contraintes monotones : effet sur l'AUC "
         f"{fr(metrics['auc_monotone_effect'])}, sur le coût {fr(metrics['cost_monotone_effect'])}.",
     ]
 

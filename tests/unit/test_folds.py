@@ -6,10 +6,12 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from training.features.protected import load_policy
-from training.selection.cost import CostMatrix, best_threshold, business_cost
-from training.selection.crossval import EarlyStopping, cross_validate, crossfit_costs
+from training.selection.calibration import fit_platt
+from training.selection.cost import CostMatrix, bayes_threshold, business_cost
+from training.selection.crossval import EarlyStopping, cross_validate, crossfit_costs, pooled_threshold
 from training.selection.fold_selection import FoldColumns, SelectionRule, select_features
 from training.selection.folds import corrected_interval, make_repeated_folds, paired
 
@@ -47,15 +49,35 @@ def test_a_paired_comparison_sees_a_small_consistent_gain() -> None:
     assert comparison.significant and comparison.difference.low > 0
 
 
-def test_a_fold_is_judged_at_a_threshold_chosen_without_its_rows() -> None:
+def test_a_fold_is_judged_by_the_bayes_rule_on_a_calibration_fitted_without_its_rows() -> None:
     rng = np.random.default_rng(2)
     y = (rng.random(500) < 0.1).astype(int)
-    oof = np.clip(0.1 + 0.3 * y + rng.normal(0, 0.15, 500), 0, 1)[None, :]
+    oof = np.clip(0.4 + 0.3 * y + rng.normal(0, 0.15, 500), 0, 1)[None, :]  # ranks well, far from calibrated
     folds = make_repeated_folds(y, 5, 1, seed=0)
     costs = crossfit_costs(oof, y, list(folds), COSTS)
     for fold, cost in zip(folds, costs, strict=True):
-        threshold = best_threshold(y[fold.train], oof[0, fold.train], COSTS).threshold
-        assert cost == business_cost(y[fold.validation], oof[0, fold.validation], threshold, COSTS)
+        calibrated = fit_platt(oof[0, fold.train], y[fold.train]).apply(oof[0, fold.validation])
+        assert cost == business_cost(y[fold.validation], calibrated, bayes_threshold(COSTS), COSTS)
+        # the fold's own rows would move the calibration, and so the decisions
+        own = fit_platt(oof[0], y).apply(oof[0, fold.validation])
+        assert not np.allclose(own, calibrated)
+
+
+def test_the_candidates_threshold_is_the_raw_score_that_calibrates_to_the_bayes_point() -> None:
+    rng = np.random.default_rng(4)
+    y = (rng.random(3_000) < 0.1).astype(int)
+    oof = np.clip(0.4 + 0.3 * y + rng.normal(0, 0.15, 3_000), 0, 1)[None, :]
+    choice = pooled_threshold(oof, y, COSTS)
+    calibration = fit_platt(oof[0], y)
+    assert calibration.apply(choice.threshold) == pytest.approx(bayes_threshold(COSTS), abs=1e-9)
+    assert choice.cost == business_cost(y, oof[0], choice.threshold, COSTS)
+    # a score that does not rank: its calibration is the base rate; under 1/11 everyone is granted, above it
+    # everyone is refused
+    for rate in (0.05, 0.15):
+        y_flat = (rng.random(3_000) < rate).astype(int)
+        flat = pooled_threshold(np.full((1, 3_000), 0.3), y_flat, COSTS)
+        grant_all, refuse_all = COSTS.fn * y_flat.mean(), COSTS.fp * (1 - y_flat.mean())
+        assert flat.cost == pytest.approx(grant_all if rate < 1 / 11 else refuse_all)
 
 
 def noise_frame(n: int = 900, columns: int = 120, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:

@@ -15,6 +15,7 @@ from training.run_docs import (
     METHODOLOGY,
     RUNS,
     RunDocsError,
+    _threshold_rule,
     _versus_baseline,
     block_pattern,
     document_run,
@@ -143,3 +144,13 @@ def test_the_saving_against_the_baseline_is_claimed_only_when_its_interval_exclu
     assert "intervalle compris" in _versus_baseline(True, saving_high=-0.002)
     assert "n'exclut pas l'absence de gain" in _versus_baseline(True, saving_high=0.004)
     assert "n'est pas battue" in _versus_baseline(False, saving_high=-0.1)
+
+
+def test_the_threshold_rule_is_named_as_the_run_set_it() -> None:
+    bayes = _threshold_rule({"threshold_rule": "bayes", "metrics": {"threshold": 1 / 11}})
+    assert "0,091" in bayes and "coût FP / (coût FP + coût FN)" in bayes
+    # runs published before the rule say how their threshold was chosen then
+    assert (
+        _threshold_rule({"metrics": {"threshold": 0.088}})
+        == "le seuil est choisi sur la probabilité calibrée"
+    )

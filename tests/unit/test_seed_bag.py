@@ -10,6 +10,7 @@ from catboost import CatBoostClassifier, Pool
 from scipy.special import expit, logit
 
 from training.features.monotone import constraints_for
+from training.selection.crossval import EarlyStopping, _fit_fold
 from training.selection.models import build_model
 from training.selection.seed_bag import SMALL_SAMPLE, SeedBag, seeds_for, served_model
 
@@ -103,3 +104,20 @@ def test_an_unfitted_bag_says_so() -> None:
         served_model(model)
     with pytest.raises(ValueError, match="at least one"):
         SeedBag([])
+
+
+def test_in_cross_validation_each_member_stops_early_on_its_own_inner_split(
+    data: tuple[pd.DataFrame, np.ndarray],
+) -> None:
+    x, y = data
+    params = PARAMS | {"iterations": 200}
+    bag = build_model("catboost", params, NUMERIC, ["kind"], "class_weight", 11)
+    trees = _fit_fold(bag, "catboost", x, y, EarlyStopping(rounds=10), seed=11)
+    for i, member in enumerate(bag.members):
+        # the single model of member i's seed, fitted with the inner split of that same seed
+        alone = build_model(
+            "catboost", params | {"seeds": 1}, NUMERIC, ["kind"], "class_weight", 11 + 1_000 * i
+        )
+        _fit_fold(alone, "catboost", x, y, EarlyStopping(rounds=10), seed=11 + 1_000 * i)
+        np.testing.assert_allclose(member.predict_proba(x), alone.predict_proba(x), atol=1e-12)
+    assert trees == int(np.median([m.get_best_iteration() for m in bag.members])) + 1

