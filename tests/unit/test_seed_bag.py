@@ -92,9 +92,10 @@ def test_best_iteration_is_the_members_median(data: tuple[pd.DataFrame, np.ndarr
 
 
 def test_seeds_only_for_small_samples() -> None:
-    assert seeds_for(2_460) == 3
+    assert seeds_for(2_460) == 3  # the real sample's development clients
     assert seeds_for(SMALL_SAMPLE - 1) == 3
     assert seeds_for(SMALL_SAMPLE) == 1
+    assert seeds_for(8_000) == 1  # the demo profile's search
     assert seeds_for(30_000) == 1
 
 
