@@ -238,16 +238,30 @@ def _data_lines(d: dict[str, Any], language: str) -> str:
 
 
 def _decision_text(decision: dict[str, Any], language: str) -> str:
+    fn, fp = decision["cost_fn"], decision["cost_fp"]
+    bayes = (
+        abs(float(decision["threshold"]) - fp / (fp + fn)) < 1e-12
+    )  # older versions: the empirical minimum
     if language == "fr":
+        rule = (
+            f"le seuil est le point où refuser coûte moins qu'accorder en moyenne, {fp:g} / ({fp:g} + {fn:g}), "
+            "sur la probabilité calibrée."
+            if bayes
+            else "le seuil minimise ce coût sur les prédictions hors-pli."
+        )
         return (
             f"Refus si la probabilité de défaut est supérieure ou égale à **{_num(decision['threshold'], language)}**. "
-            f"Un défaut accordé (faux négatif) coûte {decision['cost_fn']:g}, un bon client refusé (faux positif) "
-            f"{decision['cost_fp']:g} ; le seuil minimise ce coût sur les prédictions hors-pli."
+            f"Un défaut accordé (faux négatif) coûte {fn:g}, un bon client refusé (faux positif) {fp:g} ; {rule}"
         )
+    rule = (
+        f"the threshold is where refusing costs less than granting on average, {fp:g} / ({fp:g} + {fn:g}), on the "
+        "calibrated probability."
+        if bayes
+        else "the threshold minimises that cost on out-of-fold predictions."
+    )
     return (
         f"Refused when the probability of default is at or above **{_num(decision['threshold'])}**. A "
-        f"default granted (false negative) costs {decision['cost_fn']:g}, a good client refused (false "
-        f"positive) {decision['cost_fp']:g}; the threshold minimises that cost on out-of-fold predictions."
+        f"default granted (false negative) costs {fn:g}, a good client refused (false positive) {fp:g}; {rule}"
     )
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from dash_app.model_card_page import markdown_to_html
 from registry.bundle import BundleMetadata
-from registry.model_card import build_card, render, write_card
+from registry.model_card import _decision_text, build_card, render, write_card
 from training.features.protected import load_policy
 
 GATE = {
@@ -219,3 +219,13 @@ def test_the_version_description_fits_the_sql_stores_limit(tmp_path: Path) -> No
     assert len(client.description) <= DESCRIPTION_LIMIT
     assert client.description.startswith("# Fiche du modèle")
     assert client.description.endswith("runs:/run123/model_card/")
+
+
+def test_the_decision_rule_is_described_as_the_version_applies_it() -> None:
+    bayes = {"threshold": 1 / 11, "cost_fn": 10.0, "cost_fp": 1.0}
+    assert "1 / (1 + 10)" in _decision_text(bayes, "fr") and "refuser coûte moins" in _decision_text(bayes, "fr")
+    assert "refusing costs less than granting" in _decision_text(bayes, "en")
+    # a version whose threshold was the empirical minimum of its out-of-fold cost
+    older = bayes | {"threshold": 0.089}
+    assert "minimises that cost on out-of-fold predictions" in _decision_text(older, "en")
+    assert "minimise ce coût" in _decision_text(older, "fr")
