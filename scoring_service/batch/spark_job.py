@@ -1,12 +1,14 @@
 """Batch scoring on Apache Spark: features from the same declarations (`training.features.spark`), the registered
 model shipped to the executors, a Parquet (or CSV) folder partitioned by decision.
 
-Probabilities and decisions come from MLflow's `mlflow.pyfunc.spark_udf` over the registered pyfunc model
-(`registry.pyfunc_model`), which ships the model to the executors and returns the probability and the decision
-at the version's threshold. Reasons are not in the pyfunc's output (it returns no contributions), so with
-`--explain` the bundle folder is shipped with `SparkContext.addFile` and each partition is scored by the data
-plane's own `BatchModel.score_features`, as on DuckDB. The master comes from `--master` or from spark-submit,
-never from the code.
+The model version's bundle folder is shipped with `SparkContext.addFile`, loaded once per Python worker, and each
+Arrow batch of features (the model's columns only, in its order) is scored by the data plane's own
+`BatchModel.score_features` through `mapInArrow`, as on DuckDB, with or without reasons. MLflow's
+`mlflow.pyfunc.spark_udf` over the registered pyfunc does not fit this job: on a local master it loads the model
+again in every task (it keeps a model per worker only when it ships it as an archive, on a cluster), it imports
+MLflow in every Python worker and checks the pyfunc's signature on every batch, and it cannot return the reasons
+(the pyfunc returns no contributions), so a second path existed for `--explain` anyway (docs/benchmarks.md, issue
+16, fifth pass, has the figures). The master comes from `--master` or from spark-submit, never from the code.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from typing import TYPE_CHECKING
 from scoring_service.batch.output import BatchError, output_format, write_atomically
 from scoring_service.batch.run import BatchOptions, BatchSummary
 from scoring_service.batch.scoring import BASE_COLUMNS, ID, BatchModel, output_columns
+from scoring_service.batch.scoring import output_schema as arrow_schema
 from scoring_service.model_source import ModelSource
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pyspark.sql import DataFrame, SparkSession
     from pyspark.sql.types import StructType
 
@@ -40,8 +44,8 @@ def spark_session(master: str | None, conf: dict[str, str] | None = None) -> Spa
     return session(master, conf, APP_NAME)
 
 
-def bundle_folder(model_uri: str, tracking_uri: str | None, workdir: Path) -> tuple[Path, str, str]:
-    """(bundle folder on this machine, version, MLflow model URI for spark_udf) of what `model_uri` names now."""
+def bundle_folder(model_uri: str, tracking_uri: str | None, workdir: Path) -> tuple[Path, str]:
+    """(bundle folder on this machine, version) of what `model_uri` names now."""
     from registry.bundle import load_metadata
     from registry.registration import download_bundle
 
@@ -52,34 +56,10 @@ def bundle_folder(model_uri: str, tracking_uri: str | None, workdir: Path) -> tu
     ref = source.ref
     if ref.kind == "folder":
         folder = Path(ref.uri)
-        return folder, version or load_metadata(folder).version, ""
+        return folder, version or load_metadata(folder).version
     pinned = f"models:/{ref.name}/{version}" if ref.kind == "alias" else ref.uri
     folder = download_bundle(pinned, tracking_uri, workdir / "download")
-    return folder, version or load_metadata(folder).version, pinned
-
-
-def pyfunc_uri(folder: Path, registered: str, workdir: Path) -> str:
-    """The MLflow model spark_udf loads: the registered one, or a bundle folder saved as the same pyfunc."""
-    if registered:
-        return registered
-    import mlflow
-
-    from registry.bundle import ModelBundle
-    from registry.pyfunc_model import BUNDLE_ARTIFACT, CreditScoringModel
-    from registry.registration import bundle_signature
-
-    path = workdir / "pyfunc"
-    mlflow.pyfunc.save_model(
-        str(path),
-        python_model=CreditScoringModel(),
-        artifacts={BUNDLE_ARTIFACT: str(folder)},
-        signature=bundle_signature(ModelBundle.load(folder)),
-        code_paths=[str(Path(__file__).resolve().parents[2] / "registry")],
-        # this copy lives for one run in this environment (env_manager="local"): without a list, MLflow would
-        # infer one by loading the model in a separate Python process, seconds of CPU for nothing
-        pip_requirements=[],
-    )
-    return str(path)
+    return folder, version or load_metadata(folder).version
 
 
 def output_schema(top_k: int, explain: bool) -> StructType:
@@ -97,34 +77,19 @@ def output_schema(top_k: int, explain: bool) -> StructType:
     return T.StructType(fields)
 
 
-def scored_with_udf(spark: SparkSession, features: DataFrame, model_uri: str, model: BatchModel) -> DataFrame:
-    """Probability and decision from the registered pyfunc, run on the executors by mlflow.pyfunc.spark_udf."""
-    import mlflow.pyfunc
-    from pyspark.sql import functions as F
-
-    predict = mlflow.pyfunc.spark_udf(
-        spark, model_uri, result_type="probability double, refused boolean", env_manager="local"
-    )
-    columns = [F.col(name) for name in model.inputs.features]
-    scored = features.select(F.col(ID).cast("long").alias(ID), predict(F.struct(*columns)).alias("p"))
-    return scored.select(
-        ID,
-        F.col("p.probability").alias("probability"),
-        F.when(F.col("p.refused"), F.lit("refused")).otherwise(F.lit("granted")).alias("decision"),
-        F.lit(model.inputs.threshold).alias("threshold"),
-        F.lit(model.version).alias("model_version"),
-    )
-
-
-def scored_with_reasons(
+def scored_frame(
     spark: SparkSession, features: DataFrame, folder: Path, model: BatchModel, options: BatchOptions
 ) -> DataFrame:
-    """Everything, reasons included, by the data plane's code on each partition (the bundle shipped by addFile)."""
+    """Every output column (reasons with `--explain`) by the data plane's own `BatchModel.score_features` on each
+    Arrow batch, the bundle shipped by addFile and loaded once per Python worker. Only the model's columns travel
+    to Python, in the model's order."""
     spark.sparkContext.addFile(str(folder), recursive=True)
     name, version = folder.name, model.version
-    top_k, language = options.top_k, options.language
+    explain, top_k, language = options.explain, options.top_k, options.language
+    schema, types = output_schema(top_k, explain), arrow_schema(explain, top_k)
 
-    def score(batches: Iterator[object]) -> Iterator[object]:
+    def score(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
         from pyspark import SparkFiles
 
         key = (name, version)
@@ -132,9 +97,13 @@ def scored_with_reasons(
             _MODELS[key] = BatchModel.from_folder(SparkFiles.get(name), version)
         batch_model = _MODELS[key]
         for batch in batches:
-            yield batch_model.score_features(batch, explain=True, top_k=top_k, language=language)  # type: ignore[arg-type]
+            scored = batch_model.score_features(
+                batch.to_pandas(), explain=explain, top_k=top_k, language=language
+            )
+            yield pa.RecordBatch.from_pandas(scored, schema=types, preserve_index=False)
 
-    return features.mapInPandas(score, output_schema(top_k, explain=True))  # type: ignore[arg-type]
+    inputs = features.select(ID, *model.inputs.features)
+    return inputs.mapInArrow(score, schema)  # type: ignore[arg-type]
 
 
 def run_spark(options: BatchOptions) -> BatchSummary:
@@ -148,7 +117,7 @@ def run_spark(options: BatchOptions) -> BatchSummary:
     spark = spark_session(options.master, options.spark_conf)
     workdir = Path(tempfile.mkdtemp(prefix="credit-batch-"))
     try:
-        folder, version, registered = bundle_folder(options.model_uri, options.tracking_uri, workdir)
+        folder, version = bundle_folder(options.model_uri, options.tracking_uri, workdir)
         model = BatchModel.from_folder(folder, version)
         path = application_path(options.data)
         applications = read_table(spark, path, APPLICATION_COLUMNS)
@@ -156,10 +125,7 @@ def run_spark(options: BatchOptions) -> BatchSummary:
         data = Path(options.data)
         tables = read_secondary(spark, data if data.is_dir() else None)
         features = client_frame(spark, applications, tables, cut=clients <= CUT_CLIENTS)
-        if options.explain:
-            scored = scored_with_reasons(spark, features, folder, model, options)
-        else:
-            scored = scored_with_udf(spark, features, pyfunc_uri(folder, registered, workdir), model)
+        scored = scored_frame(spark, features, folder, model, options)
 
         def write(target: Path) -> None:
             writer = scored.write.partitionBy("decision")
