@@ -85,6 +85,23 @@ def test_batch_outputs_are_identical_on_both_engines(
     pd.testing.assert_frame_equal(udf[base], duck[base], check_exact=False, rtol=1e-9, atol=0)
 
 
+def test_a_value_that_does_not_fit_its_column_fails_although_the_session_is_not_ansi(
+    spark, folder: Path, tmp_path: Path
+) -> None:
+    from training.features.spark import ANSI, read_table
+
+    applications = pd.read_csv(application_path(folder)).head(5)
+    applications["AMT_INCOME_TOTAL"] = applications["AMT_INCOME_TOTAL"].astype(object)
+    applications.loc[3, "AMT_INCOME_TOTAL"] = "a lot"
+    path = tmp_path / "application_test.csv"
+    applications.to_csv(path, index=False)
+    assert spark.conf.get(ANSI) == "false"
+    frame = read_table(spark, path, APPLICATION_COLUMNS)
+    assert spark.conf.get(ANSI) == "false"
+    with pytest.raises(Exception, match="CAST_INVALID_INPUT"):
+        frame.select("AMT_INCOME_TOTAL").collect()
+
+
 def test_training_features_on_spark_match_duckdb(spark, folder: Path, tmp_path: Path) -> None:
     from training.data.loader import load_tables
     from training.features.spark import build_feature_folder

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from training.features.cli import spark_setting
-from training.features.spark import JAVA_OPTIONS, LOCAL_MEMORY, local_cores, session_settings
+from training.features.spark import ANSI, JAVA_OPTIONS, LOCAL_MEMORY, local_cores, session_settings
 from training.features.spark_jvm import C1_ONLY, class_archive
 
 
@@ -69,3 +69,9 @@ def test_a_setting_without_equals_sign_is_refused_with_the_form_to_use() -> None
     assert spark_setting("a=b=c") == ("a", "b=c")
     with pytest.raises(argparse.ArgumentTypeError, match="KEY=VALUE"):
         spark_setting("spark.ui.enabled")
+
+
+@pytest.mark.parametrize("master", ["local[2]", "spark://host:7077", None])
+def test_the_aggregates_run_without_ansi_overflow_checks_on_every_master(master: str | None) -> None:
+    assert session_settings(master)[ANSI] == "false"
+    assert session_settings(master, {ANSI: "true"})[ANSI] == "true"
