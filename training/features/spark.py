@@ -247,18 +247,16 @@ def aggregate_frame(
 
 
 def cut_to_clients(tables: Mapping[str, DataFrame], ids: DataFrame) -> dict[str, DataFrame]:
-    """The secondary tables cut to the rows of `ids`' clients before any family reads them, as the DuckDB batch
-    loader cuts them while reading; bureau_balance through the clients' credits, so that its per-credit summary
-    is computed for the batch's credits only, not for the whole book's. The ids (then the credits' ids) are
-    broadcast to every executor: the book's rows are filtered where they are read and never shuffled."""
+    """bureau_balance cut to the credits of `ids`' clients before its per-credit summary, so that the summary is
+    computed for the batch's credits only, not for the whole book's. The other tables are not cut here: each
+    family's own `SK_ID_CURR IN {clients}` already filters them where they are read (a second filter on the same
+    ids would probe every row of the book twice). The credits' ids are broadcast to every executor: the book's
+    rows are filtered where they are read and never shuffled."""
     from pyspark.sql import functions as F
 
     wanted = F.broadcast(ids)
-    cut = {
-        attribute: frame.join(wanted, on=ID, how="left_semi") if ID in frame.columns else frame
-        for attribute, frame in tables.items()
-    }
-    credits = F.broadcast(cut["bureau"].select("SK_ID_BUREAU"))
+    credits = F.broadcast(tables["bureau"].join(wanted, on=ID, how="left_semi").select("SK_ID_BUREAU"))
+    cut = dict(tables)
     cut["bureau_balance"] = tables["bureau_balance"].join(credits, on="SK_ID_BUREAU", how="left_semi")
     return cut
 
