@@ -25,6 +25,7 @@ from scoring_service.batch.run import BatchOptions, BatchSummary
 from scoring_service.batch.scoring import BASE_COLUMNS, ID, BatchModel, output_columns
 from scoring_service.batch.scoring import output_schema as arrow_schema
 from scoring_service.model_source import ModelSource
+from training.data.batch import APPLICATION_COLUMNS
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -36,12 +37,17 @@ _MODELS: dict[tuple[str, str], BatchModel] = {}  # per Python worker: the bundle
 # Up to this many clients, the book's tables are cut to the batch's clients through broadcast ids (about five
 # credits a client: some 10 million ids, ~100 MB, sent to each executor); above, each family's own filter does.
 CUT_CLIENTS = 2_000_000
+# The batch's last stage joins five families and the application features, 329 columns, wider than the 100 fields
+# up to which Spark generates one loop per stage: above, every join copies each row it builds field by field
+# (jstack samples of that stage sit in those copies). With the stage compiled whole, the command used 6 % less CPU at
+# 1,000,000 clients (docs/benchmarks.md, issue 16, fifth pass). The command's --conf wins.
+BATCH_SETTINGS = {"spark.sql.codegen.maxFields": "1000"}
 
 
 def spark_session(master: str | None, conf: dict[str, str] | None = None) -> SparkSession:
     from training.features.spark import spark_session as session
 
-    return session(master, conf, APP_NAME)
+    return session(master, {**BATCH_SETTINGS, **(conf or {})}, APP_NAME)
 
 
 def bundle_folder(model_uri: str, tracking_uri: str | None, workdir: Path) -> tuple[Path, str]:
@@ -78,37 +84,42 @@ def output_schema(top_k: int, explain: bool) -> StructType:
 
 
 def scored_frame(
-    spark: SparkSession, features: DataFrame, folder: Path, model: BatchModel, options: BatchOptions
+    spark: SparkSession, rows: DataFrame, folder: Path, model: BatchModel, options: BatchOptions
 ) -> DataFrame:
-    """Every output column (reasons with `--explain`) by the data plane's own `BatchModel.score_features` on each
-    Arrow batch, the bundle shipped by addFile and loaded once per Python worker. Only the model's columns travel
-    to Python, in the model's order."""
+    """Every output column (reasons with `--explain`) of `rows` (each application's raw fields and its secondary
+    aggregates) by the data plane's own code on each Arrow batch: the application features computed there by the
+    training code (`application_features`), then `BatchModel.score_features`, the bundle shipped by addFile and
+    loaded once per Python worker. Only the raw fields and the model's aggregates travel to Python, once."""
     spark.sparkContext.addFile(str(folder), recursive=True)
     name, version = folder.name, model.version
     explain, top_k, language = options.explain, options.top_k, options.language
     schema, types = output_schema(top_k, explain), arrow_schema(explain, top_k)
+    aggregates = [f for f in model.inputs.features if f in rows.columns and f not in APPLICATION_COLUMNS]
 
     def score(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pandas as pd
         import pyarrow as pa
         from pyspark import SparkFiles
+
+        from training.features.application import application_features
 
         key = (name, version)
         if key not in _MODELS:
             _MODELS[key] = BatchModel.from_folder(SparkFiles.get(name), version)
         batch_model = _MODELS[key]
         for batch in batches:
-            scored = batch_model.score_features(
-                batch.to_pandas(), explain=explain, top_k=top_k, language=language
-            )
+            raw = batch.to_pandas().set_index(ID)
+            features = pd.concat([application_features(raw), raw[aggregates]], axis=1)
+            scored = batch_model.score_features(features, explain=explain, top_k=top_k, language=language)
             yield pa.RecordBatch.from_pandas(scored, schema=types, preserve_index=False)
 
-    inputs = features.select(ID, *model.inputs.features)
+    inputs = rows.select(*APPLICATION_COLUMNS, *aggregates)
     return inputs.mapInArrow(score, schema)  # type: ignore[arg-type]
 
 
 def run_spark(options: BatchOptions) -> BatchSummary:
-    from training.data.batch import APPLICATION_COLUMNS, application_path
-    from training.features.spark import client_frame, read_secondary, read_table
+    from training.data.batch import application_path
+    from training.features.spark import aggregate_frame, read_secondary, read_table
 
     started = time.perf_counter()
     fmt = output_format(options.out)
@@ -124,8 +135,9 @@ def run_spark(options: BatchOptions) -> BatchSummary:
         clients = _check_applications(applications, path)
         data = Path(options.data)
         tables = read_secondary(spark, data if data.is_dir() else None)
-        features = client_frame(spark, applications, tables, cut=clients <= CUT_CLIENTS)
-        scored = scored_frame(spark, features, folder, model, options)
+        aggregates = aggregate_frame(spark, tables, applications, cut=clients <= CUT_CLIENTS)
+        rows = applications.join(aggregates, on=ID, how="left")
+        scored = scored_frame(spark, rows, folder, model, options)
 
         def write(target: Path) -> None:
             writer = scored.write.partitionBy("decision")
