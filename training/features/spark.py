@@ -152,7 +152,7 @@ def read_table(spark: SparkSession, path: Path | str, columns: Mapping[str, Kind
 def strict_casts(spark: SparkSession) -> Iterator[None]:
     """Casts built inside are ANSI casts whatever the session's mode: a value that does not fit its column fails
     the command instead of becoming missing (a cast keeps the mode it was built with)."""
-    before = spark.conf.get(ANSI)
+    before = spark.conf.get(ANSI) or "true"  # Spark 4's default when unset
     spark.conf.set(ANSI, "true")
     try:
         yield
