@@ -5,7 +5,7 @@
     python bench/spark_event_log.py /tmp/b16/events/*
 
 The executors' CPU (`executorCpuTime`) counts the JVM's work in tasks; the time a task waits for its Python
-workers (mapInPandas, spark_udf) is in its run time but not in its CPU. Whatever the JVM spends outside tasks
+workers (mapInPandas, mapInArrow) is in its run time but not in its CPU. Whatever the JVM spends outside tasks
 (start, planning, code generation and compilation, JIT, the driver's bookkeeping) is the difference between the
 JVM's CPU time, measured outside, and the total below.
 """

@@ -34,14 +34,19 @@ if TYPE_CHECKING:
 
 APP_NAME = "credit-batch-scoring"
 _MODELS: dict[tuple[str, str], BatchModel] = {}  # per Python worker: the bundle is loaded once
-# Up to this many clients, the book's tables are cut to the batch's clients through broadcast ids (about five
-# credits a client: some 10 million ids, ~100 MB, sent to each executor); above, each family's own filter does.
+# Up to this many clients, bureau_balance is cut to the batch's credits through broadcast ids (about five credits a
+# client: some 10 million ids, ~100 MB, sent to each executor); above, the whole table is summarised per credit.
 CUT_CLIENTS = 2_000_000
-# The batch's last stage joins five families and the application features, 329 columns, wider than the 100 fields
+# The batch's last stage joins five families and the applications, over 300 columns, wider than the 100 fields
 # up to which Spark generates one loop per stage: above, every join copies each row it builds field by field
 # (jstack samples of that stage sit in those copies). With the stage compiled whole, the command used 6 % less CPU at
-# 1,000,000 clients (docs/benchmarks.md, issue 16, fifth pass). The command's --conf wins.
-BATCH_SETTINGS = {"spark.sql.codegen.maxFields": "1000"}
+# 1,000,000 clients (docs/benchmarks.md, issue 16, fifth pass). Below Int.MaxValue bytes per Arrow batch, Spark sums
+# the buffer sizes of all the columns after every row it writes for Python (a tenth of that stage's samples); the
+# batches stay bounded by their 10,000 rows (about 13 MB here). The command's --conf wins.
+BATCH_SETTINGS = {
+    "spark.sql.codegen.maxFields": "1000",
+    "spark.sql.execution.arrow.maxBytesPerBatch": str(2**31 - 1),
+}
 
 
 def spark_session(master: str | None, conf: dict[str, str] | None = None) -> SparkSession:

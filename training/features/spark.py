@@ -225,7 +225,8 @@ def aggregate_frame(
 ) -> DataFrame:
     """Aggregates of the secondary tables for `clients` (a frame with SK_ID_CURR): the declarations' SQL, one
     query per family, joined on the clients; row counts are 0 (not missing) for a client without rows.
-    `cut`: the tables are first cut to these clients (`cut_to_clients`), for a batch smaller than the book."""
+    `cut`: bureau_balance is first cut to these clients' credits (`cut_to_clients`), for a batch smaller than
+    the book."""
     from pyspark.sql import functions as F
 
     ids = clients.select(ID).distinct()
