@@ -223,7 +223,9 @@ def test_the_version_description_fits_the_sql_stores_limit(tmp_path: Path) -> No
 
 def test_the_decision_rule_is_described_as_the_version_applies_it() -> None:
     bayes = {"threshold": 1 / 11, "cost_fn": 10.0, "cost_fp": 1.0}
-    assert "1 / (1 + 10)" in _decision_text(bayes, "fr") and "refuser coûte moins" in _decision_text(bayes, "fr")
+    assert "1 / (1 + 10)" in _decision_text(bayes, "fr") and "refuser coûte moins" in _decision_text(
+        bayes, "fr"
+    )
     assert "refusing costs less than granting" in _decision_text(bayes, "en")
     # a version whose threshold was the empirical minimum of its out-of-fold cost
     older = bayes | {"threshold": 0.089}
