@@ -136,6 +136,11 @@ class ScoringClient:
     # --- ScoringApi -----------------------------------------------------------------------------------------
 
     def score(self, request: d.ScoreRequest) -> d.ScoreResult:
+        if not isinstance(request, d.ScoreRequest):
+            raise TypeError(
+                f"ScoringClient.score takes a ScoreRequest, not {type(request).__name__}: for client 100024, "
+                "client.score(ScoreRequest(client_id=100024)); score_batch takes a list of ids."
+            )
         response = self._call(self._stub.Score, t.score_request_to_pb(request))
         return t.score_result_from_pb(response, answers=self._answers)
 
