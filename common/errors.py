@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from pydantic import ValidationError
+
 
 class UserError(Exception):
     """A failure the user can fix (a file, a setting, a store); the message says what is wrong and what to do."""
@@ -16,3 +18,19 @@ def exit_with(error: UserError) -> int:
     """Print the error's sentence on stderr for a command line; returns the command's exit code."""
     print(f"error: {error}", file=sys.stderr)
     return error.exit_code
+
+
+class SettingsError(UserError):
+    """A setting (an environment variable or a command-line option) that the app's settings refused."""
+
+
+def settings_error(exc: ValidationError, env_prefix: str) -> SettingsError:
+    """The refused settings named as the user sets them (PREFIX_FIELD), with the value given and the rule."""
+    problems = "; ".join(
+        f"{env_prefix}{'_'.join(map(str, e['loc'])).upper() or 'SETTINGS'}={e.get('input')!r}: {e['msg']}"
+        for e in exc.errors()
+    )
+    return SettingsError(
+        f"Invalid settings: {problems}. Set the environment variable (or its command-line option) to a valid value, "
+        "or unset it for the default."
+    )

@@ -10,13 +10,13 @@ import argparse
 import gc
 import logging
 import signal
-import sys
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
+from common.errors import exit_with, settings_error
 from scoring_service.settings import ScoringSettings
 
 logger = logging.getLogger("scoring_service")
@@ -51,11 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(argv)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
-        print(f"Invalid scoring settings: {problems}.", file=sys.stderr)
-        return 2
+        return exit_with(settings_error(exc, "SCORING_"))
 
     from common.logs import configure_logging
     from scoring_service.server import ServerError, start_service

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import mlflow
 import pandas as pd
+from pydantic import ValidationError
 from tqdm import tqdm
 
-from common.errors import UserError, exit_with
+from common.errors import UserError, exit_with, settings_error
 from registry.fairness_gate import add_override_argument
 from training.settings import TrainingSettings
 from training.timings import Timings
@@ -85,7 +86,10 @@ def settings_from(args: argparse.Namespace) -> TrainingSettings:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
+    try:
+        settings = settings_from(args)
+    except ValidationError as exc:  # TRAINING_COST_FN=0, TRAINING_SEED=abc, ...
+        return exit_with(settings_error(exc, "TRAINING_"))
     try:
         if args.unless_champion and (version := existing_champion(settings)) is not None:
             print(

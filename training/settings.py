@@ -58,9 +58,9 @@ class TrainingSettings(BaseSettings):
     )
     model_alias: str = Field(default="champion", description="Registry alias that serving follows.")
     cost_fn: float = Field(
-        default=10.0, description="Cost of a false negative (a defaulting client granted)."
+        default=10.0, gt=0, description="Cost of a false negative (a defaulting client granted)."
     )
-    cost_fp: float = Field(default=1.0, description="Cost of a false positive (a good client refused).")
+    cost_fp: float = Field(default=1.0, gt=0, description="Cost of a false positive (a good client refused).")
     test_size: float = Field(
         default=0.2, description="Share of the training clients held out for the final check."
     )

@@ -77,3 +77,23 @@ def test_generate_refuses_a_bad_size_through_the_same_path(
 ) -> None:
     assert main(["generate", "--out", str(tmp_path), "--clients", "0", "--no-progress"]) == 2
     assert capsys.readouterr().err.startswith("error: --clients must be between")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "rule"),
+    [("TRAINING_COST_FN", "0", "greater than 0"), ("TRAINING_SEED", "abc", "valid integer")],
+)
+def test_a_refused_setting_is_named_as_the_user_sets_it(
+    variable: str,
+    value: str,
+    rule: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TRAINING_DATA_ROOT", str(tmp_path))
+    monkeypatch.setenv(variable, value)
+    assert main(["run", "--profile", "tiny", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert f"{variable}='{value}'" in err and rule in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())  # refused before anything was written

@@ -9,6 +9,7 @@ import pytest
 
 from common.logs import JsonFormatter
 from scoring_service.__main__ import build_parser, load_settings
+from scoring_service.__main__ import main as service_main
 from scoring_service.settings import PROJECT_DATA, ScoringSettings
 
 
@@ -75,3 +76,12 @@ def test_json_log_lines_carry_the_extra_fields() -> None:
     line = json.loads(JsonFormatter().format(record))
     assert line["msg"] == "rpc" and line["level"] == "INFO"
     assert (line["method"], line["code"], line["ms"]) == ("/x/Score", "OK", 0.5)
+
+
+def test_a_refused_setting_exits_2_naming_its_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCORING_RELOAD_POLL_SECONDS", "abc")
+    assert service_main([]) == 2  # before any model, store or port is touched
+    err = capsys.readouterr().err
+    assert "SCORING_RELOAD_POLL_SECONDS='abc'" in err and "valid number" in err
