@@ -24,13 +24,17 @@ class SettingsError(UserError):
     """A setting (an environment variable or a command-line option) that the app's settings refused."""
 
 
-def settings_error(exc: ValidationError, env_prefix: str) -> SettingsError:
-    """The refused settings named as the user sets them (PREFIX_FIELD), with the value given and the rule."""
-    problems = "; ".join(
-        f"{env_prefix}{'_'.join(map(str, e['loc'])).upper() or 'SETTINGS'}={e.get('input')!r}: {e['msg']}"
-        for e in exc.errors()
-    )
+def settings_error(exc: ValidationError, env_prefix: str, options: bool = False) -> SettingsError:
+    """The refused settings named as the user sets them (PREFIX_FIELD, and --field when every setting is also a
+    command-line option), with the value given and the rule."""
+    problems = []
+    for error in exc.errors():
+        field = "_".join(map(str, error["loc"])) or "settings"
+        name = f"{env_prefix}{field.upper()}"
+        if options:
+            name = f"--{field.replace('_', '-')} / {name}"
+        problems.append(f"{name}={error.get('input')!r}: {error['msg']}")
     return SettingsError(
-        f"Invalid settings: {problems}. Set the environment variable (or its command-line option) to a valid value, "
-        "or unset it for the default."
+        f"Invalid settings: {'; '.join(problems)}. Set the environment variable (or its command-line option) to a "
+        "valid value, or unset it for the default."
     )

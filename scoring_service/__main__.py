@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(argv)
     except ValidationError as exc:
-        return exit_with(settings_error(exc, "SCORING_"))
+        return exit_with(settings_error(exc, "SCORING_", options=True))  # every setting is an option
 
     from common.logs import configure_logging
     from scoring_service.server import ServerError, start_service

@@ -179,4 +179,4 @@ def test_command_line_help_and_bad_settings() -> None:
         text=True,
     )
     assert bad.returncode == 2
-    assert "max_workers" in bad.stderr
+    assert "--max-workers / SCORING_MAX_WORKERS='none'" in bad.stderr and "Traceback" not in bad.stderr

@@ -84,4 +84,4 @@ def test_a_refused_setting_exits_2_naming_its_variable(
     monkeypatch.setenv("SCORING_RELOAD_POLL_SECONDS", "abc")
     assert service_main([]) == 2  # before any model, store or port is touched
     err = capsys.readouterr().err
-    assert "SCORING_RELOAD_POLL_SECONDS='abc'" in err and "valid number" in err
+    assert "--reload-poll-seconds / SCORING_RELOAD_POLL_SECONDS='abc'" in err and "valid number" in err
