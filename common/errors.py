@@ -4,8 +4,12 @@ prints that sentence and exits with code 2 instead of a traceback."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 from pydantic import ValidationError
+
+T = TypeVar("T")
 
 
 class UserError(Exception):
@@ -38,3 +42,11 @@ def settings_error(exc: ValidationError, env_prefix: str, options: bool = False)
         f"Invalid settings: {'; '.join(problems)}. Set the environment variable (or its command-line option) to a "
         "valid value, or unset it for the default."
     )
+
+
+def load_settings(factory: Callable[[], T], env_prefix: str) -> T:
+    """The app's settings from `factory`; a refused value is raised as a SettingsError naming its variable."""
+    try:
+        return factory()
+    except ValidationError as exc:
+        raise settings_error(exc, env_prefix) from None

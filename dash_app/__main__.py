@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from dash import Dash
 
+from common.errors import UserError, exit_with, load_settings
 from common.logs import configure_logging
 from dash_app.auth import AccountsError, add_user
 from dash_app.settings import DashSettings
@@ -78,7 +79,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = DashSettings()
+    try:
+        settings = load_settings(DashSettings, "DASH_")
+    except UserError as exc:
+        return exit_with(exc)
     configure_logging()
     if args.command == "add-user":
         if args.password_stdin:

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
+from common.errors import UserError, load_settings
 from common.logs import configure_logging
 from drift import status_files as status_file
 from drift.alerts import Alert, AlertStore, WebhookError, evaluate, log_alerts, post_webhook
@@ -305,7 +306,7 @@ def settings_from_args(args: argparse.Namespace) -> DriftSettings:
             overrides["bundle_dir" if name == "bundle" else name] = value
     if getattr(args, "window", None):
         overrides["window"] = parse_duration(args.window)
-    return DriftSettings(**overrides)
+    return load_settings(lambda: DriftSettings(**overrides), "DRIFT_")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -313,7 +314,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = settings_from_args(args)
         end = parse_end(args.end)
-    except ValueError as exc:
+    except (ValueError, UserError) as exc:  # a refused setting or --end
         log.error("%s", exc)
         return EXIT_ERROR
     monitor = Monitor(settings)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common.errors import UserError
+from common.errors import UserError, load_settings
 from common.logs import configure_logging
 from drift.evidently_report import DriftReportDefinition, infer_categorical
 from drift.inputs import InputError, Inputs, bundle_importance, load_inputs, sample_rows
@@ -165,8 +165,8 @@ def render_markdown(result: dict[str, Any], summary: DriftSummary) -> str:
 
 def run(args: argparse.Namespace) -> int:
     configure_logging()
-    settings = DriftSettings()
     try:
+        settings = load_settings(DriftSettings, "DRIFT_")
         inputs = load_inputs(args.reference, args.current)
         importance: dict[str, float] = {}
         if args.importance_from:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common.errors import UserError, exit_with
+from common.errors import UserError, exit_with, load_settings
 from common.logs import configure_logging
 from common.tracking import check_reachable
 from registry.fairness_gate import add_override_argument
@@ -36,7 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging("WARNING")
-    settings = RegistrySettings()
+    try:
+        settings = load_settings(RegistrySettings, "REGISTRY_")
+    except UserError as exc:
+        return exit_with(exc)
     name = args.name or settings.model_name
     alias = args.alias or settings.model_alias
     uri = settings.resolved_tracking_uri()
