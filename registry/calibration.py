@@ -75,7 +75,9 @@ class Calibration:
             return q
         if self.method == "platt":
             q = min(max(q, _EPS), 1 - _EPS)
-            return 1.0 / (1.0 + math.exp(-((math.log(q / (1 - q)) - self.intercept) / self.slope)))
+            log_odds = (math.log(q / (1 - q)) - self.intercept) / self.slope
+            # a nearly flat map (a score that does not rank) sends the log-odds far out: 0 or 1, not an overflow
+            return 1.0 / (1.0 + math.exp(-max(min(log_odds, 700.0), -700.0)))
         x, y = np.asarray(self.x), np.asarray(self.y)
         reached = np.flatnonzero(y >= q)
         if reached.size == 0:

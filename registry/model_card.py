@@ -239,9 +239,8 @@ def _data_lines(d: dict[str, Any], language: str) -> str:
 
 def _decision_text(decision: dict[str, Any], language: str) -> str:
     fn, fp = decision["cost_fn"], decision["cost_fp"]
-    bayes = (
-        abs(float(decision["threshold"]) - fp / (fp + fn)) < 1e-12
-    )  # older versions: the empirical minimum
+    # published at the Bayes point of the costs; older versions: the empirical minimum of the out-of-fold cost
+    bayes = abs(float(decision["threshold"]) - fp / (fp + fn)) < 1e-12
     if language == "fr":
         rule = (
             f"le seuil est le point où refuser coûte moins qu'accorder en moyenne, {fp:g} / ({fp:g} + {fn:g}), "

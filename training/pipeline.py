@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 
 import mlflow
 import pandas as pd
-from pydantic import ValidationError
 from tqdm import tqdm
 
-from common.errors import UserError, exit_with, settings_error
+from common.errors import UserError, exit_with, load_settings
 from registry.fairness_gate import add_override_argument
 from training.settings import TrainingSettings
 from training.timings import Timings
@@ -66,7 +65,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> TrainingSettings:
-    settings = TrainingSettings()
+    settings = load_settings(
+        TrainingSettings, "TRAINING_"
+    )  # TRAINING_COST_FN=0, TRAINING_SEED=abc: a sentence
     updates = {
         "data_dir": args.data,
         "profile": args.profile,
@@ -88,9 +89,6 @@ def settings_from(args: argparse.Namespace) -> TrainingSettings:
 def run(args: argparse.Namespace) -> int:
     try:
         settings = settings_from(args)
-    except ValidationError as exc:  # TRAINING_COST_FN=0, TRAINING_SEED=abc, ...
-        return exit_with(settings_error(exc, "TRAINING_"))
-    try:
         if args.unless_champion and (version := existing_champion(settings)) is not None:
             print(
                 f"{settings.model_name}@{settings.model_alias} is already version {version}: nothing to train "

@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from training.features.monotone import constraints_for
-from training.selection.cost import CostMatrix, best_threshold
 from training.selection.select import SelectionResult
 
 COMPARISON_COLUMNS = {
@@ -280,10 +278,7 @@ def _trees_text(selection: SelectionResult) -> str:
 
 def _threshold_text(selection: SelectionResult, ctx: ReportContext) -> str:
     """The decision rule, and where the empirical minimum of the pooled out-of-fold cost lies beside it."""
-    chosen = selection.chosen
-    pooled = selection.calibration.calibration.apply(chosen.oof_repeats.reshape(-1))
-    y = np.tile(selection.y_cv.to_numpy(), chosen.repeats)
-    empirical = best_threshold(y, pooled, CostMatrix(fn=ctx.cost_fn, fp=ctx.cost_fp))
+    empirical = selection.extra["threshold_empirical"]
     return (
         f"- threshold **{selection.threshold:.3f}** on the calibrated probability: an application is refused from "
         f"there. A granted default costs {ctx.cost_fn:g} times a refused good client, so granting a client whose "

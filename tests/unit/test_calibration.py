@@ -87,3 +87,11 @@ def test_the_inverse_gives_the_same_decision_on_the_raw_scale() -> None:
             agree = (calibrated >= threshold) == (raw >= cut)
             near = np.abs(raw - cut) < 1e-6  # the boundary itself may fall either side by rounding
             assert np.all(agree | near), (fitted.method, threshold)
+
+
+def test_the_inverse_of_a_nearly_flat_map_is_an_end_of_the_scale_not_an_overflow() -> None:
+    # a score that does not rank: Platt's slope falls to its floor, the base rate decides on its own
+    above = Calibration("platt", slope=1e-6, intercept=-1.7)  # every client at ~15 %: all reach 1/11
+    below = Calibration("platt", slope=1e-6, intercept=-2.6)  # every client at ~7 %: none does
+    assert above.inverse(1 / 11) < 1e-300
+    assert below.inverse(1 / 11) == 1.0

@@ -28,18 +28,20 @@ class ReasonGroup:
     lowers_en: str
     names: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
-    # A group read from the client's history (secondary tables): its features' prefixes, and what is said when the
-    # client has none of that history ("Aucune carte de crédit n'est connue"), instead of a sentence about a history
-    # the client does not have.
-    history: tuple[str, ...] = ()
+    # A group read from the client's history (secondary tables) says what it says when the client has none of that
+    # history ("Aucune carte de crédit n'est connue") instead of a sentence about a history the client does not
+    # have; its history features are those of `prefixes`, or of `history` when only some of them come from there.
     absent_fr: str = ""
     absent_en: str = ""
+    history: tuple[str, ...] = ()
 
     def owns(self, feature: str) -> bool:
         return feature in self.names or any(feature.startswith(p) for p in self.prefixes)
 
     def is_history(self, feature: str) -> bool:
-        return feature not in self.names and any(feature.startswith(p) for p in self.history)
+        if not self.absent_fr:  # not a history group
+            return False
+        return feature not in self.names and any(feature.startswith(p) for p in self.history or self.prefixes)
 
     def name(self, language: str) -> str:
         return self.fr if language == "fr" else self.en
@@ -80,7 +82,6 @@ REASON_GROUPS: tuple[ReasonGroup, ...] = (
         "Late or missed payments on your previous loans raise the risk.",
         "The way you repaid your previous loans lowers the risk.",
         prefixes=(f"{installments.FAMILY.prefix}_", "INST_", f"{pos_cash.FAMILY.prefix}_"),
-        history=(f"{installments.FAMILY.prefix}_", "INST_", f"{pos_cash.FAMILY.prefix}_"),
         absent_fr="Aucun remboursement de crédit précédent n'est connu",
         absent_en="No repayment of a previous loan is known",
     ),
@@ -93,7 +94,6 @@ REASON_GROUPS: tuple[ReasonGroup, ...] = (
         "The use of your credit cards (balance, late payments) raises the risk.",
         "The use of your credit cards lowers the risk.",
         prefixes=(f"{credit_card.FAMILY.prefix}_",),
-        history=(f"{credit_card.FAMILY.prefix}_",),
         absent_fr="Aucune carte de crédit n'est connue",
         absent_en="No credit card is known",
     ),
@@ -106,7 +106,6 @@ REASON_GROUPS: tuple[ReasonGroup, ...] = (
         "Your previous credit applications (refusals, amounts) raise the risk.",
         "Your previous credit applications lower the risk.",
         prefixes=(f"{previous.FAMILY.prefix}_",),
-        history=(f"{previous.FAMILY.prefix}_",),
         absent_fr="Aucune demande de crédit précédente n'est connue",
         absent_en="No previous credit application is known",
     ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from common.errors import UserError, exit_with
+from common.errors import UserError, exit_with, load_settings
 from common.paths import PROJECT_DATA
 
 DEFAULT_FEATURES = PROJECT_DATA / "features"
@@ -33,10 +33,10 @@ def run(args: argparse.Namespace) -> int:
     from training.settings import TrainingSettings
     from training.tracking import log_cv_result, open_experiment
 
-    settings = TrainingSettings()
-    if args.profile:
-        settings = settings.model_copy(update={"profile": args.profile})
     try:
+        settings = load_settings(TrainingSettings, "TRAINING_")
+        if args.profile:
+            settings = settings.model_copy(update={"profile": args.profile})
         features = FeatureTables.load(args.features)
         policy = load_policy(settings.policy_file)
         inputs = policy.model_inputs(features.features)  # what the protected-attribute policy allows

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit, logit
 from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
@@ -168,9 +167,7 @@ def pooled_threshold(oof_repeats: np.ndarray, y: np.ndarray, costs: CostMatrix) 
     """The raw score at which a Platt calibration of every out-of-fold prediction reaches `bayes_threshold`, and the
     pooled cost there (the candidate's threshold in the comparison table)."""
     scores, pooled_y = oof_repeats.reshape(-1), np.tile(y, oof_repeats.shape[0])
-    calibration = fit_platt(scores, pooled_y)
-    log_odds = (logit(bayes_threshold(costs)) - calibration.intercept) / calibration.slope
-    raw = float(expit(np.clip(log_odds, -700.0, 700.0)))
+    raw = fit_platt(scores, pooled_y).inverse(bayes_threshold(costs))
     return ThresholdChoice(threshold=raw, cost=business_cost(pooled_y, scores, raw, costs))
 
 

@@ -35,6 +35,7 @@ from training.selection.cost import (
     CostMatrix,
     ThresholdChoice,
     bayes_threshold,
+    best_threshold,
     business_cost,
 )
 from training.selection.crossval import (
@@ -333,14 +334,16 @@ def _choose(finalists: list[CVResult]) -> tuple[CVResult, str]:
 
 def _calibrated(
     chosen: CVResult, y: np.ndarray, folds: RepeatedFolds, costs: CostMatrix
-) -> tuple[CalibrationChoice, ThresholdChoice, dict[str, Estimate]]:
-    """7. Calibration on the chosen model's out-of-fold predictions, the threshold on the calibrated scale, and the
+) -> tuple[CalibrationChoice, ThresholdChoice, ThresholdChoice, dict[str, Estimate]]:
+    """7. Calibration on the chosen model's out-of-fold predictions, the threshold on the calibrated scale (the
+    Bayes point) with the empirical minimum of the same predictions' cost beside it (for the report), and the
     chosen model's estimates with their intervals."""
     calibration = choose_calibration(chosen.oof_repeats, y, folds)
     pooled = calibration.calibration.apply(chosen.oof_repeats.reshape(-1))
     pooled_y = np.tile(y, chosen.repeats)
     decision = bayes_threshold(costs)
     threshold = ThresholdChoice(decision, business_cost(pooled_y, pooled, decision, costs))
+    empirical = best_threshold(pooled_y, pooled, costs)
     share = test_share(folds)
     fold_brier = [brier(y[f.validation], calibration.crossfit[f.repeat, f.validation]) for f in folds]
     estimates = {
@@ -351,7 +354,7 @@ def _calibrated(
         "cv_brier": corrected_interval(fold_brier, share),
         "train_auc": corrected_interval(chosen.train_auc, share),
     }
-    return calibration, threshold, estimates
+    return calibration, threshold, empirical, estimates
 
 
 def _paired(chosen: CVResult, other: CVResult, folds: RepeatedFolds) -> dict[str, PairedComparison]:
@@ -466,7 +469,7 @@ def select_model(
     trials = _Search(splits.x_cv, y, folds, categorical, columns, costs, seed, budget, bar, on_result)
     choice = _search_and_choose(trials)
     chosen = choice.chosen
-    calibration, threshold, estimates = _calibrated(chosen, y, folds, costs)
+    calibration, threshold, empirical, estimates = _calibrated(chosen, y, folds, costs)
     final = _final_fit(chosen, splits, categorical, rule, budget, seed)
     hold_proba = calibration.calibration.apply(final.model.predict_proba(splits.x_hold[final.kept])[:, 1])
     holdout = _holdout_metrics(splits.y_hold.to_numpy(), hold_proba, threshold.threshold, costs)
@@ -500,7 +503,7 @@ def select_model(
         versus_baseline=_paired(chosen, choice.baseline, folds),
         monotone_cost=_paired(chosen, choice.free, folds),
         final_trees=final.trees,
-        extra=_extra(choice, final, columns, threshold),
+        extra=_extra(choice, final, columns, threshold, empirical),
     )
 
 
@@ -518,7 +521,11 @@ def _guards(
 
 
 def _extra(
-    choice: _Choice, final: _FinalFit, columns: FoldColumns, threshold: ThresholdChoice
+    choice: _Choice,
+    final: _FinalFit,
+    columns: FoldColumns,
+    threshold: ThresholdChoice,
+    empirical: ThresholdChoice,
 ) -> dict[str, Any]:
     return {
         "best_imbalance": {f: r.imbalance for f, r in choice.best.items()},
@@ -527,4 +534,5 @@ def _extra(
         "features_kept": len(final.kept),
         "fold_features_kept": columns.kept_counts("all"),
         "threshold_cost": threshold.cost,
+        "threshold_empirical": empirical,
     }
