@@ -15,6 +15,10 @@ import pandas as pd
 from registry.bundle import BundleMetadata
 
 CARD_FORMAT = 1
+# how a version's threshold was set: the Bayes point of the costs on the calibrated scale, or (versions before
+# 2026-12-03) the empirical minimum of the out-of-fold cost
+BAYES_RULE = "bayes"
+EMPIRICAL_RULE = "empirical"
 LANGUAGES = ("fr", "en")
 FEATURE_GROUPS = {  # feature name prefix -> (French, English)
     "BUREAU_": ("Crédits déclarés au bureau de crédit", "Credits reported to the credit bureau"),
@@ -139,6 +143,7 @@ def build_card(
             "threshold": metadata.threshold,
             "cost_fn": metadata.cost_fn,
             "cost_fp": metadata.cost_fp,
+            "rule": summary.get("threshold_rule", EMPIRICAL_RULE),
         },
         "gate": gate,
         "limits": LIMITS,
@@ -237,10 +242,18 @@ def _data_lines(d: dict[str, Any], language: str) -> str:
     )
 
 
+def _threshold_rule(decision: dict[str, Any]) -> str:
+    """The rule the run recorded; a card written before runs recorded it applied the Bayes point when its threshold
+    is that point, the empirical minimum of the out-of-fold cost otherwise."""
+    if "rule" in decision:
+        return str(decision["rule"])
+    fn, fp = decision["cost_fn"], decision["cost_fp"]
+    return BAYES_RULE if abs(float(decision["threshold"]) - fp / (fp + fn)) < 1e-12 else EMPIRICAL_RULE
+
+
 def _decision_text(decision: dict[str, Any], language: str) -> str:
     fn, fp = decision["cost_fn"], decision["cost_fp"]
-    # published at the Bayes point of the costs; older versions: the empirical minimum of the out-of-fold cost
-    bayes = abs(float(decision["threshold"]) - fp / (fp + fn)) < 1e-12
+    bayes = _threshold_rule(decision) == BAYES_RULE
     if language == "fr":
         rule = (
             f"le seuil est le point où refuser coûte moins qu'accorder en moyenne, {fp:g} / ({fp:g} + {fn:g}), "

@@ -23,7 +23,7 @@ from mlflow.tracking import MlflowClient
 from registry.bundle import ModelBundle, build_bundle, history_table, portfolio_table, reference_table
 from registry.champion import BASELINE_COST_TAG, CV_COST_TAG, promote
 from registry.fairness_gate import registration_tags
-from registry.model_card import record_on_version, write_card
+from registry.model_card import BAYES_RULE, record_on_version, write_card
 from registry.registration import log_bundle_model, next_version, register
 from training import report
 from training.data.loader import HomeCreditTables
@@ -419,7 +419,7 @@ def write_summary(
         "metrics": metrics,
         "repeats": selection.folds.repeats,
         "calibration": selection.calibration.method,
-        "threshold_rule": "bayes",  # refused from cost_fp / (cost_fp + cost_fn) on the calibrated scale
+        "threshold_rule": BAYES_RULE,  # refused from cost_fp / (cost_fp + cost_fn) on the calibrated scale
         "trees": selection.final_trees,
         "features_kept": selection.extra.get("features_kept"),
         "beats_baseline": selection.beats_baseline,

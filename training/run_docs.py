@@ -21,6 +21,7 @@ import pandas as pd
 
 from common.errors import UserError, exit_with
 from common.numbers import fmt_number
+from registry.model_card import BAYES_RULE
 from training.fairness.report import FIGURES as FAIRNESS_FIGURES
 from training.report import FIGURES
 
@@ -118,7 +119,7 @@ def _versus_baseline(beats: bool | None, saving_high: float) -> str:
 def _threshold_rule(summary: dict[str, Any]) -> str:
     """How the run's threshold was set: at the Bayes point of the calibrated scale, or (older runs) at the empirical
     minimum of the out-of-fold cost."""
-    if summary.get("threshold_rule") == "bayes":
+    if summary.get("threshold_rule") == BAYES_RULE:
         return (
             f"on refuse dès que la probabilité calibrée atteint {fr(summary['metrics']['threshold'])}, soit coût FP / "
             "(coût FP + coût FN) : le point où refuser coûte moins qu'accorder"

@@ -10,7 +10,7 @@ import pandas as pd
 
 from dash_app.model_card_page import markdown_to_html
 from registry.bundle import BundleMetadata
-from registry.model_card import _decision_text, build_card, render, write_card
+from registry.model_card import BAYES_RULE, EMPIRICAL_RULE, _decision_text, build_card, render, write_card
 from training.features.protected import load_policy
 
 GATE = {
@@ -231,3 +231,18 @@ def test_the_decision_rule_is_described_as_the_version_applies_it() -> None:
     older = bayes | {"threshold": 0.089}
     assert "minimises that cost on out-of-fold predictions" in _decision_text(older, "en")
     assert "minimise ce coût" in _decision_text(older, "fr")
+
+
+def test_the_card_names_the_rule_the_run_recorded(tmp_path: Path) -> None:
+    folder = _run_folder(tmp_path)
+    summary = json.loads((folder / "summary.json").read_text())
+    (folder / "summary.json").write_text(json.dumps(summary | {"threshold_rule": BAYES_RULE}))
+    metadata = (
+        _metadata()
+    )  # its threshold, 0.4567, is not the Bayes point of its costs: the recorded rule decides
+    card = build_card(metadata, folder, GATE)
+    assert card["decision"]["rule"] == BAYES_RULE
+    assert "refusing costs less than granting" in render(card, "en")
+    # a run folder that recorded no rule: the card says the empirical minimum, not a guess from the threshold
+    (folder / "summary.json").write_text(json.dumps(summary))
+    assert build_card(metadata, folder, GATE)["decision"]["rule"] == EMPIRICAL_RULE
