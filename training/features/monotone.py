@@ -24,6 +24,10 @@ class Direction:
 
 _EXTERNAL = "external credit scores are built so that a higher score means a lower risk"
 _PAST_DUE = "more or longer delays on past credits mean a higher risk"
+_OVERDUE_AMOUNT = "more money left unpaid past its due date means a higher risk"
+_REFUSED = "applications refused before, after a lender's own checks, mean a higher risk"
+_UNPAID = "leaving more of what was due unpaid means a higher risk"
+_UTILISATION = "using more of a card's limit leaves less room and means a higher risk"
 
 MONOTONE: dict[str, Direction] = {
     # external scores and their combinations
@@ -68,6 +72,49 @@ MONOTONE: dict[str, Direction] = {
     "BUREAU_BB_WORST_STATUS_MAX": Direction(
         INCREASING, "a worse delay class on any past credit means a higher risk"
     ),
+    # counts and sums of delays, and the same on the recent, active or closed credits
+    "INSTAL_LATE_COUNT": Direction(INCREASING, _PAST_DUE),
+    "INSTAL_LATE_30_COUNT": Direction(INCREASING, _PAST_DUE),
+    "INSTAL_LATE_DAYS_SUM": Direction(INCREASING, _PAST_DUE),
+    "INSTAL_12M_LATE_COUNT": Direction(INCREASING, _PAST_DUE),
+    "POS_DPD_COUNT": Direction(INCREASING, _PAST_DUE),
+    "CC_SK_DPD_DEF_MAX": Direction(INCREASING, _PAST_DUE),
+    "CC_12M_SK_DPD_MAX": Direction(INCREASING, _PAST_DUE),
+    "CC_12M_DPD_SHARE": Direction(INCREASING, _PAST_DUE),
+    "BUREAU_CREDIT_DAY_OVERDUE_MEAN": Direction(INCREASING, _PAST_DUE),
+    "BUREAU_ACTIVE_CREDIT_DAY_OVERDUE_MAX": Direction(INCREASING, _PAST_DUE),
+    "BUREAU_OVERDUE_COUNT": Direction(INCREASING, "more credits overdue now means a higher risk"),
+    "BUREAU_BB_OVERDUE_MONTHS_MAX": Direction(INCREASING, _PAST_DUE),
+    "BUREAU_BB_OVERDUE_MONTHS_SUM": Direction(INCREASING, _PAST_DUE),
+    "BUREAU_BB_OVERDUE_MONTHS_12M_SUM": Direction(INCREASING, _PAST_DUE),
+    "BUREAU_ACTIVE_BB_OVERDUE_SHARE_MEAN": Direction(INCREASING, _PAST_DUE),
+    "BUREAU_CLOSED_BB_OVERDUE_SHARE_MEAN": Direction(INCREASING, _PAST_DUE),
+    # amounts overdue at other lenders, now or at worst
+    "BUREAU_AMT_CREDIT_SUM_OVERDUE_MAX": Direction(INCREASING, _OVERDUE_AMOUNT),
+    "BUREAU_AMT_CREDIT_SUM_OVERDUE_SUM": Direction(INCREASING, _OVERDUE_AMOUNT),
+    "BUREAU_ACTIVE_AMT_CREDIT_SUM_OVERDUE_SUM": Direction(INCREASING, _OVERDUE_AMOUNT),
+    "BUREAU_AMT_CREDIT_MAX_OVERDUE_MEAN": Direction(INCREASING, _OVERDUE_AMOUNT),
+    "BUREAU_AMT_CREDIT_MAX_OVERDUE_MAX": Direction(INCREASING, _OVERDUE_AMOUNT),
+    "BUREAU_CLOSED_AMT_CREDIT_MAX_OVERDUE_MAX": Direction(INCREASING, _OVERDUE_AMOUNT),
+    # applications refused by Home Credit before
+    "PREV_REFUSED_COUNT": Direction(INCREASING, _REFUSED),
+    "PREV_REFUSED_SHARE": Direction(INCREASING, _REFUSED),
+    "PREV_12M_REFUSED_COUNT": Direction(INCREASING, _REFUSED),
+    "PREV_12M_REFUSED_SHARE": Direction(INCREASING, _REFUSED),
+    # credit cards: use of the limit and repayments below the minimum
+    "CC_UTILISATION_MEAN": Direction(INCREASING, _UTILISATION),
+    "CC_UTILISATION_MAX": Direction(INCREASING, _UTILISATION),
+    "CC_12M_UTILISATION_MEAN": Direction(INCREASING, _UTILISATION),
+    "CC_12M_UTILISATION_MAX": Direction(INCREASING, _UTILISATION),
+    "CC_BELOW_MIN_SHARE": Direction(
+        INCREASING, "repaying less than the minimum due more often means a higher risk"
+    ),
+    "CC_PAYMENT_MIN_RATIO_MEAN": Direction(
+        DECREASING, "repaying more than the minimum due means a lower risk"
+    ),
+    "CC_PAYMENT_MIN_RATIO_MIN": Direction(
+        DECREASING, "repaying more than the minimum due means a lower risk"
+    ),
     # payment ratios
     "INSTAL_PAYMENT_RATIO_MEAN": Direction(
         DECREASING, "paying a larger part of what is due means a lower risk"
@@ -82,6 +129,12 @@ MONOTONE: dict[str, Direction] = {
     "INSTAL_12M_UNDERPAID_SHARE": Direction(
         INCREASING, "more payments below the amount due mean a higher risk"
     ),
+    "INSTAL_UNDERPAID_COUNT": Direction(INCREASING, "more payments below the amount due mean a higher risk"),
+    "INSTAL_PAYMENT_DIFF_MEAN": Direction(INCREASING, _UNPAID),
+    "INSTAL_PAYMENT_DIFF_MAX": Direction(INCREASING, _UNPAID),
+    "INSTAL_PAYMENT_DIFF_SUM": Direction(INCREASING, _UNPAID),
+    "INSTAL_12M_PAYMENT_DIFF_MEAN": Direction(INCREASING, _UNPAID),
+    "INSTAL_12M_PAYMENT_DIFF_SUM": Direction(INCREASING, _UNPAID),
 }
 
 
