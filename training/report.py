@@ -188,6 +188,8 @@ def _verdicts(selection: SelectionResult) -> list[str]:
         "model without them (paired, same folds)."
     )
     lines.append(f"- {selection.extra.get('guard', '')}.")
+    if choice := selection.extra.get("choice"):
+        lines.append(f"- Choice: {choice}.")
     return lines
 
 

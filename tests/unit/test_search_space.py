@@ -12,7 +12,7 @@ import pytest
 from training.selection import search
 from training.selection.cost import CostMatrix, ThresholdChoice
 from training.selection.crossval import CVResult, cross_validate, imbalance_methods
-from training.selection.folds import make_repeated_folds
+from training.selection.folds import RepeatedFolds, make_repeated_folds
 from training.selection.models import build_model
 from training.selection.profiles import budget_for
 from training.selection.select import _choose, _first_repeat_key, _served_finalists, select_model
@@ -147,4 +147,36 @@ def test_the_default_judged_on_every_repeat_stays_a_finalist() -> None:
     finalists = _served_finalists(trials, "class_weight")  # type: ignore[arg-type]
     assert finalists[0] is trials.default and len(finalists) == 1 + trials.budget.promoted
     assert all(r.repeats == 2 for r in finalists)
-    assert _choose(finalists)[0] is trials.default  # 0.50 over both repeats against 0.60
+    assert (
+        _choose(finalists, trials.folds)[0] is trials.default
+    )  # 0.50 over both repeats against 0.60 (0.2 > 1 SE)
+
+
+def _tied_finalists(spread: float) -> tuple[CVResult, CVResult, RepeatedFolds]:
+    """The cheapest finalist and a dearer one with a higher AUC, their fold costs 0.01 apart on average, the
+    difference moving by `spread` from fold to fold."""
+    folds = make_repeated_folds(np.array([0, 1] * 10), 2, 2, seed=0)
+    cheap = _judged([0.50, 0.50, 0.50, 0.50], [0.73] * 4, [0.80] * 4)
+    wiggle = [spread, -spread, spread, -spread]
+    dearer = _judged([0.51 + w for w in wiggle], [0.75] * 4, [0.82] * 4)
+    return cheap, dearer, folds
+
+
+def test_finalists_tied_on_cost_are_decided_by_auc() -> None:
+    cheap, dearer, folds = _tied_finalists(spread=0.05)  # 0.01 dearer, one standard error about 0.05
+    chosen, _, note = _choose([cheap, dearer], folds)
+    assert chosen is dearer
+    assert "2 of the 2 finalists" in note and "AUC 0.750, cost 0.510" in note
+
+
+def test_a_cost_difference_beyond_its_standard_error_keeps_the_cheapest() -> None:
+    cheap, dearer, folds = _tied_finalists(spread=0.001)  # 0.01 dearer on every fold: not noise
+    chosen, _, note = _choose([cheap, dearer], folds)
+    assert chosen is cheap and "1 of the 2 finalists" in note
+
+
+def test_an_over_fitted_finalist_is_never_chosen_for_its_auc() -> None:
+    cheap, dearer, folds = _tied_finalists(spread=0.05)
+    dearer.train_auc = [0.90] * 4  # gap 0.15
+    chosen, guard, _ = _choose([cheap, dearer], folds)
+    assert chosen is cheap and guard.startswith("1 of 2 finalists over-fitted")

@@ -103,9 +103,17 @@ def corrected_interval(
     mean = float(values.mean())
     if n == 1:
         return Estimate(mean, math.nan, math.nan, 1)
-    variance = (1.0 / n + test_share) * float(values.var(ddof=1))
-    half = float(stats.t.ppf(0.5 + confidence / 2, df=n - 1)) * math.sqrt(variance)
+    half = float(stats.t.ppf(0.5 + confidence / 2, df=n - 1)) * corrected_standard_error(values, test_share)
     return Estimate(mean, mean - half, mean + half, n)
+
+
+def corrected_standard_error(scores: Sequence[float] | np.ndarray, test_share: float) -> float:
+    """Standard error of the mean of fold scores, Nadeau-Bengio corrected for overlapping training folds (NaN for
+    fewer than two scores)."""
+    values = np.asarray([s for s in scores if math.isfinite(s)], dtype=float)
+    if values.size < 2:
+        return math.nan
+    return math.sqrt((1.0 / values.size + test_share) * float(values.var(ddof=1)))
 
 
 def test_share(folds: RepeatedFolds) -> float:
