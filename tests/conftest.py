@@ -151,7 +151,7 @@ def spark():
         "no Java runtime: the Spark tests need one (apt-get install openjdk-17-jre-headless)",
     )
     from training.features.spark import spark_session
-    from training.features.spark_jvm import C1_ONLY
+    from training.features.spark_jvm import LOCAL_JVM
 
     session = spark_session(
         "local[2]",
@@ -161,8 +161,8 @@ def spark():
             "spark.ui.enabled": "false",
             "spark.ui.showConsoleProgress": "false",
             "spark.driver.memory": "1g",
-            # the C1 compiler as a command's local master, without its class archive (kept in the user's cache)
-            "spark.driver.extraJavaOptions": C1_ONLY,
+            # the JVM options of a command's local master, without its class archive (kept in the user's cache)
+            "spark.driver.extraJavaOptions": LOCAL_JVM,
         },
     )
     session.sparkContext.setLogLevel("ERROR")

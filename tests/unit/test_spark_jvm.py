@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import require
-from training.features.spark_jvm import C1_ONLY, archive_key, building_marker, class_archive
+from training.features.spark_jvm import C1_ONLY, LOCAL_JVM, archive_key, building_marker, class_archive
 
 
 def exited_pid() -> int:
@@ -62,21 +62,24 @@ def test_only_c1_without_an_archive(tmp_path: Path) -> None:
     assert C1_ONLY not in archive.java_options()  # C1 is the session's setting, the archive only adds its own
 
 
-def test_the_c1_compiler_keeps_the_tiered_code_cache() -> None:
+def test_the_local_jvm_keeps_the_tiered_code_cache_and_takes_its_options() -> None:
     """C1 alone sizes the code cache as a client VM's, 48 MB, which the training features' generated code fills
-    (the JVM then fails with "Out of space in CodeCache"): the options keep the tiered 240 MB."""
+    (the JVM then fails with "Out of space in CodeCache"): the options keep the tiered 240 MB. The JVM accepts
+    the other options: large methods compiled, the parallel collector."""
     java = shutil.which("java")
     require(
         java is not None,
         "no Java runtime: this test asks the JVM for its flags (apt-get install openjdk-17-jre-headless)",
     )
     flags = subprocess.run(
-        [str(java), *C1_ONLY.split(), "-XX:+PrintFlagsFinal", "-version"],
+        [str(java), *LOCAL_JVM.split(), "-XX:+PrintFlagsFinal", "-version"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     (line,) = [row for row in flags.splitlines() if " ReservedCodeCacheSize " in row]
     assert int(line.split("=")[1].split()[0]) >= 240 * 1024 * 1024
+    chosen = {row.split()[1]: row.split()[3] for row in flags.splitlines() if row.strip().startswith("bool ")}
+    assert chosen["DontCompileHugeMethods"] == "false" and chosen["UseParallelGC"] == "true"
     (stop,) = [row for row in flags.splitlines() if " TieredStopAtLevel " in row]
     assert int(stop.split("=")[1].split()[0]) == 1

@@ -10,7 +10,7 @@ import pytest
 
 from training.features.cli import spark_setting
 from training.features.spark import ANSI, JAVA_OPTIONS, LOCAL_MEMORY, local_cores, session_settings
-from training.features.spark_jvm import C1_ONLY, class_archive
+from training.features.spark_jvm import LOCAL_JVM, class_archive
 
 
 @pytest.mark.parametrize(
@@ -36,13 +36,13 @@ def test_a_local_master_gets_one_shuffle_partition_per_core_and_the_local_memory
     assert settings["spark.default.parallelism"] == "2"
     assert settings["spark.driver.memory"] == LOCAL_MEMORY
     assert settings["spark.sql.execution.arrow.pyspark.enabled"] == "true"
-    assert settings[JAVA_OPTIONS] == C1_ONLY
+    assert settings[JAVA_OPTIONS] == LOCAL_JVM
 
 
 def test_a_local_master_loads_its_classes_from_the_archive(tmp_path) -> None:
     archive = class_archive(tmp_path, "k")
     options = session_settings("local[2]", None, archive)[JAVA_OPTIONS].split()
-    assert " ".join(options[:2]) == C1_ONLY
+    assert " ".join(options[: len(LOCAL_JVM.split())]) == LOCAL_JVM
     assert f"-XX:ArchiveClassesAtExit={archive.path}" in options
 
 

@@ -23,7 +23,7 @@ from training.data.reader import find_file, optional_file
 from training.data.schema import TABLES_BY_ATTRIBUTE, Kind
 from training.features.aggregates import FAMILIES
 from training.features.application import APPLICATION_CATEGORICAL, application_feature_names
-from training.features.spark_jvm import C1_ONLY, ClassArchive, local_archive
+from training.features.spark_jvm import LOCAL_JVM, ClassArchive, local_archive
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -81,7 +81,8 @@ def session_settings(
     mode's overflow checks (`read_table` keeps the files' casts strict); on a local master, as many shuffle
     partitions as cores (Spark's 200 are meant for a cluster: on local[2] each shuffle would write and read 200
     blocks per task), the memory the DuckDB engine has (4 GB; in local mode the driver is the executor) and a
-    short-lived JVM's options (`spark_jvm`: C1 compiler only, the class archive); then the user's --conf, which
+    short-lived JVM's options (`spark_jvm`: C1 compiler only, large generated methods compiled, the parallel GC,
+    the class archive); then the user's --conf, which
     wins. On a cluster, partitions, memory and JVM options are the operator's settings."""
     # ANSI mode checks every addition of an aggregate for overflow through a closure allocated per row, which
     # costs the secondary tables' aggregation about a sixth of its CPU (local[2], C1 compiler); the sums and
@@ -92,7 +93,7 @@ def session_settings(
         settings["spark.sql.shuffle.partitions"] = str(cores)
         settings["spark.default.parallelism"] = str(cores)
         settings["spark.driver.memory"] = LOCAL_MEMORY
-        settings[JAVA_OPTIONS] = " ".join([C1_ONLY, *(archive.java_options() if archive else [])])
+        settings[JAVA_OPTIONS] = " ".join([LOCAL_JVM, *(archive.java_options() if archive else [])])
     settings.update(conf or {})
     return settings
 

@@ -1,12 +1,18 @@
-"""The driver JVM's options on a local master: the C1 compiler only, and a class-data-sharing archive of Spark's
-classes kept in the user's cache folder.
+"""The driver JVM's options on a local master: the C1 compiler only, compiling Spark's large generated methods
+too, a throughput garbage collector, and a class-data-sharing archive of Spark's classes kept in the user's cache
+folder.
 
 On local[N] every command starts a fresh JVM that is both driver and executor, and most of its CPU goes before the
 first row counts: the C2 JIT compiler optimising Spark's code (about a third of the JVM's CPU in a batch of
 1,000,000 clients) and loading and verifying some ten thousand of Spark's classes. A short-lived JVM does not live
 long enough to repay C2's work, so a local master stops at C1 (`-XX:TieredStopAtLevel=1`, with the tiered
-code cache size); and the classes are
-loaded from an archive written by the first command (JDK 13+: `-XX:ArchiveClassesAtExit`, then
+code cache size). The JVM leaves any method longer than 8,000 bytes of bytecode to its interpreter
+(`DontCompileHugeMethods`), and the code Spark generates for the families' wide aggregations and the batch's last
+stage is longer than that: those loops ran interpreted until `-XX:-DontCompileHugeMethods`. A batch's JVM lives a
+minute or two and pauses are no concern, so it collects with the parallel collector, whose write barrier is a plain
+card mark instead of G1's (and which has no concurrent marking threads). Together the two took the batch's task
+threads at 1,000,000 clients from about 44 s to 36 s of CPU (docs/benchmarks.md, issue 16, sixth pass). And the
+classes are loaded from an archive written by the first command (JDK 13+: `-XX:ArchiveClassesAtExit`, then
 `-XX:SharedArchiveFile`), one per Java runtime, Spark install and driver memory, rebuilt when one of them changes.
 The JVM checks an archive itself and runs without it (`-Xshare:auto`) when it does not match. A cluster's executors
 are long-lived and configured by the operator: nothing here applies to them. The command's --conf
@@ -24,6 +30,8 @@ from pathlib import Path
 # C1 only makes the JVM size its code cache as a client VM's (48 MB instead of 240 MB): the generated code of the
 # wide feature queries fills that ("Out of space in CodeCache", then the JVM fails), so the tiered size is kept.
 C1_ONLY = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m"
+# the options of a local master's JVM: C1, Spark's generated methods compiled whatever their size, the parallel GC
+LOCAL_JVM = f"{C1_ONLY} -XX:-DontCompileHugeMethods -XX:+UseParallelGC"
 QUIET = "-Xlog:cds=off -Xlog:cds+dynamic=off"  # the archive's own notes (classes it skips) are not the user's
 STALE_BUILD_SECONDS = 6 * 3600  # a build marker whose JVM never reported is abandoned after this long
 
