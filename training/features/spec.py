@@ -28,6 +28,14 @@ STATS: dict[str, tuple[str, str, str, str]] = {
     "share": ("AVG({x})", "SHARE", "Part", "Share"),
     "nunique": ("COUNT(DISTINCT {x})", "NUNIQUE", "Nombre distinct", "Number of distinct"),
 }
+# On Spark a mean is the sum over the count of the same rows ({f}: the scope's FILTER, repeated on both): Spark
+# gives each aggregate its own buffers, so AVG(x) beside SUM(x) (a `sum` or `count` stat) summed the same values
+# twice, whereas identical aggregates are computed once. Spark's AVG divides the same double sum by the same
+# count: the values are identical (docs/benchmarks.md, issue 16, sixth pass).
+SPARK_STATS: dict[str, str] = {
+    "mean": "SUM({x}){f} / COUNT({x})",
+    "share": "SUM({x}){f} / COUNT({x})",
+}
 
 
 @dataclass(frozen=True)
@@ -101,11 +109,12 @@ class Family:
         assert stat is not None
         return "_".join([*parts, measure.name, STATS[stat][1]])
 
-    def columns(self) -> list[tuple[str, str, str, str, bool]]:
-        """(feature name, SQL aggregate, French, English, is a row count) for every feature of the family."""
+    def columns(self, dialect: str = "duckdb") -> list[tuple[str, str, str, str, bool]]:
+        """(feature name, SQL aggregate, French, English, is a row count) for every feature of the family, the
+        aggregates in the SQL of `dialect` (`spark_aggregate` says how Spark's differ)."""
         out = []
-        for scope in self.scopes:
-            condition = f" FILTER (WHERE {scope.where})" if scope.where else ""
+        for number, scope in enumerate(self.scopes):
+            condition = f" FILTER (WHERE {scope_condition(scope, number, dialect)})" if scope.where else ""
             if scope.count:
                 out.append(
                     (
@@ -119,10 +128,12 @@ class Family:
             for measure in scope.measures:
                 for stat in measure.stats:
                     sql, _suffix, stat_fr, stat_en = STATS[stat]
+                    if dialect == "spark":
+                        sql = SPARK_STATS.get(stat, sql)
                     out.append(
                         (
                             self.feature_name(scope, measure, stat),
-                            sql.format(x=measure.expression) + condition,
+                            sql.replace("{f}", condition).format(x=measure.expression) + condition,
                             f"{stat_fr} : {measure.fr} ({scope.rows_fr})",
                             f"{stat_en}: {measure.en} ({scope.rows_en})",
                             False,
@@ -133,5 +144,22 @@ class Family:
     def query(self, dialect: str = "duckdb") -> str:
         """The family's one aggregation query, per client, in the SQL of `dialect` ("duckdb" or "spark")."""
         q = QUOTES[dialect]
-        selects = ",\n  ".join(f"CAST({sql} AS FLOAT) AS {q}{name}{q}" for name, sql, *_ in self.columns())
-        return f"SELECT SK_ID_CURR,\n  {selects}\nFROM ({self.source}) AS rows\nGROUP BY SK_ID_CURR"
+        selects = ",\n  ".join(
+            f"CAST({sql} AS FLOAT) AS {q}{name}{q}" for name, sql, *_ in self.columns(dialect)
+        )
+        source = self.source
+        flags = [
+            f"({scope.where}) AS {scope_condition(scope, number, dialect)}"
+            for number, scope in enumerate(self.scopes)
+            if scope.where and dialect == "spark"
+        ]
+        if flags:
+            source = f"SELECT *, {', '.join(flags)} FROM ({source}) AS source_rows"
+        return f"SELECT SK_ID_CURR,\n  {selects}\nFROM ({source}) AS rows\nGROUP BY SK_ID_CURR"
+
+
+def scope_condition(scope: Scope, number: int, dialect: str) -> str:
+    """The condition of a scope's aggregates: its `where` (DuckDB), or on Spark a column of the rows computed once
+    from it (`Family.query`): Spark evaluates an aggregate's FILTER again for every aggregate of the scope."""
+    assert scope.where is not None
+    return f"SCOPE_{number}_ROW" if dialect == "spark" else scope.where
