@@ -140,8 +140,7 @@ def run_spark(options: BatchOptions) -> BatchSummary:
         clients = _check_applications(applications, path)
         data = Path(options.data)
         tables = read_secondary(spark, data if data.is_dir() else None)
-        aggregates = aggregate_frame(spark, tables, applications, cut=clients <= CUT_CLIENTS)
-        rows = applications.join(aggregates, on=ID, how="left")
+        rows = aggregate_frame(spark, tables, applications, cut=clients <= CUT_CLIENTS, keep=True)
         scored = scored_frame(spark, rows, folder, model, options)
 
         def write(target: Path) -> None:

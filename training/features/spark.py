@@ -222,12 +222,18 @@ def application_frame(applications: DataFrame) -> DataFrame:
 
 
 def aggregate_frame(
-    spark: SparkSession, tables: Mapping[str, DataFrame], clients: DataFrame, *, cut: bool = False
+    spark: SparkSession,
+    tables: Mapping[str, DataFrame],
+    clients: DataFrame,
+    *,
+    cut: bool = False,
+    keep: bool = False,
 ) -> DataFrame:
     """Aggregates of the secondary tables for `clients` (a frame with SK_ID_CURR): the declarations' SQL, one
     query per family, joined on the clients; row counts are 0 (not missing) for a client without rows.
     `cut`: bureau_balance is first cut to these clients' credits (`cut_to_clients`), for a batch smaller than
-    the book."""
+    the book. `keep`: `clients` holds each id once and its columns are kept, the families joined to its rows
+    (a batch's applications: no separate frame of ids, nor a sixth join of the applications to it)."""
     from pyspark.sql import functions as F
 
     ids = clients.select(ID).distinct()
@@ -235,7 +241,8 @@ def aggregate_frame(
         tables = cut_to_clients(tables, ids)
     view = f"clients_{id(ids)}"
     ids.createOrReplaceTempView(view)
-    result = ids
+    result = clients if keep else ids
+    kept = [name for name in result.columns if name != ID]
     counts: list[str] = []
     for family in FAMILIES:
         for attribute in family.tables:
@@ -243,8 +250,9 @@ def aggregate_frame(
         part = spark.sql(family.query("spark").replace("{clients}", view))
         result = result.join(part, on=ID, how="left")
         counts.extend(name for name, *_, is_count in family.columns() if is_count)
+    aggregates = [name for name in result.columns if name != ID and name not in kept]
     return result.fillna(0.0, subset=counts).select(
-        ID, *[F.col(name).cast("float").alias(name) for name in result.columns if name != ID]
+        ID, *kept, *[F.col(name).cast("float").alias(name) for name in aggregates]
     )
 
 
