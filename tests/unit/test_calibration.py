@@ -59,6 +59,17 @@ def test_a_fold_is_calibrated_by_a_map_that_never_saw_its_outcomes() -> None:
         np.testing.assert_array_equal(before[0, first.validation], after[0, first.validation])
 
 
+def test_an_isotonic_block_without_defaults_is_not_a_zero_default_rate() -> None:
+    score = np.linspace(0.01, 0.99, 1_000)
+    y = (score > 0.7).astype(int)  # no default below 0.7, only defaults above: two blocks at 0 and 1
+    fitted = fit_isotonic(score, y)
+    low, high = fitted.apply(np.array([0.0, 1.0]))
+    rate, goods, bads = y.mean(), int((y == 0).sum()), int(y.sum())
+    assert low == pytest.approx(rate / (goods + 1)) and 0 < low < 1e-3  # (0 defaults + the rate) / (n + 1)
+    assert high == pytest.approx((bads + rate) / (bads + 1)) and high < 1
+    assert np.all(np.diff(fitted.apply(np.linspace(0, 1, 101))) >= 0)
+
+
 def test_maps_are_non_decreasing_and_survive_json() -> None:
     y, score = synthetic(n=3_000)
     grid = np.linspace(0, 1, 501)

@@ -40,9 +40,14 @@ def fit_platt(scores: np.ndarray, y: np.ndarray) -> Calibration:
 
 
 def fit_isotonic(scores: np.ndarray, y: np.ndarray) -> Calibration:
+    """Isotonic regression of the outcome on the score, each block's rate shrunk by one pseudo-client at the overall
+    default rate: a block of clients with no default (or only defaults) among the out-of-fold predictions does not
+    have a default rate of 0 (or 1), and no client is shown a probability of 0 % or 100 %."""
+    scores, outcome = np.asarray(scores, dtype=float), np.asarray(y).astype(float)
     model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
-    model.fit(np.asarray(scores, dtype=float), np.asarray(y).astype(float))
-    x, fitted = np.asarray(model.X_thresholds_, float), np.asarray(model.y_thresholds_, float)
+    model.fit(scores, outcome)
+    x = np.asarray(model.X_thresholds_, float)
+    fitted = _shrunk(np.asarray(model.y_thresholds_, float), model.predict(scores), outcome)
     if x.size > MAX_ISOTONIC_POINTS:
         keep = np.unique(np.linspace(0, x.size - 1, MAX_ISOTONIC_POINTS).round().astype(int))
         x, fitted = x[keep], fitted[keep]
@@ -50,6 +55,15 @@ def fit_isotonic(scores: np.ndarray, y: np.ndarray) -> Calibration:
         rate = float(np.mean(y))
         x, fitted = np.array([0.0, 1.0]), np.array([rate, rate])
     return Calibration("isotonic", x=tuple(x.tolist()), y=tuple(np.maximum.accumulate(fitted).tolist()))
+
+
+def _shrunk(values: np.ndarray, blocks: np.ndarray, outcome: np.ndarray) -> np.ndarray:
+    """Each isotonic block's rate k / n as (k + overall rate) / (n + 1); `blocks` is the fitted value of every
+    client, `values` those of the map's breakpoints."""
+    levels, which, counts = np.unique(blocks, return_inverse=True, return_counts=True)
+    defaults = np.bincount(which, weights=outcome, minlength=levels.size)
+    shrunk = (defaults + float(outcome.mean())) / (counts + 1.0)
+    return shrunk[np.clip(np.searchsorted(levels, values), 0, levels.size - 1)]
 
 
 FITTERS = {"platt": fit_platt, "isotonic": fit_isotonic}
