@@ -342,12 +342,19 @@ def _choose(finalists: list[CVResult], folds: RepeatedFolds) -> tuple[CVResult, 
     cheapest = min(within, key=search.rank_key)
     tied = [r for r in within if _cost_tied(r, cheapest, folds)]
     chosen = max(tied, key=lambda r: (r.cv_auc, -r.cv_cost))
-    choice_note = (
-        f"the cheapest finalist costs {cheapest.cv_cost:.3f} per applicant (AUC {cheapest.cv_auc:.3f}); "
-        f"{len(tied)} of the {len(within)} finalists within the over-fit limit cost at most one standard error of "
-        "the paired difference more, so cost cannot tell them apart and the highest AUC among them is chosen: "
-        f"AUC {chosen.cv_auc:.3f}, cost {chosen.cv_cost:.3f}"
-    )
+    if len(tied) == 1:
+        choice_note = (
+            f"the cheapest finalist is chosen (cost {cheapest.cv_cost:.3f} per applicant, AUC {cheapest.cv_auc:.3f}): "
+            "every other finalist within the over-fit limit costs more than one standard error of the paired "
+            "difference above it"
+        )
+    else:
+        choice_note = (
+            f"the cheapest finalist costs {cheapest.cv_cost:.3f} per applicant (AUC {cheapest.cv_auc:.3f}); "
+            f"{len(tied)} of the {len(within)} finalists within the over-fit limit cost at most one standard error "
+            "of the paired difference more, so cost cannot tell them apart and the highest AUC among them is "
+            f"chosen: AUC {chosen.cv_auc:.3f}, cost {chosen.cv_cost:.3f}"
+        )
     return chosen, guard_note, choice_note
 
 
