@@ -11,6 +11,13 @@ from pathlib import Path
 
 import pytest
 
+# gRPC's fork handlers (on by default) restart its poller in a forked child; a child forked to exec another program
+# with `preexec_fn` (pyspark starts its JVM that way) can then die on the poller's closed epoll descriptor before it
+# execs ("Java gateway process exited before sending its port number" when a test worker had used gRPC before its
+# first Spark test; grpc/grpc#43055). No test forks a process that goes on using gRPC, so the handlers are off,
+# before any test module imports grpc.
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REAL_SAMPLE_DIR = Path(
     os.environ.get("HOMECREDIT_SAMPLE_DIR", PROJECT_ROOT.parent / "shared/data/homecredit-sample")
