@@ -65,9 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> TrainingSettings:
-    settings = load_settings(
-        TrainingSettings, "TRAINING_"
-    )  # TRAINING_COST_FN=0, TRAINING_SEED=abc: a sentence
+    # a refused value (TRAINING_COST_FN=0, TRAINING_SEED=abc) ends the command with one sentence
+    settings = load_settings(TrainingSettings, "TRAINING_")
     updates = {
         "data_dir": args.data,
         "profile": args.profile,
